@@ -1,0 +1,58 @@
+// One Jest setup for every project: SWC transform (decorator metadata kept for Nest and
+// class-validator), workspace aliases from tsconfig.base.json, and the two test tiers as
+// Jest "projects" so a project's config can run either with --selectProjects.
+const path = require('node:path');
+const { compilerOptions } = require('./tsconfig.base.json');
+
+const workspaceRoot = __dirname;
+
+const swcTransform = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2023',
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+const moduleNameMapper = Object.fromEntries(
+  Object.entries(compilerOptions.paths).map(([alias, [target]]) => [
+    `^${escapeRegExp(alias)}$`,
+    path.join(workspaceRoot, target),
+  ]),
+);
+
+function tier(displayName, rootDir, testMatch, extra = {}) {
+  return {
+    displayName,
+    rootDir,
+    testMatch,
+    testEnvironment: 'node',
+    transform: { '^.+\\.(t|j)s$': swcTransform },
+    moduleNameMapper,
+    setupFiles: [path.join(workspaceRoot, 'tools/jest/setup-env.cjs')],
+    ...extra,
+  };
+}
+
+/** Jest config for the project rooted at `projectDir` (pass `__dirname`). */
+function forProject(projectDir, { integrationTimeoutMs = 60_000 } = {}) {
+  return {
+    projects: [
+      tier('unit', projectDir, ['<rootDir>/**/*.spec.ts']),
+      tier('integration', projectDir, ['<rootDir>/**/*.int-spec.ts'], {
+        testTimeout: integrationTimeoutMs,
+      }),
+    ],
+  };
+}
+
+module.exports = { forProject, swcTransform, moduleNameMapper };
