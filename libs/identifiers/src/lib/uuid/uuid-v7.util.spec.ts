@@ -1,0 +1,154 @@
+import fc from 'fast-check';
+
+import type { Clock, RandomFill } from './uuid-v7.util';
+import { createUuidV7Generator, isUuidV7, uuidV7, uuidV7Timestamp } from './uuid-v7.util';
+
+const FORMAT = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const MAX_TIMESTAMP = 2 ** 48 - 1;
+
+/** A clock that gives the readings in turn and then keeps giving the last one. */
+function scriptedClock(readings: readonly number[]): Clock {
+  let next = 0;
+  return {
+    now: () => readings[Math.min(next++, readings.length - 1)] ?? 0,
+  };
+}
+
+const fixedClock = (ms: number): Clock => ({ now: () => ms });
+const zeroRandom: RandomFill = (bytes) => bytes.fill(0);
+const onesRandom: RandomFill = (bytes) => bytes.fill(0xff);
+
+describe('createUuidV7Generator', () => {
+  it('puts the clock reading in the first 48 bits, big-endian', () => {
+    const next = createUuidV7Generator({
+      clock: fixedClock(0x0123456789ab),
+      fillRandom: zeroRandom,
+    });
+    expect(next()).toBe('01234567-89ab-7000-8000-000000000000');
+  });
+
+  it('sets version 7 and variant 10 whatever the random bytes are', () => {
+    const next = createUuidV7Generator({
+      clock: fixedClock(MAX_TIMESTAMP),
+      fillRandom: onesRandom,
+    });
+    // The counter starts below 2^11 (its guard bit is clear): 0x7ff.
+    expect(next()).toBe('ffffffff-ffff-77ff-bfff-ffffffffffff');
+  });
+
+  it('counts up within one millisecond', () => {
+    const next = createUuidV7Generator({ clock: fixedClock(1), fillRandom: zeroRandom });
+    expect([next(), next(), next()].map((id) => id.slice(14, 18))).toEqual([
+      '7000',
+      '7001',
+      '7002',
+    ]);
+  });
+
+  it('moves the timestamp on by one millisecond when the counter rolls over', () => {
+    const next = createUuidV7Generator({ clock: fixedClock(1000), fillRandom: zeroRandom });
+    const ids = Array.from({ length: 4097 }, () => next());
+    expect(ids[4095]?.slice(14, 18)).toBe('7fff');
+    expect(uuidV7Timestamp(ids[4095] ?? '')).toBe(1000);
+    expect(uuidV7Timestamp(ids[4096] ?? '')).toBe(1001);
+    expect(ids[4096]?.slice(14, 18)).toBe('7000');
+  });
+
+  it('stops rather than wrap when the timestamp space is used up', () => {
+    const next = createUuidV7Generator({
+      clock: fixedClock(MAX_TIMESTAMP),
+      fillRandom: zeroRandom,
+    });
+    for (let i = 0; i < 4096; i += 1) {
+      next();
+    }
+    expect(() => next()).toThrow(RangeError);
+  });
+
+  it.each([-1, 1.5, MAX_TIMESTAMP + 1, Number.NaN])('refuses the clock reading %p', (ms) => {
+    const next = createUuidV7Generator({ clock: fixedClock(ms), fillRandom: zeroRandom });
+    expect(() => next()).toThrow(RangeError);
+  });
+
+  it('uses globalThis.crypto by default', () => {
+    const next = createUuidV7Generator({ clock: fixedClock(5) });
+    const ids = new Set(Array.from({ length: 100 }, () => next().slice(19)));
+    expect(ids.size).toBe(100);
+  });
+
+  const reading = fc.integer({ min: 0, max: MAX_TIMESTAMP });
+  const randomBytes = fc.uint8Array({ minLength: 10, maxLength: 10 });
+
+  it('returns strictly increasing, well-formed ids for any clock, even one that steps back', () => {
+    fc.assert(
+      fc.property(
+        fc.array(reading, { minLength: 1, maxLength: 200 }),
+        fc.array(randomBytes, { minLength: 1, maxLength: 8 }),
+        (readings, randoms) => {
+          let call = 0;
+          const next = createUuidV7Generator({
+            clock: scriptedClock(readings),
+            fillRandom: (bytes) => bytes.set(randoms[call++ % randoms.length] ?? []),
+          });
+          let previous = '';
+          let latest = -1;
+          for (const ms of readings) {
+            const id = next();
+            latest = Math.max(latest, ms);
+            expect(id).toMatch(FORMAT);
+            expect(id > previous).toBe(true);
+            // Fewer than 2048 ids per millisecond here, so the counter never rolls over.
+            expect(uuidV7Timestamp(id)).toBe(latest);
+            previous = id;
+          }
+        },
+      ),
+    );
+  });
+
+  it('keeps ids apart across generators that share a clock reading', () => {
+    const a = createUuidV7Generator({ clock: fixedClock(7) });
+    const b = createUuidV7Generator({ clock: fixedClock(7) });
+    expect(a()).not.toBe(b());
+  });
+});
+
+describe('uuidV7', () => {
+  it('gives well-formed, strictly increasing ids', () => {
+    const ids = Array.from({ length: 1000 }, () => uuidV7());
+    ids.forEach((id) => expect(isUuidV7(id)).toBe(true));
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('isUuidV7', () => {
+  it.each([
+    ['01234567-89ab-7def-8123-456789abcdef', true],
+    ['01234567-89AB-7DEF-B123-456789ABCDEF', true],
+    ['01234567-89ab-4def-8123-456789abcdef', false],
+    ['01234567-89ab-7def-c123-456789abcdef', false],
+    ['0123456789ab7def8123456789abcdef', false],
+    ['{01234567-89ab-7def-8123-456789abcdef}', false],
+    ['01234567-89ab-7def-8123-456789abcdeg', false],
+    ['', false],
+  ])('%p -> %p', (value, expected) => {
+    expect(isUuidV7(value)).toBe(expected);
+  });
+});
+
+describe('uuidV7Timestamp', () => {
+  it('reads the milliseconds back', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: MAX_TIMESTAMP }), (ms) => {
+        const next = createUuidV7Generator({ clock: fixedClock(ms) });
+        expect(uuidV7Timestamp(next())).toBe(ms);
+      }),
+    );
+  });
+
+  it('gives undefined for anything but a UUID v7', () => {
+    expect(uuidV7Timestamp('01234567-89ab-4def-8123-456789abcdef')).toBeUndefined();
+    expect(uuidV7Timestamp('not a uuid')).toBeUndefined();
+  });
+});
