@@ -1,0 +1,203 @@
+import { UdiIssueCode, udiIssue } from '../udi-issue-code';
+import type { UdiElement, UdiIssue } from '../udi.types';
+import { AI_TRUNCATED, lookupAi } from './ai-table';
+import type { AiDefinition } from './ai-table';
+import type { Gs1Context } from './gs1-context';
+import { validateAiValue } from './element-value.validator';
+
+const GS = 29;
+const GS_CHAR = '\u001d';
+
+/**
+ * AIs whose appearance inside a variable-length value is worth a warning: the ones carried on
+ * device labels. Internal AIs (90-99) and counts (30, 37) are left out because digit runs such
+ * as "90..." or "30..." are common in serial numbers and would make the warning noise.
+ */
+const SWALLOWED_AI_CANDIDATES: ReadonlySet<string> = new Set([
+  '01',
+  '11',
+  '13',
+  '15',
+  '16',
+  '17',
+  '7003',
+  '10',
+  '21',
+  '22',
+  '235',
+  '240',
+  '241',
+  '243',
+  '8012',
+]);
+
+export interface SwallowedAi {
+  ai: string;
+  position: number;
+}
+
+function hasCheckCharacters(def: AiDefinition): boolean {
+  return def.components.some((c) => c.checks.includes('csumalpha'));
+}
+
+function lookupFailure(code: number, s: string, i: number): UdiIssue {
+  return code === AI_TRUNCATED
+    ? udiIssue(UdiIssueCode.GS1_TRUNCATED_AI, 'data ends inside an Application Identifier', i)
+    : udiIssue(
+        UdiIssueCode.GS1_UNKNOWN_AI,
+        `no GS1 Application Identifier starts with ${JSON.stringify(s.slice(i, i + 4))}`,
+        i,
+      );
+}
+
+/** Whether `s[start, end)` is, on its own, a complete valid element string. */
+function isCompleteElementString(s: string, start: number, end: number, ctx: Gs1Context): boolean {
+  const probeErrors: UdiIssue[] = [];
+  return (
+    parseElementString(s, start, end, ctx, null, probeErrors, null) && probeErrors.length === 0
+  );
+}
+
+/** First position inside the value `s[start, end)` where a device-label AI and valid data follow. */
+function findSwallowedAi(
+  s: string,
+  start: number,
+  end: number,
+  ctx: Gs1Context,
+): SwallowedAi | undefined {
+  for (let k = start + 1; k < end - 2; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 48 || c > 57) continue;
+    const def = lookupAi(s, k, end);
+    if (typeof def !== 'object' || !SWALLOWED_AI_CANDIDATES.has(def.ai)) continue;
+    if (isCompleteElementString(s, k, end, ctx)) return { ai: def.ai, position: k };
+  }
+  return undefined;
+}
+
+/**
+ * Parses a GS1 element string (FNC1 transmitted as GS) in `s[start, end)`. Elements go to
+ * `elements` (null: validate only, stopping at the first problem). Returns false on a syntax
+ * error (unknown AI, bad length), after which the element boundaries are unknown; value errors
+ * (character set, check digit, date) are recorded in `errors` and parsing goes on.
+ * `swallowed` collects AIs that appear inside variable-length values.
+ */
+export function parseElementString(
+  s: string,
+  start: number,
+  end: number,
+  ctx: Gs1Context,
+  elements: UdiElement[] | null,
+  errors: UdiIssue[],
+  swallowed: SwallowedAi[] | null,
+): boolean {
+  let i = start;
+  while (i < end) {
+    if (s.charCodeAt(i) === GS) {
+      i++;
+      continue;
+    }
+    const found = lookupAi(s, i, end);
+    if (typeof found !== 'object') {
+      errors.push(lookupFailure(found, s, i));
+      return false;
+    }
+    const def: AiDefinition = found;
+    const valueStart = i + def.ai.length;
+    let valueEnd: number;
+    if (def.predefinedLength) {
+      valueEnd = valueStart + def.maxLength;
+      if (valueEnd > end) {
+        errors.push(
+          udiIssue(
+            UdiIssueCode.GS1_VALUE_TOO_SHORT,
+            `AI (${def.ai}): data ends before the ${def.maxLength} characters of its value`,
+            valueStart,
+          ),
+        );
+        return false;
+      }
+    } else {
+      const gs = s.indexOf(GS_CHAR, valueStart);
+      valueEnd = gs < 0 || gs > end ? end : gs;
+    }
+    const problem = validateAiValue(def, s, valueStart, valueEnd, ctx);
+    if (problem !== undefined) {
+      errors.push(problem);
+      const syntax =
+        problem.code === UdiIssueCode.GS1_VALUE_TOO_SHORT ||
+        problem.code === UdiIssueCode.GS1_VALUE_TOO_LONG;
+      if (elements === null || syntax) return false;
+    }
+    if (elements !== null) {
+      elements.push({ ai: def.ai, value: s.slice(valueStart, valueEnd) });
+      // A value protected by check characters (AI 8013, 8014) would fail them had it swallowed
+      // the next element, so only unprotected variable-length values are searched.
+      if (
+        swallowed !== null &&
+        !def.predefinedLength &&
+        def.minLength !== def.maxLength &&
+        !hasCheckCharacters(def)
+      ) {
+        const hit = findSwallowedAi(s, valueStart, valueEnd, ctx);
+        if (hit !== undefined) swallowed.push(hit);
+      }
+    }
+    i = valueEnd;
+  }
+  return true;
+}
+
+/** The AI definition named by `(digits)` at `s[i]`, with the index after `)`, or undefined. */
+function hriAiAt(
+  s: string,
+  i: number,
+  end: number,
+): { def: AiDefinition; next: number } | undefined {
+  if (s.charCodeAt(i) !== 40) return undefined;
+  const found = lookupAi(s, i + 1, end);
+  if (typeof found !== 'object') return undefined;
+  const close = i + 1 + found.ai.length;
+  return close < end && s.charCodeAt(close) === 41 ? { def: found, next: close + 1 } : undefined;
+}
+
+/**
+ * Parses the human-readable form `(01)…(17)…(10)…` in `s[start, end)`. A value ends where the
+ * next `(AI)` of a known AI begins, since set 82 allows parentheses inside values.
+ */
+export function parseHumanReadable(
+  s: string,
+  start: number,
+  end: number,
+  ctx: Gs1Context,
+  elements: UdiElement[],
+  errors: UdiIssue[],
+): boolean {
+  let i = start;
+  while (i < end) {
+    const ai = hriAiAt(s, i, end);
+    if (ai === undefined) {
+      errors.push(
+        udiIssue(
+          UdiIssueCode.GS1_HRI_SYNTAX,
+          'expected a known Application Identifier in parentheses, e.g. (01)',
+          i,
+        ),
+      );
+      return false;
+    }
+    const valueStart = ai.next;
+    let valueEnd = valueStart;
+    while (
+      valueEnd < end &&
+      (s.charCodeAt(valueEnd) !== 40 || hriAiAt(s, valueEnd, end) === undefined)
+    ) {
+      valueEnd++;
+    }
+    const problem = validateAiValue(ai.def, s, valueStart, valueEnd, ctx);
+    if (problem !== undefined) errors.push(problem);
+    elements.push({ ai: ai.def.ai, value: s.slice(valueStart, valueEnd) });
+    i = valueEnd;
+  }
+  return true;
+}

@@ -1,0 +1,255 @@
+import {
+  isValidGs1CheckCharacterPair,
+  isValidGs1CheckDigit,
+  isValidIban,
+} from '../check-digits.util';
+import { calendarDate, daysInMonth, digitsAt, gs1FullYear, twoDigits } from '../calendar.util';
+import { UdiIssueCode, udiIssue } from '../udi-issue-code';
+import type { UdiIssue } from '../udi.types';
+import type { AiCharset, AiCheck, AiComponent, AiDefinition } from './ai-table';
+import type { Gs1Context } from './gs1-context';
+
+const GS = 29;
+
+const N = 1;
+const X = 2;
+const Y = 4;
+const Z = 8;
+/** Bit set per ASCII code: N digits, X GS1 set 82, Y GS1 set 39, Z GS1 set 64 (file-safe base64). */
+const CHARSET_BITS = new Uint8Array(128);
+function allow(chars: string, bit: number): void {
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars.charCodeAt(i);
+    CHARSET_BITS[c] = (CHARSET_BITS[c] ?? 0) | bit;
+  }
+}
+const DIGITS = '0123456789';
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+allow(DIGITS, N | X | Y | Z);
+allow(UPPER, X | Y | Z);
+allow(LOWER, X | Z);
+allow('!"%&\'()*+,./:;<=>?', X);
+allow('-', X | Y | Z);
+allow('/', Y);
+allow('#', Y);
+allow('_', X | Z);
+allow('=', Z);
+
+const CHARSET_BIT: Record<AiCharset, number> = { N, X, Y, Z };
+const CHARSET_NAME: Record<AiCharset, string> = {
+  N: 'digits',
+  X: 'GS1 character set 82',
+  Y: 'GS1 character set 39',
+  Z: 'GS1 character set 64',
+};
+
+/** Whether `s[start, end)` is entirely in the GS1 character set 82. */
+export function isCset82(s: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || ((CHARSET_BITS[c] ?? 0) & X) === 0) return false;
+  }
+  return true;
+}
+
+/** Index of the first character of `s[start, end)` outside `bit`, or -1. */
+function firstOutside(s: string, start: number, end: number, bit: number): number {
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || ((CHARSET_BITS[c] ?? 0) & bit) === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * GS1 YYMMDD at `s[i]` as YYYY-MM-DD (century by the GS1 window), or undefined. With
+ * `allowDay00`, day 00 means the last day of the month (GS1 General Specifications 3.4).
+ */
+export function gs1Date(
+  s: string,
+  i: number,
+  allowDay00: boolean,
+  ctx: Gs1Context,
+): string | undefined {
+  const yy = twoDigits(s, i);
+  const mm = twoDigits(s, i + 2);
+  const dd = twoDigits(s, i + 4);
+  if (yy < 0 || mm < 1 || mm > 12 || dd < 0) return undefined;
+  const year = gs1FullYear(yy, ctx.currentYear());
+  if (dd === 0) return allowDay00 ? calendarDate(year, mm, daysInMonth(year, mm)) : undefined;
+  return calendarDate(year, mm, dd);
+}
+
+function isHourMinute(s: string, i: number): boolean {
+  const hh = twoDigits(s, i);
+  const mi = twoDigits(s, i + 2);
+  return hh >= 0 && hh <= 23 && mi >= 0 && mi <= 59;
+}
+
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+function passesCheck(
+  check: AiCheck,
+  s: string,
+  start: number,
+  end: number,
+  ctx: Gs1Context,
+): boolean {
+  switch (check) {
+    case 'csum':
+      return isValidGs1CheckDigit(s, start, end);
+    case 'csumalpha':
+      return isValidGs1CheckCharacterPair(s.slice(start, end));
+    case 'date':
+      return gs1Date(s, start, false, ctx) !== undefined;
+    case 'date0':
+      return gs1Date(s, start, true, ctx) !== undefined;
+    case 'date8': {
+      const year = digitsAt(s, start, 4);
+      return (
+        year >= 0 &&
+        calendarDate(year, twoDigits(s, start + 4), twoDigits(s, start + 6)) !== undefined
+      );
+    }
+    case 'datehour': {
+      const hh = twoDigits(s, start + 6);
+      return gs1Date(s, start, false, ctx) !== undefined && hh >= 0 && hh <= 23;
+    }
+    case 'datetime':
+      return gs1Date(s, start, false, ctx) !== undefined && isHourMinute(s, start + 6);
+    case 'datetime12': {
+      const year = digitsAt(s, start, 4);
+      return (
+        year >= 0 &&
+        calendarDate(year, twoDigits(s, start + 4), twoDigits(s, start + 6)) !== undefined &&
+        isHourMinute(s, start + 8)
+      );
+    }
+    case 'hhmm':
+      return isHourMinute(s, start);
+    case 'iban':
+      return isValidIban(s.slice(start, end));
+    case 'minus':
+      return s.charCodeAt(start) === 45;
+    case 'pcenc':
+      for (let i = start; i < end; i++) {
+        if (s.charCodeAt(i) !== 37) continue;
+        if (i + 2 >= end || !isHexDigit(s.charCodeAt(i + 1)) || !isHexDigit(s.charCodeAt(i + 2)))
+          return false;
+        i += 2;
+      }
+      return true;
+    case 'yesno':
+      return s.charCodeAt(start) === 48 || s.charCodeAt(start) === 49;
+    case 'zero':
+      return s.charCodeAt(start) === 48;
+  }
+}
+
+function checkFailure(check: AiCheck, ai: string, position: number): UdiIssue {
+  if (check === 'csum' || check === 'csumalpha' || check === 'iban') {
+    return udiIssue(
+      UdiIssueCode.GS1_INVALID_CHECK_DIGIT,
+      `AI (${ai}): check ${check === 'csum' ? 'digit' : 'characters'} do not match the data`,
+      position,
+    );
+  }
+  if (
+    check === 'hhmm' ||
+    check === 'minus' ||
+    check === 'pcenc' ||
+    check === 'yesno' ||
+    check === 'zero'
+  ) {
+    return udiIssue(
+      UdiIssueCode.GS1_INVALID_VALUE,
+      `AI (${ai}): value breaks the ${check} rule`,
+      position,
+    );
+  }
+  return udiIssue(UdiIssueCode.GS1_INVALID_DATE, `AI (${ai}): not a valid date`, position);
+}
+
+function validateComponent(
+  def: AiDefinition,
+  c: AiComponent,
+  s: string,
+  start: number,
+  end: number,
+  ctx: Gs1Context,
+): UdiIssue | undefined {
+  const bad = firstOutside(s, start, end, CHARSET_BIT[c.charset]);
+  if (bad >= 0) {
+    if (s.charCodeAt(bad) === GS) {
+      return udiIssue(
+        UdiIssueCode.GS1_VALUE_TOO_SHORT,
+        `AI (${def.ai}): separator inside a value of fixed length ${def.maxLength}`,
+        bad,
+      );
+    }
+    return udiIssue(
+      UdiIssueCode.GS1_INVALID_CHARACTER,
+      `AI (${def.ai}): character ${JSON.stringify(s.charAt(bad))} is not allowed (${CHARSET_NAME[c.charset]})`,
+      bad,
+    );
+  }
+  for (const check of c.checks) {
+    if (!passesCheck(check, s, start, end, ctx)) return checkFailure(check, def.ai, start);
+  }
+  return undefined;
+}
+
+/**
+ * Validates the value `s[start, end)` of AI `def`: length, character set per component and the
+ * component checks (check digits, dates, ...). Returns the first problem, or undefined.
+ */
+export function validateAiValue(
+  def: AiDefinition,
+  s: string,
+  start: number,
+  end: number,
+  ctx: Gs1Context,
+): UdiIssue | undefined {
+  const length = end - start;
+  if (length < def.minLength) {
+    return udiIssue(
+      UdiIssueCode.GS1_VALUE_TOO_SHORT,
+      `AI (${def.ai}): value has ${length} characters, at least ${def.minLength} needed`,
+      start,
+    );
+  }
+  if (length > def.maxLength) {
+    return udiIssue(
+      UdiIssueCode.GS1_VALUE_TOO_LONG,
+      `AI (${def.ai}): value has ${length} characters, at most ${def.maxLength} allowed`,
+      start,
+    );
+  }
+  const components = def.components;
+  if (components.length === 1) {
+    const only = components[0];
+    return only === undefined ? undefined : validateComponent(def, only, s, start, end, ctx);
+  }
+  let pos = start;
+  for (const c of components) {
+    const remaining = end - pos;
+    if (remaining === 0 && c.optional) break;
+    const take = c.minLength === c.maxLength ? c.maxLength : Math.min(remaining, c.maxLength);
+    if (take > remaining) {
+      return udiIssue(
+        UdiIssueCode.GS1_VALUE_TOO_SHORT,
+        `AI (${def.ai}): value ends inside a fixed-length part`,
+        start,
+      );
+    }
+    const problem = validateComponent(def, c, s, pos, pos + take, ctx);
+    if (problem !== undefined) return problem;
+    pos += take;
+  }
+  return pos === end
+    ? undefined
+    : udiIssue(UdiIssueCode.GS1_VALUE_TOO_LONG, `AI (${def.ai}): value too long`, pos);
+}
