@@ -2,7 +2,9 @@ import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
-import { depConstraints } from './tools/eslint/dep-constraints.mjs';
+import tagMatrix from './tools/eslint/dep-constraints.cjs';
+
+const { depConstraints, testDepConstraints } = tagMatrix;
 
 export default tseslint.config(
   {
@@ -23,7 +25,16 @@ export default tseslint.config(
     files: ['**/*.ts'],
     plugins: { '@nx': nx },
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: {
+          // Only the lint configuration's own tests (tools/eslint) lint these virtual files.
+          allowDefaultProject: [
+            'libs/*/src/lint-fixture.ts',
+            'libs/platform/*/src/lint-fixture.ts',
+          ],
+        },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -57,8 +68,27 @@ export default tseslint.config(
     },
   },
   {
+    // kafkajs is unmaintained: it stays behind libs/platform/messaging's own interfaces so
+    // that moving to another client changes one library.
+    files: ['**/*.ts'],
+    ignores: ['libs/platform/messaging/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'kafkajs', message: 'Use @implant-trace/platform-messaging.' }],
+          patterns: [{ group: ['kafkajs/*'], message: 'Use @implant-trace/platform-messaging.' }],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
     rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { enforceBuildableLibDependency: false, allow: [], depConstraints: testDepConstraints },
+      ],
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },

@@ -44,12 +44,12 @@ function tier(displayName, rootDir, testMatch, extra = {}) {
 }
 
 /** Jest config for the project rooted at `projectDir` (pass `__dirname`). */
-function forProject(projectDir, { integrationTimeoutMs = 60_000 } = {}) {
+function forProject(projectDir) {
   return {
     projects: [
       tier('unit', projectDir, ['<rootDir>/**/*.spec.ts']),
       tier('integration', projectDir, ['<rootDir>/**/*.int-spec.ts'], {
-        testTimeout: integrationTimeoutMs,
+        setupFilesAfterEnv: [path.join(workspaceRoot, 'tools/jest/integration-timeout.cjs')],
       }),
     ],
   };

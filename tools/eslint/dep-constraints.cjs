@@ -16,7 +16,7 @@ const frameworkAndDrivers = [
 
 const services = ['device-registry', 'implant-events', 'recall-matching', 'notifications'];
 
-export const depConstraints = [
+const productionConstraints = [
   {
     sourceTag: 'type:app',
     onlyDependOnLibsWithTags: ['type:feature', 'type:platform', 'type:contracts', 'type:domain'],
@@ -64,7 +64,7 @@ export const depConstraints = [
   })),
 ];
 
-export const projectTypes = [
+const projectTypes = [
   'app',
   'feature',
   'domain',
@@ -74,4 +74,23 @@ export const projectTypes = [
   'e2e',
   'tooling',
 ];
-export const projectScopes = ['shared', ...services];
+const projectScopes = ['shared', ...services];
+
+/** Tests may also use the testing helpers (real-server fixtures, polling). */
+const testDepConstraints = productionConstraints.map((constraint) =>
+  constraint.onlyDependOnLibsWithTags.some((tag) => tag.startsWith('type:'))
+    ? {
+        ...constraint,
+        onlyDependOnLibsWithTags: [
+          ...new Set([...constraint.onlyDependOnLibsWithTags, 'type:testing']),
+        ],
+      }
+    : constraint,
+);
+
+module.exports = {
+  depConstraints: productionConstraints,
+  testDepConstraints,
+  projectTypes,
+  projectScopes,
+};

@@ -1,1 +1,24 @@
-export {};
+export {
+  EnvVariable,
+  envVariablesOf,
+  type EnvVariableDefinition,
+  type EnvVariableOptions,
+} from './lib/env-variable.decorator';
+export {
+  ConfigValidationError,
+  describeConfig,
+  loadConfig,
+  type ConfigProblem,
+  type Environment,
+} from './lib/load-config';
+export { renderEnvExample } from './lib/env-example.util';
+export { assertSupportedRuntime, SUPPORTED_NODE_MAJOR } from './lib/runtime.util';
+export {
+  LOG_LEVELS,
+  RUNTIME_ENVIRONMENTS,
+  ServiceConfigBase,
+  type LogLevel,
+  type RuntimeEnvironment,
+} from './lib/service-base.config';
+export * from './lib/services';
+export { TestInfrastructureConfig } from './lib/test-infrastructure.config';

@@ -1,1 +1,3 @@
-export {};
+export { testInfrastructure } from './lib/test-infrastructure.util';
+export { uniqueName } from './lib/unique-name.util';
+export { waitFor, type WaitForOptions } from './lib/wait-for.util';

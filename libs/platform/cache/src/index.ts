@@ -1,0 +1,1 @@
+export { cacheKey, connectRedis, type RedisConnection } from './lib/redis-client.factory';

@@ -1,0 +1,20 @@
+import { IsIn } from 'class-validator';
+
+import { EnvVariable } from '../env-variable.decorator';
+import { ServiceConfigBase } from '../service-base.config';
+
+export const NHS_NUMBER_POLICIES = ['refuse-test-numbers', 'require-test-numbers', 'any'] as const;
+export type NhsNumberPolicy = (typeof NHS_NUMBER_POLICIES)[number];
+
+export class ImplantEventsConfig extends ServiceConfigBase {
+  readonly serviceName = 'implant-events';
+  override port = 3002;
+  override databaseSchema = 'implant_events';
+
+  @EnvVariable({
+    name: 'NHS_NUMBER_POLICY',
+    description: 'refuse-test-numbers (production), require-test-numbers (demo) or any',
+  })
+  @IsIn(NHS_NUMBER_POLICIES)
+  nhsNumberPolicy: NhsNumberPolicy = 'any';
+}

@@ -1,0 +1,7 @@
+import { ServiceConfigBase } from '../service-base.config';
+
+export class RecallMatchingConfig extends ServiceConfigBase {
+  readonly serviceName = 'recall-matching';
+  override port = 3003;
+  override databaseSchema = 'recall_matching';
+}

@@ -1,0 +1,6 @@
+export {
+  assertSqlIdentifier,
+  createSchemaDataSource,
+  prepareSchema,
+  type SchemaDataSourceOptions,
+} from './lib/data-source.factory';

@@ -1,0 +1,55 @@
+import type { MixedList, EntitySchema } from 'typeorm';
+import { DataSource } from 'typeorm';
+
+export interface SchemaDataSourceOptions {
+  url: string;
+  /** The one schema this service owns; every table, including migrations', lives there. */
+  schema: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type
+  entities?: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type
+  migrations?: MixedList<Function | string>;
+  poolSize?: number;
+  applicationName?: string;
+}
+
+const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export function assertSqlIdentifier(name: string): string {
+  if (!SQL_IDENTIFIER.test(name)) throw new Error(`"${name}" is not a safe SQL identifier`);
+  return name;
+}
+
+/**
+ * A TypeORM data source confined to one schema: `synchronize` is off (migrations own the
+ * schema) and `search_path` is the service's schema, so an unqualified query can never touch
+ * another service's tables.
+ */
+export function createSchemaDataSource(options: SchemaDataSourceOptions): DataSource {
+  const schema = assertSqlIdentifier(options.schema);
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    schema,
+    entities: options.entities ?? [],
+    migrations: options.migrations ?? [],
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    logging: ['error'],
+    applicationName: options.applicationName ?? schema,
+    extra: {
+      max: options.poolSize ?? 10,
+      options: `-c search_path=${schema}`,
+    },
+  });
+}
+
+/** Creates the schema if needed, then applies pending migrations in order. */
+export async function prepareSchema(dataSource: DataSource): Promise<string[]> {
+  const schema = assertSqlIdentifier(String(dataSource.driver.schema ?? 'public'));
+  await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  return applied.map((migration) => migration.name);
+}

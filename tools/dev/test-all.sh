@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Every check and test tier, in the order that fails fastest: format, lint, types, unit,
+# integration (real PostgreSQL, Redis, Kafka), end-to-end. Exits non-zero on any failure.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+export PATH="$root/node_modules/.bin:$PATH"
+export NX_DAEMON=false NX_TUI=false
+
+started=$SECONDS
+step() { printf '\n=== %s (%ds)\n' "$*" $((SECONDS - started)); }
+
+step "infrastructure"
+bash tools/infra/up.sh
+step "format"
+prettier --check . --log-level warn
+step "lint and type-check"
+nx run-many -t lint typecheck --output-style=static
+step "unit tests"
+nx run-many -t test --output-style=static
+# One project at a time: fault tests stop and restart the shared broker.
+step "integration tests"
+nx run-many -t int-test --parallel=1 --output-style=static
+step "end-to-end tests"
+nx run-many -t e2e --parallel=1 --output-style=static
+step "all tests passed in $((SECONDS - started)) s"
