@@ -4,3 +4,4 @@ export {
   prepareSchema,
   type SchemaDataSourceOptions,
 } from './lib/data-source.factory';
+export { DatabaseModule, type DatabaseModuleOptions } from './lib/database.module';
