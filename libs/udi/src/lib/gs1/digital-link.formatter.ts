@@ -27,7 +27,7 @@ function encode(value: string): string {
  */
 export function formatGs1DigitalLink(udi: Udi, baseUrl: string): string {
   assertGs1(udi, 'formatGs1DigitalLink');
-  if (!/^https?:\/\/[^/?#]+(\/[^?#]*)?$/i.test(baseUrl)) {
+  if (!/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/i.test(baseUrl)) {
     throw new RangeError(
       `formatGs1DigitalLink: ${JSON.stringify(baseUrl)} is not an http(s) base URL`,
     );

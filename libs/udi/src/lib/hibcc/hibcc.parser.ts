@@ -341,16 +341,9 @@ export function parseHibcc(s: string, start: number, end: number): UdiParseResul
       else reader.add('CHECK', end - 1, end);
     }
   } else {
+    // The length check above leaves at least one data character before the link character.
     const link = bodyEnd - 1;
-    if (link <= start + 1) {
-      reader.fail(
-        UdiIssueCode.HIBCC_INVALID_LINK_CHARACTER,
-        'secondary data must end with the link character',
-        link,
-      );
-    } else if (reader.secondary(start + 1, link)) {
-      reader.add('LINK', link, link + 1);
-    }
+    if (reader.secondary(start + 1, link)) reader.add('LINK', link, link + 1);
   }
   if (reader.error !== undefined) return { ok: false, errors: [reader.error] };
   const udi: Udi = {
@@ -361,4 +354,20 @@ export function parseHibcc(s: string, start: number, end: number): UdiParseResul
   };
   if (deviceIdentifier !== undefined) udi.deviceIdentifier = deviceIdentifier;
   return { ok: true, udi, warnings: reader.warnings };
+}
+
+/**
+ * Whether a separately scanned HIBCC secondary symbol belongs to a primary: its link character
+ * must equal the primary's check character (HIBC Supplier Labeling Standard 2.6).
+ */
+export function hibccLinkMatches(primary: Udi, secondary: Udi): boolean {
+  const check = primary.elements.find((e) => e.ai === 'CHECK');
+  const link = secondary.elements.find((e) => e.ai === 'LINK');
+  return (
+    primary.format === 'hibcc' &&
+    secondary.format === 'hibcc' &&
+    check !== undefined &&
+    link !== undefined &&
+    check.value === link.value
+  );
 }
