@@ -1,0 +1,115 @@
+import { Type } from 'class-transformer';
+import {
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+
+import { UdiValue } from '../../shared/udi.value';
+import { IsNhsNumberDigits, IsOdsCode } from '../../shared/validation.util';
+
+export const LATERALITIES = ['left', 'right', 'bilateral', 'na'] as const;
+export const ENTRY_METHODS = ['barcode', 'manual'] as const;
+export const REVIEW_FLAGS = [
+  'unknown-device',
+  'manual-entry',
+  'duplicate-serial',
+  'nhs-number-unavailable',
+  'parse-warning',
+  'recalled-device',
+  'expired-device',
+] as const;
+
+export class NhsNumberUnavailableValue {
+  @IsString()
+  @MaxLength(500)
+  reason!: string;
+
+  @IsString()
+  @MaxLength(64)
+  localPatientId!: string;
+}
+
+/** Exactly one of `nhsNumber` or `nhsNumberUnavailable`. */
+export class PatientValue {
+  @ValidateIf((patient: PatientValue) => patient.nhsNumberUnavailable === undefined)
+  @IsNhsNumberDigits()
+  nhsNumber?: string;
+
+  @ValidateIf((patient: PatientValue) => patient.nhsNumber === undefined)
+  @ValidateNested()
+  @Type(() => NhsNumberUnavailableValue)
+  nhsNumberUnavailable?: NhsNumberUnavailableValue;
+}
+
+export class ProcedureValue {
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  code?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  description?: string;
+}
+
+/** `implant.recorded.v1`: a device went into a patient. */
+export class ImplantRecordedV1 {
+  @IsUUID()
+  implantId!: string;
+
+  @IsOdsCode()
+  hospitalOds!: string;
+
+  @ValidateNested()
+  @Type(() => PatientValue)
+  patient!: PatientValue;
+
+  @ValidateNested()
+  @Type(() => UdiValue)
+  udi!: UdiValue;
+
+  @IsOptional()
+  @IsUUID()
+  deviceId?: string;
+
+  @IsIn(ENTRY_METHODS)
+  entryMethod!: (typeof ENTRY_METHODS)[number];
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(4096)
+  rawScan?: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ProcedureValue)
+  procedure?: ProcedureValue;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  bodySite?: string;
+
+  @IsOptional()
+  @IsIn(LATERALITIES)
+  laterality?: (typeof LATERALITIES)[number];
+
+  @IsISO8601({ strict: true })
+  implantedAt!: string;
+
+  @IsString()
+  @MaxLength(200)
+  recordedBy!: string;
+
+  @IsArray()
+  @IsIn(REVIEW_FLAGS, { each: true })
+  reviewFlags!: (typeof REVIEW_FLAGS)[number][];
+}
