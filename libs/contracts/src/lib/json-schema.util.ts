@@ -1,3 +1,5 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- an ambient declaration that every project compiling contracts needs
+/// <reference path="../types/class-transformer-storage.d.ts" />
 // The metadata of @Type, so nested arrays get their item schemas (no public entry point has it).
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';

@@ -1,1 +1,21 @@
-export { createKafkaClient, type KafkaClientOptions } from './lib/kafka-client.factory';
+export type { MessagingConnectionOptions } from './lib/broker/kafka-connection';
+export { KafkaConnection } from './lib/broker/kafka-connection';
+export { CE_HEADERS } from './lib/broker/cloud-event-headers';
+export { decodeMessage, type DecodeResult } from './lib/consumer/decode-message';
+export {
+  EventConsumer,
+  type EventConsumerOptions,
+  type EventConsumerStats,
+} from './lib/consumer/event-consumer';
+export { PermanentEventError, type EventHandler } from './lib/consumer/event-handler';
+export {
+  MESSAGING_MIGRATIONS,
+  MessagingTables1700000000000,
+} from './lib/messaging-tables.migration';
+export {
+  EventPublisher,
+  EventValidationError,
+  type PublishOptions,
+} from './lib/outbox/event-publisher';
+export { OutboxRelay, type OutboxRelayOptions } from './lib/outbox/outbox-relay';
+export { provisionTopics } from './lib/topics/topic-provisioner';

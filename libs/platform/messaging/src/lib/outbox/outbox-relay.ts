@@ -1,0 +1,168 @@
+import type { DataSource } from 'typeorm';
+import type { Producer } from 'kafkajs';
+
+import type { MessageHeaders } from '../broker/cloud-event-headers';
+import type { KafkaConnection } from '../broker/kafka-connection';
+
+export interface OutboxRelayOptions {
+  /** Unique per relay instance; shows who holds a claim. */
+  relayId: string;
+  batchSize?: number;
+  /** How long a claim lasts; a dead relay's rows are taken over after it. */
+  leaseMs?: number;
+  idlePollMs?: number;
+  maxBackoffMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+interface ClaimedRow {
+  id: string;
+  event_id: string;
+  topic: string;
+  message_key: string;
+  headers: MessageHeaders;
+  payload: string;
+}
+
+/**
+ * Moves committed outbox rows to Kafka. Rows are claimed with a lease under a short
+ * advisory lock, so several relays never hold rows of one key at once and per-key order is
+ * kept; a claim whose relay died expires and the rows are claimed again. No "highest id
+ * seen" cursor: a row whose id committed late is still unpublished, so it is still found.
+ */
+export class OutboxRelay {
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+  private readonly idlePollMs: number;
+  private readonly maxBackoffMs: number;
+  private producer: Producer | undefined;
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly kafka: KafkaConnection,
+    private readonly options: OutboxRelayOptions,
+  ) {
+    this.batchSize = options.batchSize ?? 500;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.idlePollMs = options.idlePollMs ?? 20;
+    this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
+  }
+
+  async start(): Promise<void> {
+    this.producer = this.kafka.idempotentProducer();
+    await this.producer.connect();
+    this.stopping = false;
+    this.running = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.running;
+    await this.producer?.disconnect();
+    this.producer = undefined;
+  }
+
+  /** Claims, publishes and marks one batch; returns how many rows were published. */
+  async publishBatch(): Promise<number> {
+    const rows = await this.claim();
+    if (rows.length === 0) return 0;
+    try {
+      await this.send(rows);
+    } catch (error) {
+      await this.release(rows, error);
+      throw error;
+    }
+    await this.dataSource.query(
+      `UPDATE outbox SET published_at = clock_timestamp(), claimed_until = NULL, last_error = NULL
+       WHERE id = ANY($1::bigint[]) AND claimed_by = $2`,
+      [rows.map((r) => r.id), this.options.relayId],
+    );
+    return rows.length;
+  }
+
+  /** Claims rows without publishing them: what a relay holds at the moment it dies. */
+  async claim(): Promise<ClaimedRow[]> {
+    return this.dataSource.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('outbox-claim:' || current_schema()))`);
+      const [rows] = (await tx.query(
+        `WITH claimable AS (
+           SELECT o.id FROM outbox o
+           WHERE o.published_at IS NULL
+             AND (o.claimed_until IS NULL OR o.claimed_until < clock_timestamp())
+             AND NOT EXISTS (
+               SELECT 1 FROM outbox e
+               WHERE e.published_at IS NULL AND e.topic = o.topic
+                 AND e.message_key = o.message_key AND e.id < o.id
+                 AND e.claimed_until >= clock_timestamp())
+           ORDER BY o.id
+           LIMIT $2
+           FOR UPDATE SKIP LOCKED)
+         UPDATE outbox SET claimed_by = $1,
+                claimed_until = clock_timestamp() + make_interval(secs => $3::double precision / 1000),
+                attempts = attempts + 1
+         FROM claimable WHERE outbox.id = claimable.id
+         RETURNING outbox.id, outbox.event_id, outbox.topic, outbox.message_key,
+                   outbox.headers, outbox.payload`,
+        [this.options.relayId, this.batchSize, this.leaseMs],
+      )) as [ClaimedRow[], number];
+      return rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+    });
+  }
+
+  private async send(rows: ClaimedRow[]): Promise<void> {
+    if (this.producer === undefined) throw new Error('OutboxRelay is not started');
+    const byTopic = new Map<string, ClaimedRow[]>();
+    for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, topicRows]) => ({
+        topic,
+        messages: topicRows.map((row) => ({
+          key: row.message_key,
+          value: row.payload,
+          headers: row.headers,
+        })),
+      })),
+    });
+  }
+
+  private async release(rows: ClaimedRow[], error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    await this.dataSource
+      .query(
+        `UPDATE outbox SET claimed_until = NULL, last_error = $3
+         WHERE id = ANY($1::bigint[]) AND claimed_by = $2`,
+        [rows.map((r) => r.id), this.options.relayId, message.slice(0, 2000)],
+      )
+      .catch(() => undefined);
+  }
+
+  private async loop(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      try {
+        const published = await this.publishBatch();
+        failures = 0;
+        if (published < this.batchSize) await this.sleep(this.idlePollMs);
+      } catch (error) {
+        failures += 1;
+        this.options.onError?.(error);
+        await this.sleep(Math.min(this.maxBackoffMs, 100 * 2 ** Math.min(failures, 10)));
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,95 @@
+import type {
+  EventDefinition,
+  ImplantExplantedV1,
+  TopicDefinition,
+} from '@implant-trace/contracts';
+import { EVENTS } from '@implant-trace/contracts';
+import { uuidV7 } from '@implant-trace/identifiers';
+import { createSchemaDataSource, prepareSchema } from '@implant-trace/platform-database';
+import { testInfrastructure, uniqueName } from '@implant-trace/platform-testing';
+import type { DataSource, EntityManager } from 'typeorm';
+
+import { KafkaConnection } from '../lib/broker/kafka-connection';
+import { MESSAGING_MIGRATIONS } from '../lib/messaging-tables.migration';
+import type { EventPublisher } from '../lib/outbox/event-publisher';
+import { provisionTopics } from '../lib/topics/topic-provisioner';
+
+/** Schema, topic and tables for one messaging test file, torn down afterwards. */
+export class MessagingTestBed {
+  readonly schema = uniqueName('it_messaging');
+  readonly topic: TopicDefinition;
+  readonly event: EventDefinition<ImplantExplantedV1>;
+  readonly kafka = new KafkaConnection({
+    brokers: testInfrastructure().kafkaBrokers,
+    clientId: 'it-messaging',
+  });
+  readonly dataSource: DataSource;
+
+  constructor(partitions = 3) {
+    this.topic = {
+      name: uniqueName('it.messaging'),
+      key: 'implantId',
+      partitions,
+      config: { 'cleanup.policy': 'delete' },
+    };
+    this.event = { ...EVENTS.implantExplantedV1, topic: this.topic };
+    this.dataSource = createSchemaDataSource({
+      url: testInfrastructure().databaseUrl,
+      schema: this.schema,
+      migrations: MESSAGING_MIGRATIONS,
+      poolSize: 8,
+    });
+  }
+
+  async setUp(): Promise<void> {
+    await this.dataSource.initialize();
+    await prepareSchema(this.dataSource);
+    // No unique constraint on purpose: a second application of one event would show here.
+    await this.dataSource.query(
+      `CREATE TABLE effects (event_id uuid NOT NULL, implant_id uuid NOT NULL)`,
+    );
+    await provisionTopics(this.kafka, [this.topic]);
+  }
+
+  async tearDown(): Promise<void> {
+    await this.dataSource.query(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`);
+    await this.dataSource.destroy();
+    const admin = this.kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [this.topic.name, `${this.topic.name}.dlq`] });
+    await admin.disconnect();
+  }
+
+  payload(implantId = uuidV7()): ImplantExplantedV1 {
+    return {
+      implantId,
+      hospitalOds: 'RXH01',
+      explantedAt: new Date().toISOString(),
+      recordedBy: 'it-messaging',
+    };
+  }
+
+  async publishCommitted(publisher: EventPublisher, count: number): Promise<string[]> {
+    return this.dataSource.transaction(async (tx) => {
+      const ids: string[] = [];
+      for (let i = 0; i < count; i += 1)
+        ids.push(await publisher.publish(tx, this.event, this.payload()));
+      return ids;
+    });
+  }
+
+  /** The effect a test consumer applies: one row per application. */
+  static async recordEffect(tx: EntityManager, eventId: string, implantId: string): Promise<void> {
+    await tx.query(`INSERT INTO effects (event_id, implant_id) VALUES ($1, $2)`, [
+      eventId,
+      implantId,
+    ]);
+  }
+
+  async effectCounts(): Promise<{ total: number; distinct: number }> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*)::int AS total, count(DISTINCT event_id)::int AS "distinct" FROM effects`,
+    )) as [{ total: number; distinct: number }];
+    return row;
+  }
+}
