@@ -19,3 +19,4 @@ export {
 } from './lib/outbox/event-publisher';
 export { OutboxRelay, type OutboxRelayOptions } from './lib/outbox/outbox-relay';
 export { provisionTopics } from './lib/topics/topic-provisioner';
+export { redriveDeadLetters, rewindConsumerGroup } from './lib/replay/replay';

@@ -1,0 +1,132 @@
+import { uniqueName, waitFor } from '@implant-trace/platform-testing';
+import type { Producer } from 'kafkajs';
+
+import { cloudEventHeaders } from '../broker/cloud-event-headers';
+import { MessagingTestBed } from '../../test-support/messaging-test-bed';
+import { EventPublisher } from '../outbox/event-publisher';
+import { OutboxRelay } from '../outbox/outbox-relay';
+import { rewindConsumerGroup } from '../replay/replay';
+import { EventConsumer } from './event-consumer';
+import { PermanentEventError } from './event-handler';
+
+describe('poison messages, dead letters and replay', () => {
+  const bed = new MessagingTestBed(1);
+  const publisher = new EventPublisher('it-messaging');
+  const groupId = uniqueName('it-dlq-group');
+  const refusedImplant = '0190f5a2-7c4e-7b1a-9f3e-00000000dead';
+  let relay: OutboxRelay;
+  let raw: Producer;
+
+  const newConsumer = () =>
+    new EventConsumer(bed.dataSource, bed.kafka, { groupId, topics: [bed.topic] }).on(
+      bed.event,
+      async (event, tx) => {
+        if (event.data.implantId === refusedImplant) {
+          throw new PermanentEventError('implant belongs to no known hospital');
+        }
+        await MessagingTestBed.recordEffect(tx, event.id, event.data.implantId);
+      },
+    );
+
+  async function deadLetters(): Promise<Record<string, string>[]> {
+    const reader = bed.kafka.consumer(uniqueName('it-dlq-reader'));
+    const seen: Record<string, string>[] = [];
+    await reader.connect();
+    await reader.subscribe({ topic: `${bed.topic.name}.dlq`, fromBeginning: true });
+    const admin = bed.kafka.admin();
+    await admin.connect();
+    const [end] = await admin.fetchTopicOffsets(`${bed.topic.name}.dlq`);
+    await admin.disconnect();
+    await reader.run({
+      eachMessage: async ({ message }) => {
+        seen.push(
+          Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
+        );
+      },
+    });
+    await waitFor(() => seen.length >= Number(end?.high ?? 0), { description: 'dead letters' });
+    await reader.disconnect();
+    return seen;
+  }
+
+  beforeAll(async () => {
+    await bed.setUp();
+    relay = new OutboxRelay(bed.dataSource, bed.kafka, { relayId: 'relay-dlq' });
+    raw = bed.kafka.idempotentProducer();
+    await raw.connect();
+    await relay.start();
+  });
+
+  afterAll(async () => {
+    await raw.disconnect();
+    await relay.stop();
+    await bed.tearDown();
+  });
+
+  it('sends each poison message to the DLQ with its reason and moves on', async () => {
+    const valid = (implantId?: string) => {
+      const data = bed.payload(implantId);
+      const headers = cloudEventHeaders({
+        id: crypto.randomUUID(),
+        type: 'implant.explanted.v1',
+        source: 'it',
+        time: new Date().toISOString(),
+        subject: data.implantId,
+      });
+      return { key: data.implantId, headers, value: JSON.stringify(data) };
+    };
+    const good1 = valid();
+    const good2 = valid();
+    const messages = [
+      good1,
+      { ...valid(), value: '{"broken json' },
+      { ...valid(), value: JSON.stringify({ implantId: 'x' }) },
+      { ...valid(), headers: { ...valid().headers, ce_type: 'implant.explanted.v7' } },
+      { key: 'k', value: '{}', headers: {} },
+      valid(refusedImplant),
+      good2,
+    ];
+    await raw.send({ topic: bed.topic.name, acks: -1, messages });
+
+    const consumer = newConsumer();
+    await consumer.start();
+    await waitFor(() => consumer.stats.applied + consumer.stats.deadLettered === 7, {
+      description: 'all seven messages handled',
+    });
+    await consumer.stop();
+
+    expect(consumer.stats).toEqual({ applied: 2, duplicates: 0, deadLettered: 5 });
+    expect(await bed.effectCounts()).toEqual({ total: 2, distinct: 2 });
+    const letters = await deadLetters();
+    expect(letters).toHaveLength(5);
+    expect(letters.map((h) => h['dlq_reason'])).toEqual([
+      'body is not valid JSON',
+      expect.stringMatching(/^schema-invalid implant.explanted.v1: implantId/),
+      'unknown event type or version implant.explanted.v7',
+      'missing CloudEvents headers',
+      'handler refused: implant belongs to no known hospital',
+    ]);
+    expect(letters[0]).toMatchObject({
+      dlq_original_topic: bed.topic.name,
+      dlq_consumer_group: groupId,
+    });
+  });
+
+  it('replays from offset 0 without a second effect', async () => {
+    await bed.publishCommitted(publisher, 10);
+    const consumer = newConsumer();
+    await consumer.start();
+    await waitFor(async () => (await bed.effectCounts()).total === 12, {
+      description: '12 effects',
+    });
+    await consumer.stop();
+
+    await rewindConsumerGroup(bed.kafka, groupId, bed.topic.name);
+    const replay = newConsumer();
+    await replay.start();
+    await waitFor(() => replay.stats.duplicates >= 12, { description: 'the replay' });
+    await replay.stop();
+    expect(replay.stats.applied).toBe(0);
+    expect(await bed.effectCounts()).toEqual({ total: 12, distinct: 12 });
+  });
+});

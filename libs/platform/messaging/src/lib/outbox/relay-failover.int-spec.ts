@@ -1,0 +1,96 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+import { waitFor } from '@implant-trace/platform-testing';
+
+import { EventConsumer } from '../consumer/event-consumer';
+import { MessagingTestBed } from '../../test-support/messaging-test-bed';
+import { EventPublisher } from './event-publisher';
+import { OutboxRelay } from './outbox-relay';
+
+const kafkaScript = join(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  '..',
+  '..',
+  'tools',
+  'kafka',
+  'kafka.sh',
+);
+
+describe('relay and broker failures', () => {
+  const bed = new MessagingTestBed();
+  const publisher = new EventPublisher('it-messaging');
+
+  beforeAll(() => bed.setUp());
+  afterAll(() => bed.tearDown());
+
+  it('publishes the rows a dead relay had claimed once its lease expires', async () => {
+    const ids = await bed.publishCommitted(publisher, 25);
+    const dead = new OutboxRelay(bed.dataSource, bed.kafka, { relayId: 'dead', leaseMs: 1_500 });
+    const claimed = await dead.claim();
+    expect(claimed.map((row) => row.event_id)).toEqual(ids);
+
+    const live = new OutboxRelay(bed.dataSource, bed.kafka, { relayId: 'live', leaseMs: 1_500 });
+    await live.start();
+    try {
+      const [held] = (await bed.dataSource.query(
+        `SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL AND claimed_by = 'dead'`,
+      )) as [{ n: number }];
+      expect(held.n).toBe(25);
+      await waitFor(
+        async () => {
+          const [row] = (await bed.dataSource.query(
+            `SELECT count(*)::int AS n FROM outbox WHERE published_at IS NOT NULL AND claimed_by = 'live'
+             AND event_id = ANY($1::uuid[])`,
+            [ids],
+          )) as [{ n: number }];
+          return row.n === 25;
+        },
+        { description: 'the live relay to take the rows over' },
+      );
+    } finally {
+      await live.stop();
+    }
+  });
+
+  it('loses nothing and applies nothing twice when the broker is SIGKILLed mid-publish', async () => {
+    const relay = new OutboxRelay(bed.dataSource, bed.kafka, {
+      relayId: 'relay-k',
+      batchSize: 100,
+    });
+    const consumer = new EventConsumer(bed.dataSource, bed.kafka, {
+      groupId: `${bed.topic.name}.broker-kill`,
+      topics: [bed.topic],
+    }).on(bed.event, (event, tx) =>
+      MessagingTestBed.recordEffect(tx, event.id, event.data.implantId),
+    );
+    await bed.dataSource.query(`DELETE FROM effects`);
+    await relay.start();
+    await consumer.start();
+    const committed: string[] = [];
+    try {
+      for (let round = 0; round < 20; round += 1) {
+        committed.push(...(await bed.publishCommitted(publisher, 50)));
+        if (round === 6) execFileSync('bash', [kafkaScript, 'kill'], { stdio: 'ignore' });
+        if (round === 12) execFileSync('bash', [kafkaScript, 'start'], { stdio: 'ignore' });
+      }
+      await waitFor(async () => (await bed.effectCounts()).distinct === committed.length + 25, {
+        timeoutMs: 120_000,
+        intervalMs: 250,
+        description: 'every committed event to take effect after the broker restart',
+      });
+      expect(await bed.effectCounts()).toEqual({
+        total: committed.length + 25,
+        distinct: committed.length + 25,
+      });
+    } finally {
+      execFileSync('bash', [kafkaScript, 'start'], { stdio: 'ignore' });
+      await consumer.stop();
+      await relay.stop();
+    }
+  });
+});
