@@ -1,0 +1,51 @@
+export { HospitalScoped, Public, Roles } from './lib/access.decorator';
+export { AccessGuard, routeAccessOf } from './lib/access.guard';
+export {
+  decideAccess,
+  type AccessDecision,
+  type HospitalScope,
+  type RouteAccess,
+} from './lib/access.policy';
+export { AUDIT_MIGRATIONS, AuthModule, type AuthModuleOptions } from './lib/auth.module';
+export {
+  GENESIS_HASH,
+  verifyAuditChain,
+  type AuditChainProblem,
+  type AuditChainReport,
+  type AuditEntry,
+  type AuditRecord,
+} from './lib/audit-chain.util';
+export { APPLICATION_DB_ROLE, CreateAuditLog1767225600000 } from './lib/audit-log.migration';
+export { AuditTrailRepository } from './lib/audit-trail.repository';
+export { Audited, type AuditedRoute } from './lib/audited.decorator';
+export {
+  runAuthorisationMatrix,
+  type AuthorisationMatrixOptions,
+  type MatrixCall,
+  type MatrixResult,
+  type RouteExpectation,
+} from './lib/authorisation-matrix.util';
+export { CurrentPrincipal } from './lib/current-principal.decorator';
+export { assertOwnHospital, hospitalFilterFor } from './lib/hospital-scope.util';
+export { findPatientIdentifiers } from './lib/patient-identifiers.util';
+export { InvalidClaimsError, principalFromClaims, type Principal } from './lib/principal.util';
+export { principalOf, type RequestWithPrincipal } from './lib/request-principal.util';
+export {
+  HOSPITAL_SCOPED_ROLES,
+  isHospitalScopedRole,
+  isRole,
+  ROLES,
+  type Role,
+} from './lib/role.util';
+export {
+  listRoutes,
+  routesWithoutAccessDecision,
+  type RouteDescription,
+} from './lib/route-inventory.util';
+export { mintDevelopmentToken, type DevelopmentTokenOptions } from './lib/token-minting.util';
+export {
+  createTokenVerifier,
+  InvalidTokenError,
+  type TokenVerifier,
+  type TokenVerifierOptions,
+} from './lib/token-verifier.util';

@@ -1,0 +1,43 @@
+import type { DynamicModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+
+import { AccessGuard, TOKEN_VERIFIER } from './access.guard';
+import { AUDIT_REQUIRED, AuditInterceptor } from './audit.interceptor';
+import { CreateAuditLog1767225600000 } from './audit-log.migration';
+import { AuditTrailRepository } from './audit-trail.repository';
+import { PatientDataInterceptor } from './patient-data.interceptor';
+import type { TokenVerifierOptions } from './token-verifier.util';
+import { createTokenVerifier } from './token-verifier.util';
+
+/** Migrations a service adds to its DatabaseModule so its schema holds the audit trail. */
+export const AUDIT_MIGRATIONS = [CreateAuditLog1767225600000];
+
+export interface AuthModuleOptions extends TokenVerifierOptions {
+  /** Withhold responses of `@Audited` routes when their audit entry cannot be written. */
+  auditRequired: boolean;
+}
+
+/**
+ * Bearer-token authentication and role/hospital authorisation on every route (global guard),
+ * the regulator patient-data barrier and the audit trail. Needs a global `DataSource`.
+ */
+@Module({})
+export class AuthModule {
+  static forRoot(options: AuthModuleOptions): DynamicModule {
+    return {
+      module: AuthModule,
+      global: true,
+      imports: [DiscoveryModule],
+      providers: [
+        { provide: TOKEN_VERIFIER, useValue: createTokenVerifier(options) },
+        { provide: AUDIT_REQUIRED, useValue: options.auditRequired },
+        AuditTrailRepository,
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_INTERCEPTOR, useClass: PatientDataInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+      ],
+      exports: [AuditTrailRepository, TOKEN_VERIFIER],
+    };
+  }
+}

@@ -1,0 +1,40 @@
+export { Idempotent } from './lib/idempotent.decorator';
+export { IdempotencyInterceptor } from './lib/idempotency.interceptor';
+export { IdempotencyKeyRepository } from './lib/idempotency-key.repository';
+export { CreateIdempotencyKeys1767225600001 } from './lib/idempotency-keys.migration';
+export {
+  decideOnStoredKey,
+  requestFingerprint,
+  type IdempotencyDecision,
+  type StoredIdempotencyKey,
+} from './lib/idempotency.policy';
+export { ProblemDetailsFilter } from './lib/problem-details.filter';
+export {
+  clinicallyInvalid,
+  fieldErrorsOf,
+  PROBLEM_TYPES,
+  ProblemException,
+  problemFromError,
+  type FieldError,
+  type ProblemDetails,
+} from './lib/problem-details.util';
+export { RATE_LIMIT, RateLimitInterceptor } from './lib/rate-limit.interceptor';
+export {
+  rateWindow,
+  retryAfterSeconds,
+  type RateLimit,
+  type RateWindow,
+} from './lib/rate-limit.policy';
+export {
+  bootstrapService,
+  createServiceApp,
+  type ServiceAppOptions,
+} from './lib/service-app.factory';
+export {
+  DEFAULT_RATE_LIMIT,
+  PLATFORM_MIGRATIONS,
+  ServicePlatformModule,
+  type ServicePlatformOptions,
+} from './lib/service-platform.module';
+export { REDIS_CONNECTION, SERVICE_NAME } from './lib/service-platform.tokens';
+export { createValidationPipe } from './lib/validation.pipe';

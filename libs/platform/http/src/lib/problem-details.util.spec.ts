@@ -1,0 +1,85 @@
+import {
+  BadRequestException,
+  InternalServerErrorException,
+  NotFoundException,
+} from '@nestjs/common';
+import type { ValidationError } from 'class-validator';
+
+import { clinicallyInvalid, fieldErrorsOf, problemFromError } from './problem-details.util';
+
+describe('problemFromError', () => {
+  it('keeps the detail of client errors', () => {
+    expect(problemFromError(new NotFoundException('No implant i1'))).toEqual({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: 'No implant i1',
+    });
+    expect(problemFromError(new BadRequestException('Unexpected token'))).toMatchObject({
+      status: 400,
+      detail: 'Unexpected token',
+    });
+  });
+
+  it('never leaks the message of a server error or an unknown throw', () => {
+    for (const error of [
+      new InternalServerErrorException('pg: password=x'),
+      new Error('secret path /srv/app'),
+    ]) {
+      const problem = problemFromError(error);
+      expect(problem.status).toBe(500);
+      expect(JSON.stringify(problem)).not.toMatch(/password|srv/);
+    }
+  });
+
+  it('maps an exposed body-parser error (too large) to its status', () => {
+    const tooLarge = Object.assign(new Error('request entity too large'), {
+      status: 413,
+      expose: true,
+      type: 'entity.too.large',
+    });
+    expect(problemFromError(tooLarge)).toMatchObject({ status: 413, title: 'Content Too Large' });
+  });
+
+  it('carries the fields of a clinically invalid request', () => {
+    expect(
+      problemFromError(
+        clinicallyInvalid([{ field: 'patient.nhsNumber', message: 'check digit fails' }]),
+      ),
+    ).toEqual({
+      type: 'urn:implant-trace:problem:clinically-invalid',
+      title: 'Unprocessable Content',
+      status: 422,
+      detail: 'The request is clinically invalid',
+      errors: [{ field: 'patient.nhsNumber', message: 'check digit fails' }],
+    });
+  });
+});
+
+describe('fieldErrorsOf', () => {
+  it('lists every failing field with its nested path', () => {
+    const errors = [
+      { property: 'barcode', constraints: { isString: 'barcode must be a string' }, children: [] },
+      {
+        property: 'identifiers',
+        children: [
+          {
+            property: '0',
+            children: [
+              { property: 'type', constraints: { isIn: 'type must be one of ...' }, children: [] },
+            ],
+          },
+        ],
+      },
+      {
+        property: 'extra',
+        constraints: { whitelistValidation: 'property extra should not exist' },
+      },
+    ] as ValidationError[];
+    expect(fieldErrorsOf(errors)).toEqual([
+      { field: 'barcode', message: 'barcode must be a string' },
+      { field: 'identifiers[0].type', message: 'type must be one of ...' },
+      { field: 'extra', message: 'property should not exist' },
+    ]);
+  });
+});

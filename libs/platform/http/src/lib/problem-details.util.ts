@@ -1,0 +1,140 @@
+import { HttpException } from '@nestjs/common';
+import type { ValidationError } from 'class-validator';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** RFC 9457 problem details, the body of every error answer (`application/problem+json`). */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldError[];
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+const GENERIC_DETAIL: Record<number, string> = {
+  413: 'The request body is larger than this service accepts',
+  500: 'The request could not be completed; it has been logged',
+};
+
+/** An error that already knows its problem type, detail and failing fields. */
+export class ProblemException extends HttpException {
+  constructor(
+    status: number,
+    readonly problemType: string,
+    detail: string,
+    readonly fieldErrors?: FieldError[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail, status);
+  }
+}
+
+export function titleOf(status: number): string {
+  return TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error');
+}
+
+function detailOfHttpException(error: HttpException): string {
+  const body = error.getResponse();
+  if (typeof body === 'string') return body;
+  const message = (body as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.map(String).join('; ');
+  return typeof message === 'string' ? message : error.message;
+}
+
+/** The status an express/body-parser error carries when it is safe to expose (http-errors). */
+function exposedClientStatus(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { status, expose } = error as { status?: unknown; expose?: unknown };
+  return typeof status === 'number' && status >= 400 && status < 500 && expose === true
+    ? status
+    : undefined;
+}
+
+/**
+ * Maps anything thrown while serving a request to the problem it answers with. Server errors
+ * never carry their message or stack: those go to the log only.
+ */
+export function problemFromError(error: unknown): ProblemDetails {
+  if (error instanceof ProblemException) {
+    const status = error.getStatus();
+    return {
+      type: error.problemType,
+      title: titleOf(status),
+      status,
+      detail: detailOfHttpException(error),
+      ...(error.fieldErrors === undefined ? {} : { errors: error.fieldErrors }),
+    };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const detail = status >= 500 ? (GENERIC_DETAIL[500] ?? '') : detailOfHttpException(error);
+    return { type: 'about:blank', title: titleOf(status), status, detail };
+  }
+  const clientStatus = exposedClientStatus(error);
+  if (clientStatus !== undefined) {
+    return {
+      type: 'about:blank',
+      title: titleOf(clientStatus),
+      status: clientStatus,
+      detail: GENERIC_DETAIL[clientStatus] ?? titleOf(clientStatus),
+    };
+  }
+  return {
+    type: 'about:blank',
+    title: titleOf(500),
+    status: 500,
+    detail: GENERIC_DETAIL[500] ?? '',
+  };
+}
+
+/** Every failing field of a validated body, nested paths included (`patient.nhsNumber`, `items[0].lot`). */
+export function fieldErrorsOf(errors: readonly ValidationError[], parent = ''): FieldError[] {
+  return errors.flatMap((error) => {
+    const field = /^\d+$/.test(error.property)
+      ? `${parent}[${error.property}]`
+      : parent === ''
+        ? error.property
+        : `${parent}.${error.property}`;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({
+      field,
+      message: message.replace(/^property \S+ /, 'property '),
+    }));
+    return [...own, ...fieldErrorsOf(error.children ?? [], field)];
+  });
+}
+
+export const PROBLEM_TYPES = {
+  validation: 'urn:implant-trace:problem:validation-failed',
+  clinicallyInvalid: 'urn:implant-trace:problem:clinically-invalid',
+  idempotencyConflict: 'urn:implant-trace:problem:idempotency-key-reused',
+  idempotencyInProgress: 'urn:implant-trace:problem:idempotency-key-in-progress',
+  idempotencyKeyMissing: 'urn:implant-trace:problem:idempotency-key-missing',
+  rateLimited: 'urn:implant-trace:problem:rate-limited',
+} as const;
+
+/** 422: the request is well formed but clinically invalid (e.g. an NHS number fails its check digit). */
+export function clinicallyInvalid(
+  errors: FieldError[],
+  detail = 'The request is clinically invalid',
+): ProblemException {
+  return new ProblemException(422, PROBLEM_TYPES.clinicallyInvalid, detail, errors);
+}

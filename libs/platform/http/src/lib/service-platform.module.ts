@@ -1,0 +1,110 @@
+import type {
+  DynamicModule,
+  ModuleMetadata,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
+import { Inject, Injectable, Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import type { MigrationInterface } from 'typeorm';
+import { DataSource } from 'typeorm';
+
+import { AUDIT_MIGRATIONS, AuthModule } from '@implant-trace/platform-auth';
+import type { RedisConnection } from '@implant-trace/platform-cache';
+import { connectRedis } from '@implant-trace/platform-cache';
+import type { ServiceConfigBase } from '@implant-trace/platform-config';
+import type { SchemaDataSourceOptions } from '@implant-trace/platform-database';
+import { DatabaseModule } from '@implant-trace/platform-database';
+import { ObservabilityModule, ReadinessRegistry } from '@implant-trace/platform-observability';
+
+import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { IdempotencyKeyRepository } from './idempotency-key.repository';
+import { CreateIdempotencyKeys1767225600001 } from './idempotency-keys.migration';
+import { ProblemDetailsFilter } from './problem-details.filter';
+import type { RateLimit } from './rate-limit.policy';
+import { RATE_LIMIT, RateLimitInterceptor } from './rate-limit.interceptor';
+import { REDIS_CONNECTION, SERVICE_NAME } from './service-platform.tokens';
+
+/** Migrations of the platform tables every service schema holds (audit trail, idempotency keys). */
+export const PLATFORM_MIGRATIONS = [...AUDIT_MIGRATIONS, CreateIdempotencyKeys1767225600001];
+
+export const DEFAULT_RATE_LIMIT: RateLimit = { limit: 600, windowSeconds: 60 };
+
+export interface ServicePlatformOptions {
+  config: ServiceConfigBase;
+  /** The service's feature modules. */
+  imports?: ModuleMetadata['imports'];
+  entities?: SchemaDataSourceOptions['entities'];
+  /** The service's own migrations; the platform's run first. */
+  migrations?: (new () => MigrationInterface)[];
+  /** Apply migrations at start-up (default: outside production). */
+  migrate?: boolean;
+  rateLimit?: RateLimit;
+}
+
+@Injectable()
+class PlatformReadinessChecks implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(ReadinessRegistry) private readonly readiness: ReadinessRegistry,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(REDIS_CONNECTION) private readonly redis: RedisConnection,
+  ) {}
+
+  onModuleInit(): void {
+    this.readiness.register('database', async () => {
+      await this.dataSource.query('SELECT 1');
+    });
+    this.readiness.register('cache', async () => {
+      await this.redis.ping();
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.redis.isOpen) await this.redis.close();
+  }
+}
+
+/** Everything every service's HTTP surface shares, assembled once. */
+@Module({})
+export class ServicePlatformModule {
+  static forRoot(options: ServicePlatformOptions): DynamicModule {
+    const { config } = options;
+    return {
+      module: ServicePlatformModule,
+      imports: [
+        DatabaseModule.forRoot({
+          url: config.databaseUrl,
+          schema: config.databaseSchema,
+          poolSize: config.databasePoolSize,
+          applicationName: config.serviceName,
+          entities: options.entities ?? [],
+          migrations: [...PLATFORM_MIGRATIONS, ...(options.migrations ?? [])],
+          migrate: options.migrate ?? config.environment !== 'production',
+        }),
+        AuthModule.forRoot({
+          ...(config.authJwksUrl === undefined ? {} : { jwksUrl: config.authJwksUrl }),
+          ...(config.authJwtSecret === undefined ? {} : { secret: config.authJwtSecret }),
+          issuer: config.authIssuer,
+          audience: config.authAudience,
+          auditRequired: config.auditRequired,
+        }),
+        ObservabilityModule,
+        ...(options.imports ?? []),
+      ],
+      providers: [
+        { provide: SERVICE_NAME, useValue: config.serviceName },
+        { provide: RATE_LIMIT, useValue: options.rateLimit ?? DEFAULT_RATE_LIMIT },
+        {
+          provide: REDIS_CONNECTION,
+          useFactory: () => connectRedis(config.redisUrl, config.serviceName),
+        },
+        PlatformReadinessChecks,
+        IdempotencyKeyRepository,
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
+      exports: [REDIS_CONNECTION, SERVICE_NAME, ObservabilityModule],
+    };
+  }
+}

@@ -1,0 +1,19 @@
+export { HealthController } from './lib/health.controller';
+export { createLogger, type LoggerOptions } from './lib/logger.factory';
+export { PlatformMetrics } from './lib/metrics.registry';
+export { PinoNestLogger } from './lib/nest-logger.adapter';
+export { maskNhsNumbersDeep, maskNhsNumbersIn } from './lib/nhs-number-masking.util';
+export { ObservabilityModule } from './lib/observability.module';
+export { serveOpenApi } from './lib/openapi.util';
+export {
+  ReadinessRegistry,
+  type ReadinessCheck,
+  type ReadinessReport,
+} from './lib/readiness.registry';
+export {
+  acceptableId,
+  currentRequestContext,
+  runWithRequestContext,
+  type RequestContext,
+} from './lib/request-context.util';
+export { requestObservability } from './lib/request-observability.middleware';
