@@ -37,6 +37,9 @@ function tier(displayName, rootDir, testMatch, extra = {}) {
     testMatch,
     testEnvironment: 'node',
     transform: { '^.+\\.(t|j)s$': swcTransform },
+    // jose ships ESM only and Jest's CommonJS runtime cannot require() it untransformed, so it
+    // alone of node_modules goes through the SWC transform (Node itself loads it natively).
+    transformIgnorePatterns: ['/node_modules/(?!jose/)'],
     moduleNameMapper,
     setupFiles: [path.join(workspaceRoot, 'tools/jest/setup-env.cjs')],
     ...extra,

@@ -20,3 +20,8 @@ export {
 export { OutboxRelay, type OutboxRelayOptions } from './lib/outbox/outbox-relay';
 export { provisionTopics } from './lib/topics/topic-provisioner';
 export { redriveDeadLetters, rewindConsumerGroup } from './lib/replay/replay';
+export {
+  EventConsumerFactory,
+  MessagingModule,
+  type MessagingModuleOptions,
+} from './lib/messaging.module';

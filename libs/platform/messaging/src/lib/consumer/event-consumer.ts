@@ -19,6 +19,8 @@ export interface EventConsumerOptions {
   maxTransactionSize?: number;
   maxBackoffMs?: number;
   onError?: (error: unknown) => void;
+  /** Messages behind the partition's end after each fetched batch, for the lag metric. */
+  onLag?: (topic: string, partition: number, lag: number) => void;
 }
 
 export interface EventConsumerStats {
@@ -103,6 +105,7 @@ export class EventConsumer {
 
   private async consumeBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    this.options.onLag?.(batch.topic, batch.partition, Number(batch.offsetLag()));
     const decoded: Decoded[] = batch.messages.map((message) => {
       const headers = stringHeaders(message.headers);
       return { message, headers, result: decodeMessage(headers, message.value) };
