@@ -244,6 +244,8 @@ export interface AiComponent {
 
 export interface AiDefinition {
   ai: string;
+  /** Index of the AI in `ALL_AI_DEFINITIONS`, for per-AI lookup tables kept by the parsers. */
+  ordinal: number;
   /** Whether the AI is in the predefined-length table, so it never needs a GS after it. */
   predefinedLength: boolean;
   minLength: number;
@@ -279,7 +281,8 @@ const PREDEFINED_LENGTH_PREFIXES: readonly string[] = [
   '41',
 ];
 
-const CHECKS: ReadonlySet<string> = new Set<AiCheck>([
+/** The checks in a fixed order; `AiComponent.checks` holds these literals themselves. */
+export const AI_CHECKS: readonly AiCheck[] = [
   'csum',
   'csumalpha',
   'date',
@@ -294,7 +297,7 @@ const CHECKS: ReadonlySet<string> = new Set<AiCheck>([
   'pcenc',
   'yesno',
   'zero',
-]);
+];
 
 function parseComponent(text: string): AiComponent {
   const optional = text.startsWith('[');
@@ -302,15 +305,17 @@ function parseComponent(text: string): AiComponent {
   const charset = format.charAt(0) as AiCharset;
   const variable = format.startsWith('..', 1);
   const max = Number(format.slice(variable ? 3 : 1));
-  for (const check of checks) {
-    if (!CHECKS.has(check)) throw new Error(`AI table: unknown check ${check}`);
-  }
   return {
     charset,
     minLength: variable ? 1 : max,
     maxLength: max,
     optional,
-    checks: checks as AiCheck[],
+    // The table's own literals, not the split-off copies, so comparisons stay cheap.
+    checks: checks.map((name) => {
+      const check = AI_CHECKS.find((c) => c === name);
+      if (check === undefined) throw new Error(`AI table: unknown check ${name}`);
+      return check;
+    }),
   };
 }
 
@@ -324,6 +329,7 @@ function define(ai: string, componentTexts: string[]): AiDefinition {
   }
   return {
     ai,
+    ordinal: -1,
     predefinedLength: PREDEFINED_LENGTH_PREFIXES.includes(ai.slice(0, 2)),
     minLength,
     maxLength,
@@ -356,6 +362,7 @@ function register(def: AiDefinition): void {
     throw new Error(`AI table: ${def.ai} is malformed or defined twice`);
   }
   table[Number(def.ai)] = def;
+  def.ordinal = ALL.length;
   ALL.push(def);
 }
 

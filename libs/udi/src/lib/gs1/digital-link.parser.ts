@@ -1,6 +1,6 @@
 import { UdiIssueCode, udiIssue } from '../udi-issue-code';
 import type { UdiElement, UdiIssue, UdiParseResult } from '../udi.types';
-import { aiDefinition } from './ai-table';
+import { lookupAi } from './ai-table';
 import type { AiDefinition } from './ai-table';
 import type { Gs1Context } from './gs1-context';
 import { validateAiValue } from './element-value.validator';
@@ -68,21 +68,71 @@ function isAllDigits(s: string, start: number, end: number): boolean {
   return true;
 }
 
+function lowerAt(s: string, i: number): number {
+  return s.charCodeAt(i) | 0x20;
+}
+
 /** Index just after `http://` or `https://` (any case), or -1. */
 function afterScheme(s: string, start: number, end: number): number {
-  const lower = s.slice(start, Math.min(end, start + 8)).toLowerCase();
-  if (lower.startsWith('https://')) return start + 8;
-  if (lower.startsWith('http://')) return start + 7;
-  return -1;
+  if (
+    end - start < 7 ||
+    lowerAt(s, start) !== 104 ||
+    lowerAt(s, start + 1) !== 116 ||
+    lowerAt(s, start + 2) !== 116 ||
+    lowerAt(s, start + 3) !== 112
+  ) {
+    return -1;
+  }
+  const i = lowerAt(s, start + 4) === 115 ? start + 5 : start + 4;
+  return s.charCodeAt(i) === 58 && s.charCodeAt(i + 1) === 47 && s.charCodeAt(i + 2) === 47
+    ? i + 3
+    : -1;
 }
 
 export function looksLikeUri(s: string, start: number, end: number): boolean {
   return afterScheme(s, start, end) >= 0;
 }
 
-interface Segment {
-  start: number;
-  end: number;
+/** The AI whose digits are exactly `s[start, end)`, or undefined. */
+function aiOfSegment(s: string, start: number, end: number): AiDefinition | undefined {
+  const found = lookupAi(s, start, end);
+  return typeof found === 'object' && start + found.ai.length === end ? found : undefined;
+}
+
+/** Index in `chains` of the qualifier path that holds `ai`, or -1. */
+function chainOf(chains: readonly (readonly string[])[], ai: string): number {
+  for (let c = 0; c < chains.length; c++) if (chains[c]?.includes(ai) === true) return c;
+  return -1;
+}
+
+/** Validates one AI value of the URI (percent-decoded) and adds it to `elements`. */
+function addElement(
+  def: AiDefinition,
+  s: string,
+  rawStart: number,
+  rawEnd: number,
+  ctx: Gs1Context,
+  elements: UdiElement[],
+  errors: UdiIssue[],
+): void {
+  let value = percentDecode(s, rawStart, rawEnd);
+  if (value === undefined) {
+    errors.push(
+      udiIssue(
+        UdiIssueCode.GS1_DL_INVALID_PERCENT_ENCODING,
+        `AI (${def.ai}): bad percent-encoding`,
+        rawStart,
+      ),
+    );
+    return;
+  }
+  // GS1 Digital Link allows GTIN-8, -12 and -13 in the path; the UDI carries the GTIN-14 form.
+  if (def.ai === '01' && (value.length === 8 || value.length === 12 || value.length === 13)) {
+    value = value.padStart(14, '0');
+  }
+  const problem = validateAiValue(def, value, 0, value.length, ctx);
+  if (problem !== undefined) errors.push({ ...problem, position: rawStart });
+  elements.push({ ai: def.ai, value });
 }
 
 /**
@@ -95,11 +145,12 @@ export function parseDigitalLink(
   end: number,
   ctx: Gs1Context,
 ): UdiParseResult {
-  const errors: UdiIssue[] = [];
-  const warnings: UdiIssue[] = [];
   const authority = afterScheme(s, start, end);
   let pathStart = authority;
-  while (pathStart < end && '/?#'.indexOf(s.charAt(pathStart)) < 0) pathStart++;
+  for (; pathStart < end; pathStart++) {
+    const c = s.charCodeAt(pathStart);
+    if (c === 47 || c === 63 || c === 35) break;
+  }
   if (authority < 0 || pathStart === authority) {
     return {
       ok: false,
@@ -111,28 +162,32 @@ export function parseDigitalLink(
   let query = s.indexOf('?', pathStart);
   if (query < 0 || query > fragment) query = fragment;
 
-  const segments: Segment[] = [];
+  // Path segments as start/end index pairs.
+  const bounds: number[] = [];
   for (let i = pathStart; i < query;) {
     let next = s.indexOf('/', i + 1);
     if (next < 0 || next > query) next = query;
-    if (next > i + 1) segments.push({ start: i + 1, end: next });
+    if (next > i + 1) bounds.push(i + 1, next);
     i = next;
   }
+  const segments = bounds.length / 2;
 
   let keyIndex = -1;
-  for (let k = 0; k < segments.length && keyIndex < 0; k++) {
-    const seg = segments[k] as Segment;
-    if ((segments.length - k) % 2 !== 0 || !DL_QUALIFIERS.has(s.slice(seg.start, seg.end)))
-      continue;
+  let key: AiDefinition | undefined;
+  for (let k = 0; k < segments && keyIndex < 0; k++) {
+    if ((segments - k) % 2 !== 0) continue;
+    const candidate = aiOfSegment(s, bounds[2 * k] ?? 0, bounds[2 * k + 1] ?? 0);
+    if (candidate === undefined || !DL_QUALIFIERS.has(candidate.ai)) continue;
     let allAis = true;
-    for (let q = k + 2; q < segments.length && allAis; q += 2) {
-      const qs = segments[q] as Segment;
-      allAis =
-        isAllDigits(s, qs.start, qs.end) && aiDefinition(s.slice(qs.start, qs.end)) !== undefined;
+    for (let q = k + 2; q < segments && allAis; q += 2) {
+      allAis = aiOfSegment(s, bounds[2 * q] ?? 0, bounds[2 * q + 1] ?? 0) !== undefined;
     }
-    if (allAis) keyIndex = k;
+    if (allAis) {
+      keyIndex = k;
+      key = candidate;
+    }
   }
-  if (keyIndex < 0) {
+  if (key === undefined) {
     return {
       ok: false,
       errors: [
@@ -146,45 +201,23 @@ export function parseDigitalLink(
   }
 
   const elements: UdiElement[] = [];
-  const addElement = (def: AiDefinition, rawStart: number, rawEnd: number): void => {
-    let value = percentDecode(s, rawStart, rawEnd);
-    if (value === undefined) {
-      errors.push(
-        udiIssue(
-          UdiIssueCode.GS1_DL_INVALID_PERCENT_ENCODING,
-          `AI (${def.ai}): bad percent-encoding`,
-          rawStart,
-        ),
-      );
-      return;
-    }
-    // GS1 Digital Link allows GTIN-8, -12 and -13 in the path; the UDI carries the GTIN-14 form.
-    if (def.ai === '01' && (value.length === 8 || value.length === 12 || value.length === 13)) {
-      value = value.padStart(14, '0');
-    }
-    const problem = validateAiValue(def, value, 0, value.length, ctx);
-    if (problem !== undefined) errors.push({ ...problem, position: rawStart });
-    elements.push({ ai: def.ai, value });
-  };
-
-  const keySeg = segments[keyIndex] as Segment;
-  const key = s.slice(keySeg.start, keySeg.end);
-  const chains = DL_QUALIFIERS.get(key) ?? [];
-  let chain: readonly string[] | undefined;
+  const errors: UdiIssue[] = [];
+  const warnings: UdiIssue[] = [];
+  const chains = DL_QUALIFIERS.get(key.ai) ?? [];
+  let chain = -1;
   let lastRank = -1;
-  for (let k = keyIndex; k < segments.length; k += 2) {
-    const aiSeg = segments[k] as Segment;
-    const valueSeg = segments[k + 1] as Segment;
-    const ai = s.slice(aiSeg.start, aiSeg.end);
+  for (let k = keyIndex; k < segments; k += 2) {
+    const aiStart = bounds[2 * k] ?? 0;
+    const def = aiOfSegment(s, aiStart, bounds[2 * k + 1] ?? 0) ?? key;
     if (k > keyIndex) {
-      chain ??= chains.find((c) => c.includes(ai));
-      const rank = chain === undefined ? -1 : chain.indexOf(ai);
+      if (chain < 0) chain = chainOf(chains, def.ai);
+      const rank = chain < 0 ? -1 : (chains[chain]?.indexOf(def.ai) ?? -1);
       if (rank < 0) {
         errors.push(
           udiIssue(
             UdiIssueCode.GS1_DL_INVALID_PATH,
-            `AI (${ai}) is not a path qualifier of AI (${key}); it belongs in the query string`,
-            aiSeg.start,
+            `AI (${def.ai}) is not a path qualifier of AI (${key.ai}); it belongs in the query string`,
+            aiStart,
           ),
         );
         continue;
@@ -193,14 +226,14 @@ export function parseDigitalLink(
         warnings.push(
           udiIssue(
             UdiIssueCode.GS1_DL_QUALIFIER_ORDER,
-            `AI (${ai}) is out of the order the Digital Link standard sets for AI (${key})`,
-            aiSeg.start,
+            `AI (${def.ai}) is out of the order the Digital Link standard sets for AI (${key.ai})`,
+            aiStart,
           ),
         );
       }
       lastRank = rank;
     }
-    addElement(aiDefinition(ai) as AiDefinition, valueSeg.start, valueSeg.end);
+    addElement(def, s, bounds[2 * k + 2] ?? 0, bounds[2 * k + 3] ?? 0, ctx, elements, errors);
   }
 
   for (let i = query + 1; i < fragment;) {
@@ -208,7 +241,7 @@ export function parseDigitalLink(
     if (amp < 0 || amp > fragment) amp = fragment;
     const eq = s.indexOf('=', i);
     if (eq > i && eq < amp && isAllDigits(s, i, eq)) {
-      const def = aiDefinition(s.slice(i, eq));
+      const def = aiOfSegment(s, i, eq);
       if (def === undefined) {
         errors.push(
           udiIssue(
@@ -218,7 +251,7 @@ export function parseDigitalLink(
           ),
         );
       } else {
-        addElement(def, eq + 1, amp);
+        addElement(def, s, eq + 1, amp, ctx, elements, errors);
       }
     }
     i = amp + 1;

@@ -1,9 +1,14 @@
 import { UdiIssueCode, udiIssue } from '../udi-issue-code';
 import type { UdiElement, UdiIssue } from '../udi.types';
-import { AI_TRUNCATED, lookupAi } from './ai-table';
+import { AI_TRUNCATED, ALL_AI_DEFINITIONS, aiDefinition, lookupAi } from './ai-table';
 import type { AiDefinition } from './ai-table';
 import type { Gs1Context } from './gs1-context';
-import { validateAiValue } from './element-value.validator';
+import {
+  checkAiValue,
+  describeAiValueProblem,
+  isLengthProblem,
+  validateAiValue,
+} from './element-value.validator';
 
 const GS = 29;
 const GS_CHAR = '\u001d';
@@ -13,7 +18,8 @@ const GS_CHAR = '\u001d';
  * device labels. Internal AIs (90-99) and counts (30, 37) are left out because digit runs such
  * as "90..." or "30..." are common in serial numbers and would make the warning noise.
  */
-const SWALLOWED_AI_CANDIDATES: ReadonlySet<string> = new Set([
+const SWALLOWED_AI_CANDIDATE = new Uint8Array(ALL_AI_DEFINITIONS.length);
+for (const ai of [
   '01',
   '11',
   '13',
@@ -29,7 +35,18 @@ const SWALLOWED_AI_CANDIDATES: ReadonlySet<string> = new Set([
   '241',
   '243',
   '8012',
-]);
+]) {
+  const def = aiDefinition(ai);
+  if (def !== undefined) SWALLOWED_AI_CANDIDATE[def.ordinal] = 1;
+}
+/** The two-digit prefixes of the candidates, to skip most positions without an AI lookup. */
+const SWALLOWED_PREFIX = new Uint8Array(100);
+for (const def of ALL_AI_DEFINITIONS) {
+  if (SWALLOWED_AI_CANDIDATE[def.ordinal] === 1) SWALLOWED_PREFIX[Number(def.ai.slice(0, 2))] = 1;
+}
+
+/** Validate-only parses stop at the first problem without recording it. */
+const NO_ERRORS: UdiIssue[] = [];
 
 export interface SwallowedAi {
   ai: string;
@@ -52,10 +69,7 @@ function lookupFailure(code: number, s: string, i: number): UdiIssue {
 
 /** Whether `s[start, end)` is, on its own, a complete valid element string. */
 function isCompleteElementString(s: string, start: number, end: number, ctx: Gs1Context): boolean {
-  const probeErrors: UdiIssue[] = [];
-  return (
-    parseElementString(s, start, end, ctx, null, probeErrors, null) && probeErrors.length === 0
-  );
+  return parseElementString(s, start, end, ctx, null, NO_ERRORS, null);
 }
 
 /** First position inside the value `s[start, end)` where a device-label AI and valid data follow. */
@@ -66,10 +80,11 @@ function findSwallowedAi(
   ctx: Gs1Context,
 ): SwallowedAi | undefined {
   for (let k = start + 1; k < end - 2; k++) {
-    const c = s.charCodeAt(k);
-    if (c < 48 || c > 57) continue;
+    const a = s.charCodeAt(k) - 48;
+    const b = s.charCodeAt(k + 1) - 48;
+    if (a < 0 || a > 9 || b < 0 || b > 9 || SWALLOWED_PREFIX[a * 10 + b] !== 1) continue;
     const def = lookupAi(s, k, end);
-    if (typeof def !== 'object' || !SWALLOWED_AI_CANDIDATES.has(def.ai)) continue;
+    if (typeof def !== 'object' || SWALLOWED_AI_CANDIDATE[def.ordinal] !== 1) continue;
     if (isCompleteElementString(s, k, end, ctx)) return { ai: def.ai, position: k };
   }
   return undefined;
@@ -77,7 +92,7 @@ function findSwallowedAi(
 
 /**
  * Parses a GS1 element string (FNC1 transmitted as GS) in `s[start, end)`. Elements go to
- * `elements` (null: validate only, stopping at the first problem). Returns false on a syntax
+ * `elements` (null: validate only, stopping at the first problem without recording it). Returns false on a syntax
  * error (unknown AI, bad length), after which the element boundaries are unknown; value errors
  * (character set, check digit, date) are recorded in `errors` and parsing goes on.
  * `swallowed` collects AIs that appear inside variable-length values.
@@ -99,7 +114,7 @@ export function parseElementString(
     }
     const found = lookupAi(s, i, end);
     if (typeof found !== 'object') {
-      errors.push(lookupFailure(found, s, i));
+      if (elements !== null) errors.push(lookupFailure(found, s, i));
       return false;
     }
     const def: AiDefinition = found;
@@ -108,6 +123,7 @@ export function parseElementString(
     if (def.predefinedLength) {
       valueEnd = valueStart + def.maxLength;
       if (valueEnd > end) {
+        if (elements === null) return false;
         errors.push(
           udiIssue(
             UdiIssueCode.GS1_VALUE_TOO_SHORT,
@@ -121,13 +137,11 @@ export function parseElementString(
       const gs = s.indexOf(GS_CHAR, valueStart);
       valueEnd = gs < 0 || gs > end ? end : gs;
     }
-    const problem = validateAiValue(def, s, valueStart, valueEnd, ctx);
-    if (problem !== undefined) {
-      errors.push(problem);
-      const syntax =
-        problem.code === UdiIssueCode.GS1_VALUE_TOO_SHORT ||
-        problem.code === UdiIssueCode.GS1_VALUE_TOO_LONG;
-      if (elements === null || syntax) return false;
+    const problem = checkAiValue(def, s, valueStart, valueEnd, ctx);
+    if (problem !== 0) {
+      if (elements === null) return false;
+      errors.push(describeAiValueProblem(def, s, valueStart, valueEnd, problem));
+      if (isLengthProblem(problem)) return false;
     }
     if (elements !== null) {
       elements.push({ ai: def.ai, value: s.slice(valueStart, valueEnd) });

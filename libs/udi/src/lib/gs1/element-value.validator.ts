@@ -6,6 +6,7 @@ import {
 import { calendarDate, daysInMonth, digitsAt, gs1FullYear, twoDigits } from '../calendar.util';
 import { UdiIssueCode, udiIssue } from '../udi-issue-code';
 import type { UdiIssue } from '../udi.types';
+import { AI_CHECKS } from './ai-table';
 import type { AiCharset, AiCheck, AiComponent, AiDefinition } from './ai-table';
 import type { Gs1Context } from './gs1-context';
 
@@ -81,6 +82,21 @@ export function gs1Date(
   return calendarDate(year, mm, dd);
 }
 
+/**
+ * Whether YYMMDD at `s[i]` is a real date, without building it: only 29 February of a year 00
+ * needs the century (2000 is a leap year, 2100 is not), so the clock is read only then.
+ */
+function isGs1Date(s: string, i: number, allowDay00: boolean, ctx: Gs1Context): boolean {
+  const yy = twoDigits(s, i);
+  const mm = twoDigits(s, i + 2);
+  const dd = twoDigits(s, i + 4);
+  if (yy < 0 || mm < 1 || mm > 12 || dd < 0) return false;
+  if (dd === 0) return allowDay00;
+  if (mm !== 2 || dd < 29) return dd <= daysInMonth(2000, mm);
+  if (dd > 29) return false;
+  return yy % 4 === 0 && (yy !== 0 || gs1FullYear(0, ctx.currentYear()) % 400 === 0);
+}
+
 function isHourMinute(s: string, i: number): boolean {
   const hh = twoDigits(s, i);
   const mi = twoDigits(s, i + 2);
@@ -104,9 +120,9 @@ function passesCheck(
     case 'csumalpha':
       return isValidGs1CheckCharacterPair(s.slice(start, end));
     case 'date':
-      return gs1Date(s, start, false, ctx) !== undefined;
+      return isGs1Date(s, start, false, ctx);
     case 'date0':
-      return gs1Date(s, start, true, ctx) !== undefined;
+      return isGs1Date(s, start, true, ctx);
     case 'date8': {
       const year = digitsAt(s, start, 4);
       return (
@@ -116,10 +132,10 @@ function passesCheck(
     }
     case 'datehour': {
       const hh = twoDigits(s, start + 6);
-      return gs1Date(s, start, false, ctx) !== undefined && hh >= 0 && hh <= 23;
+      return isGs1Date(s, start, false, ctx) && hh >= 0 && hh <= 23;
     }
     case 'datetime':
-      return gs1Date(s, start, false, ctx) !== undefined && isHourMinute(s, start + 6);
+      return isGs1Date(s, start, false, ctx) && isHourMinute(s, start + 6);
     case 'datetime12': {
       const year = digitsAt(s, start, 4);
       return (
@@ -149,11 +165,127 @@ function passesCheck(
   }
 }
 
-function checkFailure(check: AiCheck, ai: string, position: number): UdiIssue {
+/**
+ * Outcome of `checkAiValue`: 0 when valid, otherwise `position * PROBLEM_SPAN + kind`, so the
+ * hot path (and the dropped-separator probe, which fails often) allocates nothing.
+ */
+const PROBLEM_SPAN = 64;
+const TOO_SHORT = 1;
+const TOO_LONG = 2;
+const SEPARATOR_IN_FIXED = 3;
+/** A character outside the component's set: BAD_CHARACTER + index of the set in CHARSETS. */
+const BAD_CHARACTER = 4;
+const CHARSETS: readonly AiCharset[] = ['N', 'X', 'Y', 'Z'];
+/** Kinds from here up name a failed check: CHECK_BASE + index in AI_CHECKS. */
+const CHECK_BASE = 8;
+
+function problem(kind: number, position: number): number {
+  return position * PROBLEM_SPAN + kind;
+}
+
+function checkComponent(
+  c: AiComponent,
+  s: string,
+  start: number,
+  end: number,
+  ctx: Gs1Context,
+): number {
+  const bad = firstOutside(s, start, end, CHARSET_BIT[c.charset]);
+  if (bad >= 0) {
+    const kind =
+      s.charCodeAt(bad) === GS ? SEPARATOR_IN_FIXED : BAD_CHARACTER + CHARSETS.indexOf(c.charset);
+    return problem(kind, bad);
+  }
+  for (const check of c.checks) {
+    if (!passesCheck(check, s, start, end, ctx)) {
+      return problem(CHECK_BASE + AI_CHECKS.indexOf(check), start);
+    }
+  }
+  return 0;
+}
+
+/**
+ * Checks the value `s[start, end)` of AI `def`: length, character set per component and the
+ * component checks (check digits, dates, ...). Returns 0, or a problem for `describeAiValueProblem`.
+ */
+export function checkAiValue(
+  def: AiDefinition,
+  s: string,
+  start: number,
+  end: number,
+  ctx: Gs1Context,
+): number {
+  const length = end - start;
+  if (length < def.minLength) return problem(TOO_SHORT, start);
+  if (length > def.maxLength) return problem(TOO_LONG, start);
+  const components = def.components;
+  if (components.length === 1) {
+    const only = components[0];
+    return only === undefined ? 0 : checkComponent(only, s, start, end, ctx);
+  }
+  let pos = start;
+  for (const c of components) {
+    const remaining = end - pos;
+    if (remaining === 0 && c.optional) break;
+    const take = c.minLength === c.maxLength ? c.maxLength : Math.min(remaining, c.maxLength);
+    if (take > remaining) return problem(TOO_SHORT, start);
+    const found = checkComponent(c, s, pos, pos + take, ctx);
+    if (found !== 0) return found;
+    pos += take;
+  }
+  return pos === end ? 0 : problem(TOO_LONG, pos);
+}
+
+/** Whether a problem from `checkAiValue` leaves the element's boundaries in doubt. */
+export function isLengthProblem(found: number): boolean {
+  const kind = found % PROBLEM_SPAN;
+  return kind === TOO_SHORT || kind === TOO_LONG || kind === SEPARATOR_IN_FIXED;
+}
+
+/** The issue for a problem returned by `checkAiValue` on `s[start, end)`. */
+export function describeAiValueProblem(
+  def: AiDefinition,
+  s: string,
+  start: number,
+  end: number,
+  found: number,
+): UdiIssue {
+  const kind = found % PROBLEM_SPAN;
+  const position = (found - kind) / PROBLEM_SPAN;
+  const ai = `AI (${def.ai})`;
+  switch (kind) {
+    case TOO_SHORT:
+      return udiIssue(
+        UdiIssueCode.GS1_VALUE_TOO_SHORT,
+        `${ai}: value has ${end - start} characters, at least ${def.minLength} needed`,
+        position,
+      );
+    case TOO_LONG:
+      return udiIssue(
+        UdiIssueCode.GS1_VALUE_TOO_LONG,
+        `${ai}: value has ${end - start} characters, at most ${def.maxLength} allowed`,
+        position,
+      );
+    case SEPARATOR_IN_FIXED:
+      return udiIssue(
+        UdiIssueCode.GS1_VALUE_TOO_SHORT,
+        `${ai}: separator inside a value of fixed length ${def.maxLength}`,
+        position,
+      );
+  }
+  if (kind < CHECK_BASE) {
+    const charset = CHARSETS[kind - BAD_CHARACTER] ?? 'X';
+    return udiIssue(
+      UdiIssueCode.GS1_INVALID_CHARACTER,
+      `${ai}: character ${JSON.stringify(s.charAt(position))} is not allowed (${CHARSET_NAME[charset]} only)`,
+      position,
+    );
+  }
+  const check = AI_CHECKS[kind - CHECK_BASE];
   if (check === 'csum' || check === 'csumalpha' || check === 'iban') {
     return udiIssue(
       UdiIssueCode.GS1_INVALID_CHECK_DIGIT,
-      `AI (${ai}): check ${check === 'csum' ? 'digit' : 'characters'} do not match the data`,
+      `${ai}: check ${check === 'csum' ? 'digit does' : 'characters do'} not match the data`,
       position,
     );
   }
@@ -166,46 +298,14 @@ function checkFailure(check: AiCheck, ai: string, position: number): UdiIssue {
   ) {
     return udiIssue(
       UdiIssueCode.GS1_INVALID_VALUE,
-      `AI (${ai}): value breaks the ${check} rule`,
+      `${ai}: value breaks the ${check} rule`,
       position,
     );
   }
-  return udiIssue(UdiIssueCode.GS1_INVALID_DATE, `AI (${ai}): not a valid date`, position);
+  return udiIssue(UdiIssueCode.GS1_INVALID_DATE, `${ai}: not a valid date`, position);
 }
 
-function validateComponent(
-  def: AiDefinition,
-  c: AiComponent,
-  s: string,
-  start: number,
-  end: number,
-  ctx: Gs1Context,
-): UdiIssue | undefined {
-  const bad = firstOutside(s, start, end, CHARSET_BIT[c.charset]);
-  if (bad >= 0) {
-    if (s.charCodeAt(bad) === GS) {
-      return udiIssue(
-        UdiIssueCode.GS1_VALUE_TOO_SHORT,
-        `AI (${def.ai}): separator inside a value of fixed length ${def.maxLength}`,
-        bad,
-      );
-    }
-    return udiIssue(
-      UdiIssueCode.GS1_INVALID_CHARACTER,
-      `AI (${def.ai}): character ${JSON.stringify(s.charAt(bad))} is not allowed (${CHARSET_NAME[c.charset]})`,
-      bad,
-    );
-  }
-  for (const check of c.checks) {
-    if (!passesCheck(check, s, start, end, ctx)) return checkFailure(check, def.ai, start);
-  }
-  return undefined;
-}
-
-/**
- * Validates the value `s[start, end)` of AI `def`: length, character set per component and the
- * component checks (check digits, dates, ...). Returns the first problem, or undefined.
- */
+/** `checkAiValue` with the problem, if any, as an issue. */
 export function validateAiValue(
   def: AiDefinition,
   s: string,
@@ -213,43 +313,6 @@ export function validateAiValue(
   end: number,
   ctx: Gs1Context,
 ): UdiIssue | undefined {
-  const length = end - start;
-  if (length < def.minLength) {
-    return udiIssue(
-      UdiIssueCode.GS1_VALUE_TOO_SHORT,
-      `AI (${def.ai}): value has ${length} characters, at least ${def.minLength} needed`,
-      start,
-    );
-  }
-  if (length > def.maxLength) {
-    return udiIssue(
-      UdiIssueCode.GS1_VALUE_TOO_LONG,
-      `AI (${def.ai}): value has ${length} characters, at most ${def.maxLength} allowed`,
-      start,
-    );
-  }
-  const components = def.components;
-  if (components.length === 1) {
-    const only = components[0];
-    return only === undefined ? undefined : validateComponent(def, only, s, start, end, ctx);
-  }
-  let pos = start;
-  for (const c of components) {
-    const remaining = end - pos;
-    if (remaining === 0 && c.optional) break;
-    const take = c.minLength === c.maxLength ? c.maxLength : Math.min(remaining, c.maxLength);
-    if (take > remaining) {
-      return udiIssue(
-        UdiIssueCode.GS1_VALUE_TOO_SHORT,
-        `AI (${def.ai}): value ends inside a fixed-length part`,
-        start,
-      );
-    }
-    const problem = validateComponent(def, c, s, pos, pos + take, ctx);
-    if (problem !== undefined) return problem;
-    pos += take;
-  }
-  return pos === end
-    ? undefined
-    : udiIssue(UdiIssueCode.GS1_VALUE_TOO_LONG, `AI (${def.ai}): value too long`, pos);
+  const found = checkAiValue(def, s, start, end, ctx);
+  return found === 0 ? undefined : describeAiValueProblem(def, s, start, end, found);
 }

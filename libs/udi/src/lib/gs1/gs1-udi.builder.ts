@@ -1,18 +1,16 @@
 import { UdiIssueCode, udiIssue } from '../udi-issue-code';
 import type { Udi, UdiElement, UdiIssue, UdiParseResult } from '../udi.types';
+import { ALL_AI_DEFINITIONS, aiDefinition, lookupAi } from './ai-table';
 import { gs1Date } from './element-value.validator';
 import type { SwallowedAi } from './element-string.parser';
 import type { Gs1Context } from './gs1-context';
 
 /**
- * GS1 General Specifications 4.14 pairing rules that a device label can break. `requires`:
- * each listed alternative set must have one member present. Measures (31nn-36nn) are matched
- * by their first two digits.
+ * GS1 General Specifications 4.14 pairing rules that a device label can break. `REQUIRES`: for
+ * each AI, sets of alternatives of which one must be present. Measures (31nn-36nn) need a
+ * trade item key. `INVALID_PAIRS`: AIs that must not appear together.
  */
-const REQUIRES: ReadonlyMap<string, readonly (readonly string[])[]> = new Map<
-  string,
-  readonly (readonly string[])[]
->([
+const REQUIRES: readonly (readonly [string, readonly (readonly string[])[]])[] = [
   ['10', [['01', '02', '8006', '8026']]],
   ['11', [['01', '02', '8006', '8026']]],
   ['12', [['01', '02', '8006', '8026']]],
@@ -40,10 +38,9 @@ const REQUIRES: ReadonlyMap<string, readonly (readonly string[])[]> = new Map<
   ['8019', [['8017', '8018']]],
   ['8020', [['415']]],
   ['8111', [['255']]],
-]);
+];
 const MEASURE_REQUIRES: readonly string[] = ['01', '02', '8006', '8026'];
 
-/** Pairs that must not appear together (GS1 General Specifications 4.14.1). */
 const INVALID_PAIRS: readonly (readonly [string, string])[] = [
   ['01', '02'],
   ['01', '37'],
@@ -55,9 +52,65 @@ const INVALID_PAIRS: readonly (readonly [string, string])[] = [
   ['422', '426'],
 ];
 
-function hasAi(elements: readonly UdiElement[], ai: string): boolean {
-  for (const e of elements) if (e.ai === ai) return true;
-  return false;
+/** What the builder needs of an AI, found with one map lookup per element. */
+interface Requirement {
+  mask: number;
+  message: string;
+}
+
+interface AiRules {
+  /** Bit of the AI in the presence mask, 0 when no rule names it. */
+  bit: number;
+  /** Alternative sets of which one must be present, as masks. */
+  requirements: readonly Requirement[];
+}
+
+const NO_RULES: AiRules = { bit: 0, requirements: [] };
+const RULES: AiRules[] = ALL_AI_DEFINITIONS.map(() => ({ bit: 0, requirements: [] }));
+function rulesOf(ai: string): AiRules {
+  const def = aiDefinition(ai);
+  if (def === undefined) throw new Error(`pairing rules: unknown AI ${ai}`);
+  return RULES[def.ordinal] ?? NO_RULES;
+}
+let bits = 0;
+/** Each AI named by a rule gets one bit, so every rule is a mask test on one number. */
+function maskOf(ais: readonly string[]): number {
+  let mask = 0;
+  for (const ai of ais) {
+    const rules = rulesOf(ai);
+    if (rules.bit === 0) rules.bit = 2 ** bits++;
+    mask |= rules.bit;
+  }
+  return mask;
+}
+function require(ai: string, set: readonly string[]): void {
+  const rules = rulesOf(ai);
+  rules.requirements = [
+    ...rules.requirements,
+    {
+      mask: maskOf(set),
+      message: `AI (${ai}) is only valid together with AI (${set.join(') or (')})`,
+    },
+  ];
+}
+for (const [ai, sets] of REQUIRES) for (const set of sets) require(ai, set);
+for (const def of ALL_AI_DEFINITIONS) if (isMeasure(def.ai)) require(def.ai, MEASURE_REQUIRES);
+const PAIR_MASKS = INVALID_PAIRS.map(([a, b]) => ({
+  mask: maskOf([a, b]),
+  message: `AI (${a}) and AI (${b}) must not appear together`,
+}));
+const PAIR_UNION = PAIR_MASKS.reduce((m, p) => m | p.mask, 0);
+if (bits > 31) throw new Error('pairing rules: more AIs than bits');
+
+function isMeasure(ai: string): boolean {
+  const p = ai.charCodeAt(0) === 51 ? ai.charCodeAt(1) : 0;
+  return ai.length === 4 && p >= 49 && p <= 54;
+}
+
+/** Rules of an element's AI; the lookup is digit arithmetic, no hashing. */
+function rulesOfElement(e: UdiElement): AiRules {
+  const def = lookupAi(e.ai, 0, e.ai.length);
+  return typeof def === 'object' ? (RULES[def.ordinal] ?? NO_RULES) : NO_RULES;
 }
 
 function firstValue(elements: readonly UdiElement[], ai: string): string | undefined {
@@ -65,17 +118,26 @@ function firstValue(elements: readonly UdiElement[], ai: string): string | undef
   return undefined;
 }
 
-function isMeasure(ai: string): boolean {
-  const p = ai.charCodeAt(0) === 51 ? ai.charCodeAt(1) : 0;
-  return ai.length === 4 && p >= 49 && p <= 54;
-}
+/**
+ * Rules of each element of the scan being checked, reused between calls so the check allocates
+ * nothing; `checkPairing` calls no outside code, so no other call can interleave.
+ */
+const scratchRules: AiRules[] = [];
 
+/** Pairing rules and duplicates; returns the presence mask of the AIs that rules name. */
 function checkPairing(
   elements: readonly UdiElement[],
   errors: UdiIssue[],
   warnings: UdiIssue[],
-): void {
-  for (let i = 0; i < elements.length; i++) {
+): number {
+  let present = 0;
+  const n = elements.length;
+  for (let i = 0; i < n; i++) {
+    const rules = rulesOfElement(elements[i] as UdiElement);
+    scratchRules[i] = rules;
+    present |= rules.bit;
+  }
+  for (let i = 0; i < n; i++) {
     const e = elements[i] as UdiElement;
     for (let j = 0; j < i; j++) {
       const earlier = elements[j] as UdiElement;
@@ -94,31 +156,28 @@ function checkPairing(
       }
       break;
     }
-    const alternatives = isMeasure(e.ai) ? [MEASURE_REQUIRES] : REQUIRES.get(e.ai);
-    if (alternatives !== undefined) {
-      for (const set of alternatives) {
-        if (!set.some((ai) => hasAi(elements, ai))) {
-          errors.push(
-            udiIssue(
-              UdiIssueCode.GS1_MISSING_REQUIRED_AI,
-              `AI (${e.ai}) is only valid together with AI (${set.join(') or (')})`,
-            ),
-          );
-        }
+    const requirements = (scratchRules[i] as AiRules).requirements;
+    for (let r = 0; r < requirements.length; r++) {
+      const rule = requirements[r] as Requirement;
+      if ((present & rule.mask) === 0) {
+        errors.push(udiIssue(UdiIssueCode.GS1_MISSING_REQUIRED_AI, rule.message));
       }
     }
   }
-  for (const [a, b] of INVALID_PAIRS) {
-    if (hasAi(elements, a) && hasAi(elements, b)) {
-      errors.push(
-        udiIssue(
-          UdiIssueCode.GS1_INVALID_AI_PAIR,
-          `AI (${a}) and AI (${b}) must not appear together`,
-        ),
-      );
+  const paired = present & PAIR_UNION;
+  // Only a scan with two or more AIs named by the pair rules can break one.
+  if ((paired & (paired - 1)) !== 0) {
+    for (const pair of PAIR_MASKS) {
+      if ((present & pair.mask) === pair.mask) {
+        errors.push(udiIssue(UdiIssueCode.GS1_INVALID_AI_PAIR, pair.message));
+      }
     }
   }
+  return present;
 }
+
+const GTIN_BIT = maskOf(['01']);
+const GSRN_BIT = maskOf(['8018']);
 
 /**
  * Turns validated GS1 elements into a UDI: pairing rules, the device identifier (GTIN, AI 01)
@@ -132,11 +191,10 @@ export function buildGs1Udi(
   warnings: UdiIssue[],
   swallowed: readonly SwallowedAi[] | null,
 ): UdiParseResult {
-  checkPairing(elements, errors, warnings);
-  const gtin = firstValue(elements, '01');
-  if (gtin === undefined) {
+  const present = checkPairing(elements, errors, warnings);
+  if ((present & GTIN_BIT) === 0) {
     errors.push(
-      hasAi(elements, '8018')
+      (present & GSRN_BIT) !== 0
         ? udiIssue(
             UdiIssueCode.GS1_PATIENT_IDENTIFIER,
             'a GSRN (AI 8018) identifies a person, e.g. on a patient wristband, not a device',
@@ -147,11 +205,11 @@ export function buildGs1Udi(
           ),
     );
   }
-  if (errors.length > 0 || gtin === undefined) return { ok: false, errors };
+  if (errors.length > 0) return { ok: false, errors };
 
   if (swallowed !== null) {
     for (const hit of swallowed) {
-      if (hasAi(elements, hit.ai)) continue;
+      if (firstValue(elements, hit.ai) !== undefined) continue;
       warnings.push(
         udiIssue(
           UdiIssueCode.GS1_POSSIBLE_MISSING_SEPARATOR,
@@ -162,13 +220,25 @@ export function buildGs1Udi(
     }
   }
 
+  let gtin = '';
+  let lot: string | undefined;
+  let serial: string | undefined;
+  let expiry: string | undefined;
+  let expiryWithTime: string | undefined;
+  let production: string | undefined;
+  for (let i = elements.length - 1; i >= 0; i--) {
+    const e = elements[i] as UdiElement;
+    const ai = e.ai;
+    if (ai === '01') gtin = e.value;
+    else if (ai === '10') lot = e.value;
+    else if (ai === '21') serial = e.value;
+    else if (ai === '17') expiry = e.value;
+    else if (ai === '11') production = e.value;
+    else if (ai === '7003') expiryWithTime = e.value;
+  }
   const udi: Udi = { format, issuingAgency: 'GS1', deviceIdentifier: gtin, elements };
-  const lot = firstValue(elements, '10');
   if (lot !== undefined) udi.lotNumber = lot;
-  const serial = firstValue(elements, '21');
   if (serial !== undefined) udi.serialNumber = serial;
-  const expiry = firstValue(elements, '17');
-  const expiryWithTime = expiry === undefined ? firstValue(elements, '7003') : undefined;
   const expirationDate =
     expiry !== undefined
       ? gs1Date(expiry, 0, true, ctx)
@@ -176,7 +246,6 @@ export function buildGs1Udi(
         ? gs1Date(expiryWithTime, 0, false, ctx)
         : undefined;
   if (expirationDate !== undefined) udi.expirationDate = expirationDate;
-  const production = firstValue(elements, '11');
   const manufactureDate = production === undefined ? undefined : gs1Date(production, 0, true, ctx);
   if (manufactureDate !== undefined) udi.manufactureDate = manufactureDate;
   return { ok: true, udi, warnings };

@@ -1,0 +1,191 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseUdi } from '@implant-trace/udi';
+import { COMPETITORS } from './competitors';
+import type { Extracted } from './competitors';
+import { SCANS } from './scans';
+
+/**
+ * Parses per second, single thread, for @implant-trace/udi and each competitor on the same
+ * inputs: a competitor is measured only on the scans it reads correctly (same GTIN, lot, serial
+ * and element count as ours), and ours is measured again on exactly that subset.
+ */
+const ROUNDS = 5;
+const ROUND_MS = Number(process.env['BENCH_ROUND_MS'] ?? 700);
+const here = dirname(fileURLToPath(import.meta.url));
+const outDir = join(here, '../../../docs/benchmarks');
+
+let sink = 0;
+
+interface Rate {
+  /** Parses per second of this thread's CPU time: steady when other processes share the machine. */
+  cpu: number;
+  /** Parses per second of elapsed time. */
+  wall: number;
+}
+
+function cpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+function round(parse: (scan: string) => unknown, inputs: readonly string[]): Rate {
+  let count = 0;
+  const cpu0 = cpuMicros();
+  const start = process.hrtime.bigint();
+  const deadline = start + BigInt(ROUND_MS) * 1_000_000n;
+  let now = start;
+  while (now < deadline) {
+    for (const s of inputs) {
+      if (parse(s) !== undefined) sink++;
+    }
+    count += inputs.length;
+    now = process.hrtime.bigint();
+  }
+  return { cpu: count / ((cpuMicros() - cpu0) / 1e6), wall: count / (Number(now - start) / 1e9) };
+}
+
+function median(rates: readonly Rate[]): Rate {
+  const pick = (key: keyof Rate): number =>
+    [...rates.map((r) => r[key])].sort((a, b) => a - b)[Math.floor(rates.length / 2)] ?? 0;
+  return { cpu: pick('cpu'), wall: pick('wall') };
+}
+
+/** Measures the parsers on the same inputs, their rounds interleaved so load hits them alike. */
+function measure(
+  parsers: readonly ((scan: string) => unknown)[],
+  inputs: readonly string[],
+): Rate[] {
+  for (const p of parsers) round(p, inputs);
+  const rounds = parsers.map((): Rate[] => []);
+  for (let r = 0; r < ROUNDS; r++) parsers.forEach((p, i) => rounds[i]?.push(round(p, inputs)));
+  return rounds.map(median);
+}
+
+/** Called through a local reference, as the competitors are, not through the module's export getter. */
+const parse = parseUdi;
+
+function ours(scan: string): Extracted | undefined {
+  const r = parse(scan);
+  if (!r.ok) return undefined;
+  const { udi } = r;
+  return {
+    gtin: udi.deviceIdentifier,
+    lot: udi.lotNumber,
+    serial: udi.serialNumber,
+    elementCount: udi.elements.length,
+  };
+}
+
+function supported(extract: () => Extracted, expected: Extracted): boolean {
+  try {
+    const got = extract();
+    return (
+      got.gtin === expected.gtin &&
+      got.lot === expected.lot &&
+      got.serial === expected.serial &&
+      got.elementCount === expected.elementCount
+    );
+  } catch {
+    return false;
+  }
+}
+
+const texts = SCANS.map((s) => s.text);
+const expectations = texts.map((t) => ours(t));
+const failed = texts.filter((_, i) => expectations[i] === undefined);
+if (failed.length > 0)
+  throw new Error(`our parser rejected generated scans: ${JSON.stringify(failed.slice(0, 3))}`);
+
+const categories = [...new Set(SCANS.map((s) => s.category))];
+const [oursAll = { cpu: 0, wall: 0 }] = measure([parse], texts);
+const results: {
+  parser: string;
+  version: string;
+  inputs: number;
+  categories: string[];
+  parsesPerSecond: Rate;
+  oursOnSameInputs?: Rate;
+}[] = [
+  {
+    parser: '@implant-trace/udi',
+    version: 'workspace',
+    inputs: texts.length,
+    categories,
+    parsesPerSecond: oursAll,
+  },
+];
+
+for (const c of COMPETITORS) {
+  const subset = SCANS.filter((s, i) =>
+    supported(() => c.extract(c.parse(s.text)), expectations[i] as Extracted),
+  );
+  const zero = { cpu: 0, wall: 0 };
+  const [theirs = zero, mine = zero] =
+    subset.length > 0
+      ? measure(
+          [c.parse, parse],
+          subset.map((s) => s.text),
+        )
+      : [zero, zero];
+  results.push({
+    parser: c.name,
+    version: c.version,
+    inputs: subset.length,
+    categories: [...new Set(subset.map((s) => s.category))],
+    parsesPerSecond: theirs,
+    oursOnSameInputs: mine,
+  });
+}
+
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  os: `${platform()} ${release()}`,
+  node: process.version,
+};
+const date = new Date().toISOString();
+const raw = {
+  date,
+  machine,
+  roundMs: ROUND_MS,
+  rounds: ROUNDS,
+  scans: texts.length,
+  results,
+  sink,
+};
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'udi.json'), `${JSON.stringify(raw, null, 2)}\n`);
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-GB');
+const lines = [
+  '# UDI parser benchmark',
+  '',
+  'Generated by `npm run bench:udi` (`tools/bench/udi/run.sh`); raw numbers in [udi.json](udi.json).',
+  '',
+  `- Date: ${date}`,
+  `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}`,
+  `- Node: ${machine.node}, single thread`,
+  `- Inputs: ${texts.length} generated scans (fixed seed, \`tools/bench/udi/scans.ts\`): ${categories.join('; ')}.`,
+  `- Each figure is the median of ${ROUNDS} rounds of ${ROUND_MS} ms after a warm-up round, in parses per second of CPU time`,
+  '  (elapsed-time figures, lower when other processes share the machine, are in udi.json).',
+  '- Each competitor is measured only on the scans it reads correctly (same GTIN, lot, serial and',
+  '  element count as `@implant-trace/udi`), and `@implant-trace/udi` is measured on that same',
+  '  subset in the same run, the rounds of the two interleaved.',
+  '',
+  '| Parser | Version | Scans it reads | Kinds of scan | Its parses/s | @implant-trace/udi parses/s, same scans | Ratio |',
+  '| --- | --- | ---: | --- | ---: | ---: | ---: |',
+  `| @implant-trace/udi | workspace | ${texts.length} | all | ${fmt(oursAll.cpu)} | — | — |`,
+  ...results.slice(1).map((r) => {
+    const mine = r.oursOnSameInputs?.cpu ?? 0;
+    const theirs = r.parsesPerSecond.cpu;
+    const ratio = theirs > 0 ? `${(mine / theirs).toFixed(1)}×` : '—';
+    return `| ${r.parser} | ${r.version} | ${r.inputs} | ${r.categories.join('; ') || 'none'} | ${fmt(theirs)} | ${fmt(mine)} | ${ratio} |`;
+  }),
+  '',
+];
+writeFileSync(join(outDir, 'udi.md'), lines.join('\n'));
+console.log(lines.join('\n'));
