@@ -1,25 +1,11 @@
 import 'reflect-metadata';
 
-import {
-  assertSupportedRuntime,
-  describeConfig,
-  NotificationsConfig,
-  loadConfig,
-} from '@implant-trace/platform-config';
-import { NestFactory } from '@nestjs/core';
+import { NotificationsConfig } from '@implant-trace/platform-config';
+import { bootstrapService } from '@implant-trace/platform-http';
 
 import { AppModule } from './app.module';
 
-async function bootstrap(): Promise<void> {
-  assertSupportedRuntime();
-  const config = loadConfig(NotificationsConfig);
-  const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
-  app.enableShutdownHooks();
-  await app.listen(config.port, config.host);
-  console.log(JSON.stringify({ msg: 'notifications listening', config: describeConfig(config) }));
-}
-
-bootstrap().catch((error: unknown) => {
+bootstrapService(NotificationsConfig, { imports: [AppModule] }).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -44,6 +44,10 @@ export {
 } from './lib/route-inventory.util';
 export { mintDevelopmentToken, type DevelopmentTokenOptions } from './lib/token-minting.util';
 export {
+  parseDevelopmentTokenRequest,
+  type DevelopmentTokenRequest,
+} from './lib/token-request.util';
+export {
   createTokenVerifier,
   InvalidTokenError,
   type TokenVerifier,

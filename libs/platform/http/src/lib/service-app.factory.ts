@@ -44,6 +44,7 @@ export async function createServiceApp(
       logger: new PinoNestLogger(logger),
     },
   );
+  app.disable('x-powered-by');
   app.use(requestObservability(logger, app.get(PlatformMetrics)));
   app.useBodyParser('json', { limit: config.httpBodyLimitBytes });
   app.useGlobalPipes(createValidationPipe());
