@@ -1,5 +1,7 @@
 import { isValidGs1CheckDigit } from './check-digits.util';
 import { looksLikeUri, parseDigitalLink } from './gs1/digital-link.parser';
+import { aiDefinition } from './gs1/ai-table';
+import type { AiDefinition } from './gs1/ai-table';
 import { parseElementString, parseHumanReadable } from './gs1/element-string.parser';
 import type { SwallowedAi } from './gs1/element-string.parser';
 import { Gs1Context } from './gs1/gs1-context';
@@ -18,8 +20,34 @@ export const MAX_SCAN_LENGTH = 8192;
 
 const GS = 29;
 
-/** Symbology identifiers (ISO/IEC 15424) whose data is a GS1 element string. */
-const GS1_SYMBOLOGIES: ReadonlySet<string> = new Set([']C1', ']d2', ']Q3', ']e0', ']J1']);
+/** What the symbology identifier (ISO/IEC 15424) at the start of a scan says about its data. */
+const Symbology = { NONE: 0, GS1: 1, EAN13: 2, EAN8: 3, EAN_ADD_ON: 4, OTHER: 5 } as const;
+type Symbology = (typeof Symbology)[keyof typeof Symbology];
+
+/** `]C1 ]d2 ]Q3 ]e0 ]J1` carry GS1 element strings; `]E0`/`]E4` EAN-13/UPC-A and EAN-8. */
+function symbologyOf(scan: string): Symbology {
+  const kind = scan.charCodeAt(1);
+  const modifier = scan.charCodeAt(2);
+  switch (kind) {
+    case 67: // C: Code 128
+    case 74: // J: DotCode
+      return modifier === 49 ? Symbology.GS1 : Symbology.OTHER;
+    case 100: // d: Data Matrix
+      return modifier === 50 ? Symbology.GS1 : Symbology.OTHER;
+    case 81: // Q: QR Code
+      return modifier === 51 ? Symbology.GS1 : Symbology.OTHER;
+    case 101: // e: GS1 DataBar
+      return modifier === 48 ? Symbology.GS1 : Symbology.OTHER;
+    case 69: // E: EAN/UPC
+      return modifier === 48
+        ? Symbology.EAN13
+        : modifier === 52
+          ? Symbology.EAN8
+          : Symbology.EAN_ADD_ON;
+    default:
+      return Symbology.OTHER;
+  }
+}
 
 function failure(code: UdiIssueCode, message: string, position?: number): UdiParseResult {
   return { ok: false, errors: [udiIssue(code, message, position)] };
@@ -77,25 +105,26 @@ function bareGtin(s: string, start: number, end: number): string | undefined {
   return isValidGs1CheckDigit(s, start, end) ? s.slice(start, end).padStart(14, '0') : undefined;
 }
 
+const GTIN_DEFINITION = aiDefinition('01') as AiDefinition;
+
 function gtinOnly(gtin: string, ctx: Gs1Context, warnings: UdiIssue[]): UdiParseResult {
   const elements: UdiElement[] = [{ ai: '01', value: gtin }];
-  return buildGs1Udi('gs1', elements, ctx, [], warnings, null);
+  return buildGs1Udi('gs1', elements, [GTIN_DEFINITION], ctx, [], warnings, null);
 }
 
 function parseEanUpc(
   s: string,
   start: number,
   end: number,
-  symbology: string,
+  ean8: boolean,
   ctx: Gs1Context,
 ): UdiParseResult {
   const n = end - start;
-  const expected = symbology === ']E4' ? n === 8 : n === 13 || n === 12;
-  const gtin = expected ? bareGtin(s, start, end) : undefined;
+  const gtin = (ean8 ? n === 8 : n === 13 || n === 12) ? bareGtin(s, start, end) : undefined;
   if (gtin === undefined) {
     return failure(
       UdiIssueCode.GS1_EAN_UPC_INVALID,
-      `${symbology} data must be ${symbology === ']E4' ? 8 : 13} digits with a valid check digit`,
+      `${s.slice(0, 3)} data must be ${ean8 ? 8 : 13} digits with a valid check digit`,
       start,
     );
   }
@@ -110,9 +139,10 @@ function parseGs1(
   bareDigits: boolean,
 ): UdiParseResult {
   const elements: UdiElement[] = [];
+  const defs: AiDefinition[] = [];
   const errors: UdiIssue[] = [];
   const swallowed: SwallowedAi[] = [];
-  const syntaxOk = parseElementString(s, start, end, ctx, elements, errors, swallowed);
+  const syntaxOk = parseElementString(s, start, end, ctx, elements, defs, errors, swallowed);
   if (!syntaxOk && bareDigits) {
     const gtin = bareGtin(s, start, end);
     if (gtin !== undefined) {
@@ -126,33 +156,35 @@ function parseGs1(
     }
   }
   if (!syntaxOk) return { ok: false, errors };
-  return buildGs1Udi('gs1', elements, ctx, errors, [], swallowed);
+  return buildGs1Udi('gs1', elements, defs, ctx, errors, [], swallowed);
 }
 
 function dispatch(
   s: string,
   start: number,
   end: number,
-  symbology: string | undefined,
+  symbology: Symbology,
   ctx: Gs1Context,
 ): UdiParseResult {
   const c = s.charCodeAt(start);
-  if (symbology !== undefined && symbology.startsWith(']E')) {
-    if (symbology === ']E0' || symbology === ']E4')
-      return parseEanUpc(s, start, end, symbology, ctx);
+  if (symbology === Symbology.EAN13 || symbology === Symbology.EAN8) {
+    return parseEanUpc(s, start, end, symbology === Symbology.EAN8, ctx);
+  }
+  if (symbology === Symbology.EAN_ADD_ON) {
     return failure(
       UdiIssueCode.UNSUPPORTED_SYMBOLOGY,
-      `symbology ${symbology} (EAN/UPC add-on) carries no UDI`,
+      `symbology ${s.slice(0, 3)} (EAN/UPC add-on) carries no UDI`,
       0,
     );
   }
-  const gs1Symbology = symbology !== undefined && GS1_SYMBOLOGIES.has(symbology);
-  if (gs1Symbology || c === GS) return parseGs1(s, start, end, ctx, false);
+  if (symbology === Symbology.GS1 || c === GS) return parseGs1(s, start, end, ctx, false);
   if (c === 40) {
     const elements: UdiElement[] = [];
+    const defs: AiDefinition[] = [];
     const errors: UdiIssue[] = [];
-    if (!parseHumanReadable(s, start, end, ctx, elements, errors)) return { ok: false, errors };
-    return buildGs1Udi('gs1', elements, ctx, errors, [], null);
+    if (!parseHumanReadable(s, start, end, ctx, elements, defs, errors))
+      return { ok: false, errors };
+    return buildGs1Udi('gs1', elements, defs, ctx, errors, [], null);
   }
   if (c === 43) return parseHibcc(s, start, end);
   if (c === 42 && s.charCodeAt(start + 1) === 43 && s.charCodeAt(end - 1) === 42) {
@@ -163,10 +195,10 @@ function dispatch(
   if ((c === 104 || c === 72) && looksLikeUri(s, start, end))
     return parseDigitalLink(s, start, end, ctx);
   if (isDigit(c)) {
-    if (symbology !== undefined) {
+    if (symbology !== Symbology.NONE) {
       return failure(
         UdiIssueCode.NON_GS1_SYMBOLOGY,
-        `symbology ${symbology} has no FNC1 in first position, so its digits are not GS1 data`,
+        `symbology ${s.slice(0, 3)} has no FNC1 in first position, so its digits are not GS1 data`,
         0,
       );
     }
@@ -207,9 +239,9 @@ export function parseUdi(scan: string, options?: ParseUdiOptions): UdiParseResul
   if (scan.charCodeAt(end - 1) === 10) end--;
   if (scan.charCodeAt(end - 1) === 13) end--;
   let start = 0;
-  let symbology: string | undefined;
+  let symbology: Symbology = Symbology.NONE;
   if (scan.charCodeAt(0) === 93 && end >= 3) {
-    symbology = scan.slice(0, 3);
+    symbology = symbologyOf(scan);
     start = 3;
   }
   if (start >= end) return failure(UdiIssueCode.EMPTY_INPUT, 'the scan holds no data');

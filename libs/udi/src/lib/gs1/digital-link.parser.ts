@@ -1,6 +1,6 @@
 import { UdiIssueCode, udiIssue } from '../udi-issue-code';
 import type { UdiElement, UdiIssue, UdiParseResult } from '../udi.types';
-import { lookupAi } from './ai-table';
+import { aiDefinition, lookupAi } from './ai-table';
 import type { AiDefinition } from './ai-table';
 import type { Gs1Context } from './gs1-context';
 import { validateAiValue } from './element-value.validator';
@@ -32,6 +32,13 @@ export const DL_QUALIFIERS: ReadonlyMap<string, readonly (readonly string[])[]> 
   ['8004', []],
 ]);
 
+/** DL_QUALIFIERS by the key's AI ordinal, qualifiers as ordinals, so matching compares numbers. */
+const CHAINS_BY_ORDINAL: (readonly (readonly number[])[] | undefined)[] = [];
+for (const [key, chains] of DL_QUALIFIERS) {
+  const ordinal = (x: string): number => aiDefinition(x)?.ordinal ?? -1;
+  CHAINS_BY_ORDINAL[ordinal(key)] = chains.map((chain) => chain.map(ordinal));
+}
+
 function hexValue(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
   if (c >= 65 && c <= 70) return c - 55;
@@ -41,8 +48,9 @@ function hexValue(c: number): number {
 
 /** Percent-decodes `s[start, end)`; undefined when a `%` is not followed by two hex digits. */
 function percentDecode(s: string, start: number, end: number): string | undefined {
-  const pct = s.indexOf('%', start);
-  if (pct < 0 || pct >= end) return s.slice(start, end);
+  let pct = start;
+  while (pct < end && s.charCodeAt(pct) !== 37) pct++;
+  if (pct === end) return s.slice(start, end);
   let out = s.slice(start, pct);
   for (let i = pct; i < end; i++) {
     const c = s.charCodeAt(i);
@@ -99,9 +107,9 @@ function aiOfSegment(s: string, start: number, end: number): AiDefinition | unde
   return typeof found === 'object' && start + found.ai.length === end ? found : undefined;
 }
 
-/** Index in `chains` of the qualifier path that holds `ai`, or -1. */
-function chainOf(chains: readonly (readonly string[])[], ai: string): number {
-  for (let c = 0; c < chains.length; c++) if (chains[c]?.includes(ai) === true) return c;
+/** Index in `chains` of the qualifier path that holds the AI, or -1. */
+function chainOf(chains: readonly (readonly number[])[], ordinal: number): number {
+  for (let c = 0; c < chains.length; c++) if (chains[c]?.includes(ordinal) === true) return c;
   return -1;
 }
 
@@ -113,6 +121,7 @@ function addElement(
   rawEnd: number,
   ctx: Gs1Context,
   elements: UdiElement[],
+  defs: AiDefinition[],
   errors: UdiIssue[],
 ): void {
   let value = percentDecode(s, rawStart, rawEnd);
@@ -133,6 +142,7 @@ function addElement(
   const problem = validateAiValue(def, value, 0, value.length, ctx);
   if (problem !== undefined) errors.push({ ...problem, position: rawStart });
   elements.push({ ai: def.ai, value });
+  defs.push(def);
 }
 
 /**
@@ -177,7 +187,7 @@ export function parseDigitalLink(
   for (let k = 0; k < segments && keyIndex < 0; k++) {
     if ((segments - k) % 2 !== 0) continue;
     const candidate = aiOfSegment(s, bounds[2 * k] ?? 0, bounds[2 * k + 1] ?? 0);
-    if (candidate === undefined || !DL_QUALIFIERS.has(candidate.ai)) continue;
+    if (candidate === undefined || CHAINS_BY_ORDINAL[candidate.ordinal] === undefined) continue;
     let allAis = true;
     for (let q = k + 2; q < segments && allAis; q += 2) {
       allAis = aiOfSegment(s, bounds[2 * q] ?? 0, bounds[2 * q + 1] ?? 0) !== undefined;
@@ -201,17 +211,18 @@ export function parseDigitalLink(
   }
 
   const elements: UdiElement[] = [];
+  const defs: AiDefinition[] = [];
   const errors: UdiIssue[] = [];
   const warnings: UdiIssue[] = [];
-  const chains = DL_QUALIFIERS.get(key.ai) ?? [];
+  const chains = CHAINS_BY_ORDINAL[key.ordinal] ?? [];
   let chain = -1;
   let lastRank = -1;
   for (let k = keyIndex; k < segments; k += 2) {
     const aiStart = bounds[2 * k] ?? 0;
     const def = aiOfSegment(s, aiStart, bounds[2 * k + 1] ?? 0) ?? key;
     if (k > keyIndex) {
-      if (chain < 0) chain = chainOf(chains, def.ai);
-      const rank = chain < 0 ? -1 : (chains[chain]?.indexOf(def.ai) ?? -1);
+      if (chain < 0) chain = chainOf(chains, def.ordinal);
+      const rank = chain < 0 ? -1 : (chains[chain]?.indexOf(def.ordinal) ?? -1);
       if (rank < 0) {
         errors.push(
           udiIssue(
@@ -233,7 +244,7 @@ export function parseDigitalLink(
       }
       lastRank = rank;
     }
-    addElement(def, s, bounds[2 * k + 2] ?? 0, bounds[2 * k + 3] ?? 0, ctx, elements, errors);
+    addElement(def, s, bounds[2 * k + 2] ?? 0, bounds[2 * k + 3] ?? 0, ctx, elements, defs, errors);
   }
 
   for (let i = query + 1; i < fragment;) {
@@ -251,10 +262,10 @@ export function parseDigitalLink(
           ),
         );
       } else {
-        addElement(def, s, eq + 1, amp, ctx, elements, errors);
+        addElement(def, s, eq + 1, amp, ctx, elements, defs, errors);
       }
     }
     i = amp + 1;
   }
-  return buildGs1Udi('gs1-digital-link', elements, ctx, errors, warnings, null);
+  return buildGs1Udi('gs1-digital-link', elements, defs, ctx, errors, warnings, null);
 }

@@ -69,7 +69,7 @@ function lookupFailure(code: number, s: string, i: number): UdiIssue {
 
 /** Whether `s[start, end)` is, on its own, a complete valid element string. */
 function isCompleteElementString(s: string, start: number, end: number, ctx: Gs1Context): boolean {
-  return parseElementString(s, start, end, ctx, null, NO_ERRORS, null);
+  return parseElementString(s, start, end, ctx, null, null, NO_ERRORS, null);
 }
 
 /** First position inside the value `s[start, end)` where a device-label AI and valid data follow. */
@@ -103,6 +103,7 @@ export function parseElementString(
   end: number,
   ctx: Gs1Context,
   elements: UdiElement[] | null,
+  defs: AiDefinition[] | null,
   errors: UdiIssue[],
   swallowed: SwallowedAi[] | null,
 ): boolean {
@@ -145,6 +146,7 @@ export function parseElementString(
     }
     if (elements !== null) {
       elements.push({ ai: def.ai, value: s.slice(valueStart, valueEnd) });
+      defs?.push(def);
       // A value protected by check characters (AI 8013, 8014) would fail them had it swallowed
       // the next element, so only unprotected variable-length values are searched.
       if (
@@ -185,6 +187,7 @@ export function parseHumanReadable(
   end: number,
   ctx: Gs1Context,
   elements: UdiElement[],
+  defs: AiDefinition[],
   errors: UdiIssue[],
 ): boolean {
   let i = start;
@@ -211,6 +214,7 @@ export function parseHumanReadable(
     const problem = validateAiValue(ai.def, s, valueStart, valueEnd, ctx);
     if (problem !== undefined) errors.push(problem);
     elements.push({ ai: ai.def.ai, value: s.slice(valueStart, valueEnd) });
+    defs.push(ai.def);
     i = valueEnd;
   }
   return true;

@@ -183,6 +183,17 @@ function problem(kind: number, position: number): number {
   return position * PROBLEM_SPAN + kind;
 }
 
+function passesAll(
+  c: AiComponent,
+  s: string,
+  start: number,
+  end: number,
+  ctx: Gs1Context,
+): boolean {
+  for (const check of c.checks) if (!passesCheck(check, s, start, end, ctx)) return false;
+  return true;
+}
+
 function checkComponent(
   c: AiComponent,
   s: string,
@@ -190,6 +201,9 @@ function checkComponent(
   end: number,
   ctx: Gs1Context,
 ): number {
+  // Every check on a digit component reads all of its characters as digits, so when the checks
+  // pass the character set holds too; the set is examined only to explain a failure.
+  if (c.charset === 'N' && c.checks.length > 0 && passesAll(c, s, start, end, ctx)) return 0;
   const bad = firstOutside(s, start, end, CHARSET_BIT[c.charset]);
   if (bad >= 0) {
     const kind =

@@ -1,6 +1,7 @@
 import { UdiIssueCode, udiIssue } from '../udi-issue-code';
 import type { Udi, UdiElement, UdiIssue, UdiParseResult } from '../udi.types';
-import { ALL_AI_DEFINITIONS, aiDefinition, lookupAi } from './ai-table';
+import { ALL_AI_DEFINITIONS, aiDefinition } from './ai-table';
+import type { AiDefinition } from './ai-table';
 import { gs1Date } from './element-value.validator';
 import type { SwallowedAi } from './element-string.parser';
 import type { Gs1Context } from './gs1-context';
@@ -67,24 +68,27 @@ interface AiRules {
 
 const NO_RULES: AiRules = { bit: 0, requirements: [] };
 const RULES: AiRules[] = ALL_AI_DEFINITIONS.map(() => ({ bit: 0, requirements: [] }));
-function rulesOf(ai: string): AiRules {
+function rulesOf(def: AiDefinition): AiRules {
+  return RULES[def.ordinal] ?? NO_RULES;
+}
+function definitionOf(ai: string): AiDefinition {
   const def = aiDefinition(ai);
   if (def === undefined) throw new Error(`pairing rules: unknown AI ${ai}`);
-  return RULES[def.ordinal] ?? NO_RULES;
+  return def;
 }
 let bits = 0;
 /** Each AI named by a rule gets one bit, so every rule is a mask test on one number. */
 function maskOf(ais: readonly string[]): number {
   let mask = 0;
   for (const ai of ais) {
-    const rules = rulesOf(ai);
+    const rules = rulesOf(definitionOf(ai));
     if (rules.bit === 0) rules.bit = 2 ** bits++;
     mask |= rules.bit;
   }
   return mask;
 }
 function require(ai: string, set: readonly string[]): void {
-  const rules = rulesOf(ai);
+  const rules = rulesOf(definitionOf(ai));
   rules.requirements = [
     ...rules.requirements,
     {
@@ -107,41 +111,27 @@ function isMeasure(ai: string): boolean {
   return ai.length === 4 && p >= 49 && p <= 54;
 }
 
-/** Rules of an element's AI; the lookup is digit arithmetic, no hashing. */
-function rulesOfElement(e: UdiElement): AiRules {
-  const def = lookupAi(e.ai, 0, e.ai.length);
-  return typeof def === 'object' ? (RULES[def.ordinal] ?? NO_RULES) : NO_RULES;
-}
-
 function firstValue(elements: readonly UdiElement[], ai: string): string | undefined {
   for (const e of elements) if (e.ai === ai) return e.value;
   return undefined;
 }
 
-/**
- * Rules of each element of the scan being checked, reused between calls so the check allocates
- * nothing; `checkPairing` calls no outside code, so no other call can interleave.
- */
-const scratchRules: AiRules[] = [];
-
 /** Pairing rules and duplicates; returns the presence mask of the AIs that rules name. */
 function checkPairing(
   elements: readonly UdiElement[],
+  defs: readonly AiDefinition[],
   errors: UdiIssue[],
   warnings: UdiIssue[],
 ): number {
   let present = 0;
-  const n = elements.length;
+  const n = defs.length;
+  for (let i = 0; i < n; i++) present |= rulesOf(defs[i] as AiDefinition).bit;
   for (let i = 0; i < n; i++) {
-    const rules = rulesOfElement(elements[i] as UdiElement);
-    scratchRules[i] = rules;
-    present |= rules.bit;
-  }
-  for (let i = 0; i < n; i++) {
+    const def = defs[i] as AiDefinition;
     const e = elements[i] as UdiElement;
     for (let j = 0; j < i; j++) {
+      if (defs[j] !== def) continue;
       const earlier = elements[j] as UdiElement;
-      if (earlier.ai !== e.ai) continue;
       if (earlier.value === e.value) {
         warnings.push(
           udiIssue(UdiIssueCode.GS1_DUPLICATE_AI, `AI (${e.ai}) appears twice with the same value`),
@@ -156,7 +146,7 @@ function checkPairing(
       }
       break;
     }
-    const requirements = (scratchRules[i] as AiRules).requirements;
+    const requirements = rulesOf(def).requirements;
     for (let r = 0; r < requirements.length; r++) {
       const rule = requirements[r] as Requirement;
       if ((present & rule.mask) === 0) {
@@ -176,6 +166,12 @@ function checkPairing(
   return present;
 }
 
+const GTIN = definitionOf('01').ordinal;
+const LOT = definitionOf('10').ordinal;
+const SERIAL = definitionOf('21').ordinal;
+const EXPIRY = definitionOf('17').ordinal;
+const PRODUCTION = definitionOf('11').ordinal;
+const EXPIRY_WITH_TIME = definitionOf('7003').ordinal;
 const GTIN_BIT = maskOf(['01']);
 const GSRN_BIT = maskOf(['8018']);
 
@@ -186,12 +182,13 @@ const GSRN_BIT = maskOf(['8018']);
 export function buildGs1Udi(
   format: 'gs1' | 'gs1-digital-link',
   elements: UdiElement[],
+  defs: readonly AiDefinition[],
   ctx: Gs1Context,
   errors: UdiIssue[],
   warnings: UdiIssue[],
   swallowed: readonly SwallowedAi[] | null,
 ): UdiParseResult {
-  const present = checkPairing(elements, errors, warnings);
+  const present = checkPairing(elements, defs, errors, warnings);
   if ((present & GTIN_BIT) === 0) {
     errors.push(
       (present & GSRN_BIT) !== 0
@@ -226,15 +223,15 @@ export function buildGs1Udi(
   let expiry: string | undefined;
   let expiryWithTime: string | undefined;
   let production: string | undefined;
-  for (let i = elements.length - 1; i >= 0; i--) {
-    const e = elements[i] as UdiElement;
-    const ai = e.ai;
-    if (ai === '01') gtin = e.value;
-    else if (ai === '10') lot = e.value;
-    else if (ai === '21') serial = e.value;
-    else if (ai === '17') expiry = e.value;
-    else if (ai === '11') production = e.value;
-    else if (ai === '7003') expiryWithTime = e.value;
+  for (let i = defs.length - 1; i >= 0; i--) {
+    const ordinal = (defs[i] as AiDefinition).ordinal;
+    const value = (elements[i] as UdiElement).value;
+    if (ordinal === GTIN) gtin = value;
+    else if (ordinal === LOT) lot = value;
+    else if (ordinal === SERIAL) serial = value;
+    else if (ordinal === EXPIRY) expiry = value;
+    else if (ordinal === PRODUCTION) production = value;
+    else if (ordinal === EXPIRY_WITH_TIME) expiryWithTime = value;
   }
   const udi: Udi = { format, issuingAgency: 'GS1', deviceIdentifier: gtin, elements };
   if (lot !== undefined) udi.lotNumber = lot;
