@@ -53,6 +53,19 @@ describe('parseUdi input handling', () => {
     ]);
   });
 
+  it('refuses a clock that gives no valid date', () => {
+    const broken = [
+      { now: () => new Date('not a date') },
+      { now: () => 'today' },
+      { now: 'today' },
+    ] as unknown as ParseUdiOptions['clock'][];
+    for (const clock of broken) {
+      expect(errorCodes(parseUdi('0109506000134352', { clock }))).toEqual([
+        UdiIssueCode.INVALID_OPTION,
+      ]);
+    }
+  });
+
   it('rejects empty input, symbology identifiers alone and non-strings', () => {
     expect(errorCodes(parseUdi(''))).toEqual([UdiIssueCode.EMPTY_INPUT]);
     expect(errorCodes(parseUdi('\r\n'))).toEqual([UdiIssueCode.EMPTY_INPUT]);

@@ -252,7 +252,16 @@ export function parseUdi(scan: string, options?: ParseUdiOptions): UdiParseResul
   }
   const problem = aliases === undefined ? undefined : invalidAlias(aliases);
   if (problem !== undefined) return failure(UdiIssueCode.INVALID_OPTION, problem);
-  const ctx = new Gs1Context(options?.clock);
+  const clock = options?.clock;
+  let clockYear: number | undefined;
+  if (clock !== undefined) {
+    const now: unknown = typeof clock.now === 'function' ? clock.now() : undefined;
+    clockYear = now instanceof Date ? now.getUTCFullYear() : NaN;
+    if (!Number.isInteger(clockYear) || (clockYear ?? -1) < 0) {
+      return failure(UdiIssueCode.INVALID_OPTION, 'clock.now() must return a valid Date');
+    }
+  }
+  const ctx = new Gs1Context(clockYear);
   if (aliases === undefined || aliases.length === 0)
     return dispatch(scan, start, end, symbology, ctx);
   const { s, map } = replaceAliases(scan, start, end, aliases);
