@@ -1,5 +1,11 @@
 import { ConfigValidationError, describeConfig, loadConfig } from './load-config';
-import { DeviceRegistryConfig, ImplantEventsConfig, NotificationsConfig } from './services';
+import { envVariablesOf } from './env-variable.decorator';
+import {
+  DeviceRegistryConfig,
+  ImplantEventsConfig,
+  NotificationsConfig,
+  SERVICE_CONFIG_CLASSES,
+} from './services';
 
 const secret = 'x'.repeat(40);
 
@@ -82,6 +88,36 @@ describe('loadConfig', () => {
     });
     expect(production.authJwtSecret).toBeUndefined();
   });
+});
+
+describe('typed variables', () => {
+  it('converts numbers and booleans from the environment', () => {
+    const config = loadConfig(NotificationsConfig, {
+      AUTH_JWT_SECRET: secret,
+      HTTP_BODY_LIMIT_BYTES: '2048',
+      DATABASE_POOL_SIZE: '4',
+      AUDIT_REQUIRED: 'false',
+      WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+      WEBHOOK_TIMEOUT_MS: '500',
+    });
+    expect([config.httpBodyLimitBytes, config.databasePoolSize, config.webhookTimeoutMs]).toEqual([
+      2048, 4, 500,
+    ]);
+    expect([config.auditRequired, config.webhookAllowPrivateUrls]).toEqual([false, true]);
+  });
+
+  it.each(SERVICE_CONFIG_CLASSES.map((c) => [c.name, c] as const))(
+    '%s: every variable is declared with the type of its default',
+    (_name, configClass) => {
+      const defaults = new configClass() as unknown as Record<string, unknown>;
+      for (const variable of envVariablesOf(configClass)) {
+        const value = defaults[variable.property];
+        if (value === undefined) continue;
+        const runtimeType = Array.isArray(value) ? 'string[]' : typeof value;
+        expect(`${variable.name}: ${variable.type}`).toBe(`${variable.name}: ${runtimeType}`);
+      }
+    },
+  );
 });
 
 describe('describeConfig', () => {

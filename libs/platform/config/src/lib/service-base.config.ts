@@ -67,7 +67,7 @@ export abstract class ServiceConfigBase {
   @IsInt()
   @Min(1)
   @Max(100)
-  databasePoolSize = 10;
+  databasePoolSize: number = 10;
 
   @EnvVariable({ name: 'KAFKA_BROKERS', description: 'Comma-separated host:port bootstrap list' })
   @ArrayNotEmpty()
@@ -131,12 +131,12 @@ export abstract class ServiceConfigBase {
   })
   @IsInt()
   @Min(1024)
-  httpBodyLimitBytes = 1_048_576;
+  httpBodyLimitBytes: number = 1_048_576;
 
   @EnvVariable({
     name: 'AUDIT_REQUIRED',
     description: 'Refuse patient-data requests when the audit trail cannot be written',
   })
   @IsBoolean()
-  auditRequired = true;
+  auditRequired: boolean = true;
 }

@@ -14,5 +14,5 @@ export class DeviceRegistryConfig extends ServiceConfigBase {
   })
   @IsInt()
   @Min(1024)
-  importMaxBytes = 512 * 1024 * 1024;
+  importMaxBytes: number = 512 * 1024 * 1024;
 }

@@ -13,11 +13,11 @@ export class NotificationsConfig extends ServiceConfigBase {
     description: 'Allow webhook endpoints on private or loopback addresses (development only)',
   })
   @IsBoolean()
-  webhookAllowPrivateUrls = false;
+  webhookAllowPrivateUrls: boolean = false;
 
   @EnvVariable({ name: 'WEBHOOK_TIMEOUT_MS', description: 'Time a webhook endpoint has to answer' })
   @IsInt()
   @Min(100)
   @Max(60_000)
-  webhookTimeoutMs = 10_000;
+  webhookTimeoutMs: number = 10_000;
 }

@@ -38,9 +38,42 @@ export class EventPublisher {
     data: P,
     options: PublishOptions = {},
   ): Promise<string> {
+    const [id] = await this.publishMany(transaction, definition, [{ data, options }]);
+    return id as string;
+  }
+
+  /** Several events of one type in one statement (bulk imports, batch effects). */
+  async publishMany<P extends object>(
+    transaction: EntityManager,
+    definition: EventDefinition<P>,
+    events: readonly { data: P; options?: PublishOptions }[],
+  ): Promise<string[]> {
     if (!transaction.queryRunner?.isTransactionActive) {
       throw new Error('EventPublisher.publish must run inside the state change transaction');
     }
+    const rows = events.map(({ data, options = {} }) => this.outboxRow(definition, data, options));
+    if (rows.length === 0) return [];
+    await transaction.query(
+      `INSERT INTO outbox (event_id, topic, message_key, event_type, headers, payload)
+       SELECT id, $2, key, $3, headers, payload
+       FROM unnest($1::uuid[], $4::text[], $5::jsonb[], $6::text[]) AS t(id, key, headers, payload)`,
+      [
+        rows.map((r) => r.id),
+        definition.topic.name,
+        definition.type,
+        rows.map((r) => r.subject),
+        rows.map((r) => JSON.stringify(r.headers)),
+        rows.map((r) => r.payload),
+      ],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  private outboxRow<P extends object>(
+    definition: EventDefinition<P>,
+    data: P,
+    options: PublishOptions,
+  ) {
     const validation = validateEventPayload(definition, data, 'publish');
     if (!validation.ok) throw new EventValidationError(definition.type, validation.errors);
     const subject = String(data[definition.keyField]);
@@ -54,11 +87,6 @@ export class EventPublisher {
       ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
       ...(options.causationId === undefined ? {} : { causationId: options.causationId }),
     });
-    await transaction.query(
-      `INSERT INTO outbox (event_id, topic, message_key, event_type, headers, payload)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [id, definition.topic.name, subject, definition.type, headers, JSON.stringify(data)],
-    );
-    return id;
+    return { id, subject, headers, payload: JSON.stringify(data) };
   }
 }

@@ -10,6 +10,11 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** How long a claim lasts; a dead relay's rows are taken over after it. */
   leaseMs?: number;
+  /**
+   * Batches in flight at once: one is sent while the next is claimed. Keys never overlap
+   * between them (a key with live claims is not claimable), so per-key order holds.
+   */
+  concurrency?: number;
   idlePollMs?: number;
   maxBackoffMs?: number;
   onError?: (error: unknown) => void;
@@ -36,9 +41,9 @@ export class OutboxRelay {
   private readonly idlePollMs: number;
   private readonly maxBackoffMs: number;
   private producer: Producer | undefined;
-  private running: Promise<void> | undefined;
+  private running: Promise<unknown> | undefined;
   private stopping = false;
-  private wake: (() => void) | undefined;
+  private readonly sleepers = new Set<() => void>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -55,49 +60,55 @@ export class OutboxRelay {
     this.producer = this.kafka.idempotentProducer();
     await this.producer.connect();
     this.stopping = false;
-    this.running = this.loop();
+    this.running = Promise.all(
+      Array.from({ length: this.options.concurrency ?? 2 }, (_, lane) => this.loop(lane)),
+    );
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    for (const wake of this.sleepers) wake();
     await this.running;
     await this.producer?.disconnect();
     this.producer = undefined;
   }
 
   /** Claims, publishes and marks one batch; returns how many rows were published. */
-  async publishBatch(): Promise<number> {
-    const rows = await this.claim();
+  async publishBatch(lane = 0): Promise<number> {
+    const claimant = this.claimantOf(lane);
+    const rows = await this.claim(claimant);
     if (rows.length === 0) return 0;
     try {
       await this.send(rows);
     } catch (error) {
-      await this.release(rows, error);
+      await this.release(rows, claimant, error);
       throw error;
     }
     await this.dataSource.query(
       `UPDATE outbox SET published_at = clock_timestamp(), claimed_until = NULL, last_error = NULL
        WHERE id = ANY($1::bigint[]) AND claimed_by = $2`,
-      [rows.map((r) => r.id), this.options.relayId],
+      [rows.map((r) => r.id), claimant],
     );
     return rows.length;
   }
 
+  private claimantOf(lane: number): string {
+    return lane === 0 ? this.options.relayId : `${this.options.relayId}#${lane}`;
+  }
+
   /** Claims rows without publishing them: what a relay holds at the moment it dies. */
-  async claim(): Promise<ClaimedRow[]> {
+  async claim(claimant = this.options.relayId): Promise<ClaimedRow[]> {
     return this.dataSource.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('outbox-claim:' || current_schema()))`);
       const [rows] = (await tx.query(
-        `WITH claimable AS (
+        `WITH held_keys AS (
+           SELECT DISTINCT topic, message_key FROM outbox
+           WHERE published_at IS NULL AND claimed_until >= clock_timestamp()),
+         claimable AS (
            SELECT o.id FROM outbox o
            WHERE o.published_at IS NULL
              AND (o.claimed_until IS NULL OR o.claimed_until < clock_timestamp())
-             AND NOT EXISTS (
-               SELECT 1 FROM outbox e
-               WHERE e.published_at IS NULL AND e.topic = o.topic
-                 AND e.message_key = o.message_key AND e.id < o.id
-                 AND e.claimed_until >= clock_timestamp())
+             AND (o.topic, o.message_key) NOT IN (SELECT topic, message_key FROM held_keys)
            ORDER BY o.id
            LIMIT $2
            FOR UPDATE SKIP LOCKED)
@@ -107,7 +118,7 @@ export class OutboxRelay {
          FROM claimable WHERE outbox.id = claimable.id
          RETURNING outbox.id, outbox.event_id, outbox.topic, outbox.message_key,
                    outbox.headers, outbox.payload`,
-        [this.options.relayId, this.batchSize, this.leaseMs],
+        [claimant, this.batchSize, this.leaseMs],
       )) as [ClaimedRow[], number];
       return rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
     });
@@ -130,22 +141,23 @@ export class OutboxRelay {
     });
   }
 
-  private async release(rows: ClaimedRow[], error: unknown): Promise<void> {
+  private async release(rows: ClaimedRow[], claimant: string, error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     await this.dataSource
       .query(
         `UPDATE outbox SET claimed_until = NULL, last_error = $3
          WHERE id = ANY($1::bigint[]) AND claimed_by = $2`,
-        [rows.map((r) => r.id), this.options.relayId, message.slice(0, 2000)],
+        [rows.map((r) => r.id), claimant, message.slice(0, 2000)],
       )
+      // If the database is down too, the lease expires and the rows are claimed again.
       .catch(() => undefined);
   }
 
-  private async loop(): Promise<void> {
+  private async loop(lane: number): Promise<void> {
     let failures = 0;
     while (!this.stopping) {
       try {
-        const published = await this.publishBatch();
+        const published = await this.publishBatch(lane);
         failures = 0;
         if (published < this.batchSize) await this.sleep(this.idlePollMs);
       } catch (error) {
@@ -158,11 +170,13 @@ export class OutboxRelay {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
+      const wake = () => {
         clearTimeout(timer);
+        this.sleepers.delete(wake);
         resolve();
       };
+      const timer = setTimeout(wake, ms);
+      this.sleepers.add(wake);
     });
   }
 }

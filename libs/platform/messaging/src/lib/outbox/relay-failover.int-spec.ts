@@ -44,7 +44,7 @@ describe('relay and broker failures', () => {
       await waitFor(
         async () => {
           const [row] = (await bed.dataSource.query(
-            `SELECT count(*)::int AS n FROM outbox WHERE published_at IS NOT NULL AND claimed_by = 'live'
+            `SELECT count(*)::int AS n FROM outbox WHERE published_at IS NOT NULL AND claimed_by LIKE 'live%'
              AND event_id = ANY($1::uuid[])`,
             [ids],
           )) as [{ n: number }];
