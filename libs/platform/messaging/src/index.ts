@@ -25,3 +25,4 @@ export {
   MessagingModule,
   type MessagingModuleOptions,
 } from './lib/messaging.module';
+export { readTopic, type ReadMessage, type ReadTopicOptions } from './lib/replay/topic-reader';

@@ -5,7 +5,8 @@ import { cloudEventHeaders } from '../broker/cloud-event-headers';
 import { MessagingTestBed } from '../../test-support/messaging-test-bed';
 import { EventPublisher } from '../outbox/event-publisher';
 import { OutboxRelay } from '../outbox/outbox-relay';
-import { rewindConsumerGroup } from '../replay/replay';
+import { redriveDeadLetters, rewindConsumerGroup } from '../replay/replay';
+import { readTopic } from '../replay/topic-reader';
 import { EventConsumer } from './event-consumer';
 import { PermanentEventError } from './event-handler';
 
@@ -28,25 +29,11 @@ describe('poison messages, dead letters and replay', () => {
       },
     );
 
-  async function deadLetters(): Promise<Record<string, string>[]> {
-    const reader = bed.kafka.consumer(uniqueName('it-dlq-reader'));
-    const seen: Record<string, string>[] = [];
-    await reader.connect();
-    await reader.subscribe({ topic: `${bed.topic.name}.dlq`, fromBeginning: true });
-    const admin = bed.kafka.admin();
-    await admin.connect();
-    const [end] = await admin.fetchTopicOffsets(`${bed.topic.name}.dlq`);
-    await admin.disconnect();
-    await reader.run({
-      eachMessage: async ({ message }) => {
-        seen.push(
-          Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
-        );
-      },
+  async function deadLetters(count: number): Promise<Record<string, string>[]> {
+    const read = await readTopic(bed.kafka, `${bed.topic.name}.dlq`, {
+      until: (messages) => messages.length >= count,
     });
-    await waitFor(() => seen.length >= Number(end?.high ?? 0), { description: 'dead letters' });
-    await reader.disconnect();
-    return seen;
+    return read.map((m) => m.headers);
   }
 
   beforeAll(async () => {
@@ -97,7 +84,7 @@ describe('poison messages, dead letters and replay', () => {
 
     expect(consumer.stats).toEqual({ applied: 2, duplicates: 0, deadLettered: 5 });
     expect(await bed.effectCounts()).toEqual({ total: 2, distinct: 2 });
-    const letters = await deadLetters();
+    const letters = await deadLetters(5);
     expect(letters).toHaveLength(5);
     expect(letters.map((h) => h['dlq_reason'])).toEqual([
       'body is not valid JSON',
@@ -127,6 +114,18 @@ describe('poison messages, dead letters and replay', () => {
     await waitFor(() => replay.stats.duplicates >= 12, { description: 'the replay' });
     await replay.stop();
     expect(replay.stats.applied).toBe(0);
+    expect(await bed.effectCounts()).toEqual({ total: 12, distinct: 12 });
+  });
+
+  it('re-drives dead letters to their topic, where a consumer meets them again', async () => {
+    // The replay above met the five poison messages again: the DLQ holds each twice.
+    const redriven = await redriveDeadLetters(bed.kafka, bed.topic.name);
+    expect(redriven).toBe(10);
+    const consumer = newConsumer();
+    await consumer.start();
+    await waitFor(() => consumer.stats.deadLettered === 10, { description: 'the re-driven ten' });
+    await consumer.stop();
+    expect(await deadLetters(20)).toHaveLength(20);
     expect(await bed.effectCounts()).toEqual({ total: 12, distinct: 12 });
   });
 });
