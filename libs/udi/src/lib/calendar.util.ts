@@ -26,12 +26,13 @@ export function digitsAt(s: string, i: number, n: number): number {
   return v;
 }
 
-function pad2(n: number): string {
-  return n < 10 ? `0${n}` : `${n}`;
-}
+/** '00'…'99', so building a date string formats no numbers. */
+const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, n) =>
+  String(n).padStart(2, '0'),
+);
 
 export function isoDate(year: number, month: number, day: number): string {
-  return `${year}-${pad2(month)}-${pad2(day)}`;
+  return `${year}-${TWO_DIGITS[month] ?? ''}-${TWO_DIGITS[day] ?? ''}`;
 }
 
 /**

@@ -3,7 +3,6 @@ import { looksLikeUri, parseDigitalLink } from './gs1/digital-link.parser';
 import { aiDefinition } from './gs1/ai-table';
 import type { AiDefinition } from './gs1/ai-table';
 import { parseElementString, parseHumanReadable } from './gs1/element-string.parser';
-import type { SwallowedAi } from './gs1/element-string.parser';
 import { Gs1Context } from './gs1/gs1-context';
 import { buildGs1Udi } from './gs1/gs1-udi.builder';
 import { isCset82 } from './gs1/element-value.validator';
@@ -109,7 +108,7 @@ const GTIN_DEFINITION = aiDefinition('01') as AiDefinition;
 
 function gtinOnly(gtin: string, ctx: Gs1Context, warnings: UdiIssue[]): UdiParseResult {
   const elements: UdiElement[] = [{ ai: '01', value: gtin }];
-  return buildGs1Udi('gs1', elements, [GTIN_DEFINITION], ctx, [], warnings, null);
+  return buildGs1Udi('gs1', elements, [GTIN_DEFINITION], ctx, [], warnings);
 }
 
 function parseEanUpc(
@@ -141,11 +140,12 @@ function parseGs1(
   const elements: UdiElement[] = [];
   const defs: AiDefinition[] = [];
   const errors: UdiIssue[] = [];
-  const swallowed: SwallowedAi[] = [];
-  const syntaxOk = parseElementString(s, start, end, ctx, elements, defs, errors, swallowed);
+  const syntaxOk = parseElementString(s, start, end, ctx, elements, defs, errors, true);
   if (!syntaxOk && bareDigits) {
     const gtin = bareGtin(s, start, end);
     if (gtin !== undefined) {
+      // What the failed element-string reading found inside values does not apply to a GTIN.
+      ctx.swallowed = null;
       return gtinOnly(gtin, ctx, [
         udiIssue(
           UdiIssueCode.GS1_BARE_GTIN_ASSUMED,
@@ -156,7 +156,7 @@ function parseGs1(
     }
   }
   if (!syntaxOk) return { ok: false, errors };
-  return buildGs1Udi('gs1', elements, defs, ctx, errors, [], swallowed);
+  return buildGs1Udi('gs1', elements, defs, ctx, errors, []);
 }
 
 function dispatch(
@@ -184,7 +184,7 @@ function dispatch(
     const errors: UdiIssue[] = [];
     if (!parseHumanReadable(s, start, end, ctx, elements, defs, errors))
       return { ok: false, errors };
-    return buildGs1Udi('gs1', elements, defs, ctx, errors, [], null);
+    return buildGs1Udi('gs1', elements, defs, ctx, errors, []);
   }
   if (c === 43) return parseHibcc(s, start, end);
   if (c === 42 && s.charCodeAt(start + 1) === 43 && s.charCodeAt(end - 1) === 42) {

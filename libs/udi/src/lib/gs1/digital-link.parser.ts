@@ -267,5 +267,5 @@ export function parseDigitalLink(
     }
     i = amp + 1;
   }
-  return buildGs1Udi('gs1-digital-link', elements, defs, ctx, errors, warnings, null);
+  return buildGs1Udi('gs1-digital-link', elements, defs, ctx, errors, warnings);
 }

@@ -11,7 +11,6 @@ import {
 } from './element-value.validator';
 
 const GS = 29;
-const GS_CHAR = '\u001d';
 
 /**
  * AIs whose appearance inside a variable-length value is worth a warning: the ones carried on
@@ -48,13 +47,22 @@ for (const def of ALL_AI_DEFINITIONS) {
 /** Validate-only parses stop at the first problem without recording it. */
 const NO_ERRORS: UdiIssue[] = [];
 
+/**
+ * The AIs whose values are searched for swallowed elements: those of variable length. A value
+ * protected by check characters (AI 8013, 8014) would fail them had it swallowed the next
+ * element, so it is not searched.
+ */
+const SEARCH_FOR_SWALLOWED = new Uint8Array(ALL_AI_DEFINITIONS.length);
+for (const def of ALL_AI_DEFINITIONS) {
+  const checked = def.components.some((c) => c.checks.includes('csumalpha'));
+  if (!def.predefinedLength && def.minLength !== def.maxLength && !checked) {
+    SEARCH_FOR_SWALLOWED[def.ordinal] = 1;
+  }
+}
+
 export interface SwallowedAi {
   ai: string;
   position: number;
-}
-
-function hasCheckCharacters(def: AiDefinition): boolean {
-  return def.components.some((c) => c.checks.includes('csumalpha'));
 }
 
 function lookupFailure(code: number, s: string, i: number): UdiIssue {
@@ -69,7 +77,7 @@ function lookupFailure(code: number, s: string, i: number): UdiIssue {
 
 /** Whether `s[start, end)` is, on its own, a complete valid element string. */
 function isCompleteElementString(s: string, start: number, end: number, ctx: Gs1Context): boolean {
-  return parseElementString(s, start, end, ctx, null, null, NO_ERRORS, null);
+  return parseElementString(s, start, end, ctx, null, null, NO_ERRORS, false);
 }
 
 /** First position inside the value `s[start, end)` where a device-label AI and valid data follow. */
@@ -95,7 +103,7 @@ function findSwallowedAi(
  * `elements` (null: validate only, stopping at the first problem without recording it). Returns false on a syntax
  * error (unknown AI, bad length), after which the element boundaries are unknown; value errors
  * (character set, check digit, date) are recorded in `errors` and parsing goes on.
- * `swallowed` collects AIs that appear inside variable-length values.
+ * With `searchSwallowed`, AIs that appear inside variable-length values go to `ctx.swallowed`.
  */
 export function parseElementString(
   s: string,
@@ -105,7 +113,7 @@ export function parseElementString(
   elements: UdiElement[] | null,
   defs: AiDefinition[] | null,
   errors: UdiIssue[],
-  swallowed: SwallowedAi[] | null,
+  searchSwallowed: boolean,
 ): boolean {
   let i = start;
   while (i < end) {
@@ -135,8 +143,8 @@ export function parseElementString(
         return false;
       }
     } else {
-      const gs = s.indexOf(GS_CHAR, valueStart);
-      valueEnd = gs < 0 || gs > end ? end : gs;
+      valueEnd = valueStart;
+      while (valueEnd < end && s.charCodeAt(valueEnd) !== GS) valueEnd++;
     }
     const problem = checkAiValue(def, s, valueStart, valueEnd, ctx);
     if (problem !== 0) {
@@ -147,16 +155,9 @@ export function parseElementString(
     if (elements !== null) {
       elements.push({ ai: def.ai, value: s.slice(valueStart, valueEnd) });
       defs?.push(def);
-      // A value protected by check characters (AI 8013, 8014) would fail them had it swallowed
-      // the next element, so only unprotected variable-length values are searched.
-      if (
-        swallowed !== null &&
-        !def.predefinedLength &&
-        def.minLength !== def.maxLength &&
-        !hasCheckCharacters(def)
-      ) {
+      if (searchSwallowed && SEARCH_FOR_SWALLOWED[def.ordinal] === 1) {
         const hit = findSwallowedAi(s, valueStart, valueEnd, ctx);
-        if (hit !== undefined) swallowed.push(hit);
+        if (hit !== undefined) (ctx.swallowed ??= []).push(hit);
       }
     }
     i = valueEnd;

@@ -1,3 +1,5 @@
+import type { SwallowedAi } from './element-string.parser';
+
 /** The system year and the UTC span it covers, so `new Date` runs only when the year changes. */
 let systemYear = -1;
 let yearStartMs = 0;
@@ -19,6 +21,8 @@ function currentSystemYear(): number {
  */
 export class Gs1Context {
   private year: number;
+  /** AIs found inside variable-length values (possible dropped separators), created on the first. */
+  swallowed: SwallowedAi[] | null = null;
 
   constructor(clockYear: number | undefined) {
     this.year = clockYear ?? -1;

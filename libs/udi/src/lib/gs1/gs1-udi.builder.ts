@@ -3,7 +3,6 @@ import type { Udi, UdiElement, UdiIssue, UdiParseResult } from '../udi.types';
 import { ALL_AI_DEFINITIONS, aiDefinition } from './ai-table';
 import type { AiDefinition } from './ai-table';
 import { gs1Date } from './element-value.validator';
-import type { SwallowedAi } from './element-string.parser';
 import type { Gs1Context } from './gs1-context';
 
 /**
@@ -186,7 +185,6 @@ export function buildGs1Udi(
   ctx: Gs1Context,
   errors: UdiIssue[],
   warnings: UdiIssue[],
-  swallowed: readonly SwallowedAi[] | null,
 ): UdiParseResult {
   const present = checkPairing(elements, defs, errors, warnings);
   if ((present & GTIN_BIT) === 0) {
@@ -204,8 +202,8 @@ export function buildGs1Udi(
   }
   if (errors.length > 0) return { ok: false, errors };
 
-  if (swallowed !== null) {
-    for (const hit of swallowed) {
+  if (ctx.swallowed !== null) {
+    for (const hit of ctx.swallowed) {
       if (firstValue(elements, hit.ai) !== undefined) continue;
       warnings.push(
         udiIssue(
