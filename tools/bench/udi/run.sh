@@ -8,5 +8,8 @@ if [ ! -d "$here/node_modules" ] || [ "$here/package-lock.json" -nt "$here/node_
   (cd "$here" && npm ci --ignore-scripts --no-audit --no-fund)
 fi
 cd "$here"
-TSX_TSCONFIG_PATH="$root/tsconfig.base.json" exec "$root/node_modules/.bin/node" \
+TSX_TSCONFIG_PATH="$root/tsconfig.base.json" "$root/node_modules/.bin/node" \
   --import tsx "$here/bench.ts" "$@"
+# The results are committed, so they get the repository's formatting.
+"$root/node_modules/.bin/prettier" --log-level warn --write \
+  "$root/docs/benchmarks/udi.md" "$root/docs/benchmarks/udi.json"

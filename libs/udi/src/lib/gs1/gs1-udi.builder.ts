@@ -52,21 +52,27 @@ const INVALID_PAIRS: readonly (readonly [string, string])[] = [
   ['422', '426'],
 ];
 
-/** What the builder needs of an AI, found with one map lookup per element. */
 interface Requirement {
   mask: number;
   message: string;
 }
 
+/** What the builder needs of an AI, indexed by the AI's ordinal. */
 interface AiRules {
   /** Bit of the AI in the presence mask, 0 when no rule names it. */
   bit: number;
   /** Alternative sets of which one must be present, as masks. */
   requirements: readonly Requirement[];
+  /** The requirements a GTIN does not meet, the only ones to test when a GTIN is present. */
+  beyondGtin: readonly Requirement[];
 }
 
-const NO_RULES: AiRules = { bit: 0, requirements: [] };
-const RULES: AiRules[] = ALL_AI_DEFINITIONS.map(() => ({ bit: 0, requirements: [] }));
+const NO_RULES: AiRules = { bit: 0, requirements: [], beyondGtin: [] };
+const RULES: AiRules[] = ALL_AI_DEFINITIONS.map(() => ({
+  bit: 0,
+  requirements: [],
+  beyondGtin: [],
+}));
 function rulesOf(def: AiDefinition): AiRules {
   return RULES[def.ordinal] ?? NO_RULES;
 }
@@ -98,6 +104,9 @@ function require(ai: string, set: readonly string[]): void {
 }
 for (const [ai, sets] of REQUIRES) for (const set of sets) require(ai, set);
 for (const def of ALL_AI_DEFINITIONS) if (isMeasure(def.ai)) require(def.ai, MEASURE_REQUIRES);
+const GTIN_BIT = maskOf(['01']);
+for (const rules of RULES)
+  rules.beyondGtin = rules.requirements.filter((r) => (r.mask & GTIN_BIT) === 0);
 const PAIR_MASKS = INVALID_PAIRS.map(([a, b]) => ({
   mask: maskOf([a, b]),
   message: `AI (${a}) and AI (${b}) must not appear together`,
@@ -145,7 +154,8 @@ function checkPairing(
       }
       break;
     }
-    const requirements = rulesOf(def).requirements;
+    const rules = rulesOf(def);
+    const requirements = (present & GTIN_BIT) !== 0 ? rules.beyondGtin : rules.requirements;
     for (let r = 0; r < requirements.length; r++) {
       const rule = requirements[r] as Requirement;
       if ((present & rule.mask) === 0) {
@@ -171,7 +181,6 @@ const SERIAL = definitionOf('21').ordinal;
 const EXPIRY = definitionOf('17').ordinal;
 const PRODUCTION = definitionOf('11').ordinal;
 const EXPIRY_WITH_TIME = definitionOf('7003').ordinal;
-const GTIN_BIT = maskOf(['01']);
 const GSRN_BIT = maskOf(['8018']);
 
 /**
