@@ -167,19 +167,21 @@ export function parseDigitalLink(
       errors: [udiIssue(UdiIssueCode.GS1_DL_INVALID_URI, 'not an http(s) URI with a host', start)],
     };
   }
-  let fragment = s.indexOf('#', pathStart);
-  if (fragment < 0 || fragment > end) fragment = end;
-  let query = s.indexOf('?', pathStart);
-  if (query < 0 || query > fragment) query = fragment;
-
-  // Path segments as start/end index pairs.
+  // One pass over the path: segment bounds as start/end pairs, up to the query or fragment.
   const bounds: number[] = [];
-  for (let i = pathStart; i < query;) {
-    let next = s.indexOf('/', i + 1);
-    if (next < 0 || next > query) next = query;
-    if (next > i + 1) bounds.push(i + 1, next);
-    i = next;
+  let query = pathStart;
+  let segmentStart = pathStart + 1;
+  for (; query < end; query++) {
+    const c = s.charCodeAt(query);
+    if (c === 63 || c === 35) break;
+    if (c === 47 && query > pathStart) {
+      if (query > segmentStart) bounds.push(segmentStart, query);
+      segmentStart = query + 1;
+    }
   }
+  if (query > segmentStart) bounds.push(segmentStart, query);
+  let fragment = query;
+  while (fragment < end && s.charCodeAt(fragment) !== 35) fragment++;
   const segments = bounds.length / 2;
 
   let keyIndex = -1;
@@ -248,10 +250,14 @@ export function parseDigitalLink(
   }
 
   for (let i = query + 1; i < fragment;) {
-    let amp = s.indexOf('&', i);
-    if (amp < 0 || amp > fragment) amp = fragment;
-    const eq = s.indexOf('=', i);
-    if (eq > i && eq < amp && isAllDigits(s, i, eq)) {
+    let amp = i;
+    let eq = -1;
+    for (; amp < fragment; amp++) {
+      const c = s.charCodeAt(amp);
+      if (c === 38) break;
+      if (c === 61 && eq < 0) eq = amp;
+    }
+    if (eq > i && isAllDigits(s, i, eq)) {
       const def = aiOfSegment(s, i, eq);
       if (def === undefined) {
         errors.push(
