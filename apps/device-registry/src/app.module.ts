@@ -1,5 +1,38 @@
+import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
+
+import {
+  DEVICE_REGISTRY_ENTITIES,
+  DEVICE_REGISTRY_MIGRATIONS,
+  DeviceRegistryModule,
+} from '@implant-trace/device-registry-feature';
+import type { DeviceRegistryConfig } from '@implant-trace/platform-config';
+import type { ServiceAppOptions } from '@implant-trace/platform-http';
 
 /** The device-registry feature modules; the platform surface comes from bootstrapService. */
 @Module({})
-export class AppModule {}
+export class AppModule {
+  static forRoot(config: DeviceRegistryConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        DeviceRegistryModule.forRoot({
+          serviceName: config.serviceName,
+          kafkaBrokers: config.kafkaBrokers,
+          importMaxBytes: config.importMaxBytes,
+        }),
+      ],
+    };
+  }
+}
+
+/** Everything bootstrapService / createServiceApp needs beyond the config itself. */
+export function deviceRegistryAppOptions(
+  config: DeviceRegistryConfig,
+): Omit<ServiceAppOptions, 'config'> {
+  return {
+    imports: [AppModule.forRoot(config)],
+    entities: DEVICE_REGISTRY_ENTITIES,
+    migrations: DEVICE_REGISTRY_MIGRATIONS,
+  };
+}

@@ -1,11 +1,18 @@
 import 'reflect-metadata';
 
-import { DeviceRegistryConfig } from '@implant-trace/platform-config';
+import { DeviceRegistryConfig, loadConfig } from '@implant-trace/platform-config';
 import { bootstrapService } from '@implant-trace/platform-http';
 
-import { AppModule } from './app.module';
+import { deviceRegistryAppOptions } from './app.module';
 
-bootstrapService(DeviceRegistryConfig, { imports: [AppModule] }).catch((error: unknown) => {
+async function main(): Promise<void> {
+  // The feature module needs the config (brokers, import limit) before bootstrapService builds
+  // the app; both read the same validated environment.
+  const config = loadConfig(DeviceRegistryConfig);
+  await bootstrapService(DeviceRegistryConfig, deviceRegistryAppOptions(config));
+}
+
+main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -1,0 +1,38 @@
+export * from './lib/device-record.types';
+export {
+  buildDeviceDraft,
+  primaryOf,
+  type DeviceDraftInput,
+  type DraftResult,
+} from './lib/device-draft.util';
+export {
+  inferIssuingAgency,
+  lookupFormOf,
+  normaliseDeviceIdentifier,
+  type IdentifierCheck,
+} from './lib/device-identifier.util';
+export {
+  decideChange,
+  decideIdentifierAddition,
+  decideUpsert,
+  identifiersOf,
+  type CatalogueView,
+  type ChangeContext,
+  type ChangeOutcome,
+  type IdentifierConflict,
+} from './lib/device-change.policy';
+export {
+  createImportRowParser,
+  type HeaderResult,
+  type ImportFormat,
+  type ImportRowParser,
+  type RowResult,
+} from './lib/import-row.parser';
+export { splitCsvLine, splitPipeLine } from './lib/delimited-line.util';
+export {
+  decodeSearchCursor,
+  encodeSearchCursor,
+  freeTextQuery,
+  SEARCH_LIMIT_DEFAULT,
+  SEARCH_LIMIT_MAX,
+} from './lib/device-search.util';

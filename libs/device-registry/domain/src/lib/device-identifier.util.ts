@@ -1,0 +1,90 @@
+import { parseUdi } from '@implant-trace/udi';
+
+import { hibccCheckCharacter } from './hibcc-check-character.util';
+import type { IssuingAgency } from './device-record.types';
+
+export type IdentifierCheck = { ok: true; value: string } | { ok: false; message: string };
+
+// A fixed clock: only device identifiers are read here, never dates, so "today" cannot matter.
+const clock = { now: () => new Date(Date.UTC(2026, 0, 1)) };
+
+/**
+ * GS1: GTIN-8, -12 (UPC), -13 (EAN) or -14 with a valid check digit, stored as GTIN-14. The
+ * shorter forms are widened with leading zeros exactly as GS1 right-justifies them in AI (01);
+ * a scan of an EAN-13 or UPC-A box is read as that GTIN-14 by `parseUdi`, so the catalogue must
+ * hold the same 14 digits or the scan would not find its device.
+ */
+function normaliseGtin(raw: string): IdentifierCheck {
+  if (!/^(\d{8}|\d{12,14})$/.test(raw)) {
+    return { ok: false, message: 'a GS1 device identifier is a GTIN of 8, 12, 13 or 14 digits' };
+  }
+  const gtin = raw.padStart(14, '0');
+  const result = parseUdi(`(01)${gtin}`, { clock });
+  if (!result.ok) {
+    return { ok: false, message: `not a valid GTIN: ${result.errors[0]?.message ?? 'rejected'}` };
+  }
+  return { ok: true, value: gtin };
+}
+
+/** HIBCC: labeler identification code + product code + unit of measure (no `+`, no check character). */
+function normaliseHibcc(raw: string): IdentifierCheck {
+  const di = raw.toUpperCase().replace(/^\+/, '');
+  if (!/^[A-Z][A-Z0-9]{3}[A-Z0-9]{1,18}[0-9]$/.test(di)) {
+    return {
+      ok: false,
+      message:
+        'a HIBCC device identifier is a labeler code (a letter and 3 letters or digits), a product code of 1-18 letters or digits and a unit-of-measure digit',
+    };
+  }
+  const result = parseUdi(`+${di}${hibccCheckCharacter(di)}`, { clock });
+  if (!result.ok || result.udi.deviceIdentifier !== di) {
+    const reason = result.ok ? 'structure not recognised' : result.errors[0]?.message;
+    return { ok: false, message: `not a valid HIBCC device identifier: ${reason ?? 'rejected'}` };
+  }
+  return { ok: true, value: di };
+}
+
+/** ICCBBA: the 16-character ISBT 128 Processor Product Identification Code. */
+function normaliseIccbba(raw: string): IdentifierCheck {
+  const ppic = raw.toUpperCase();
+  const result = parseUdi(`=/${ppic}`, { clock });
+  if (!result.ok || result.udi.deviceIdentifier !== ppic) {
+    return {
+      ok: false,
+      message: 'an ICCBBA device identifier is a 16-character ISBT 128 PPIC',
+    };
+  }
+  return { ok: true, value: ppic };
+}
+
+/**
+ * Validates a device identifier against its issuing agency's rules and returns the one form the
+ * catalogue stores, so that every spelling of an identifier resolves to the same device.
+ */
+export function normaliseDeviceIdentifier(raw: string, agency: IssuingAgency): IdentifierCheck {
+  const trimmed = raw.trim();
+  if (trimmed === '') return { ok: false, message: 'the device identifier is empty' };
+  switch (agency) {
+    case 'GS1':
+      return normaliseGtin(trimmed);
+    case 'HIBCC':
+      return normaliseHibcc(trimmed);
+    case 'ICCBBA':
+      return normaliseIccbba(trimmed);
+  }
+}
+
+/**
+ * The form a lookup by identifier searches for. The agency is unknown there, so digits are read
+ * as a GTIN (widened to 14) and anything else is upper-cased and stripped of a HIBC `+`.
+ */
+export function lookupFormOf(raw: string): string {
+  const trimmed = raw.trim();
+  if (/^(\d{8}|\d{12,13})$/.test(trimmed)) return trimmed.padStart(14, '0');
+  return trimmed.toUpperCase().replace(/^\+/, '');
+}
+
+/** The agency a bare identifier most likely belongs to, for sources that do not say. */
+export function inferIssuingAgency(raw: string): IssuingAgency {
+  return /^\d+$/.test(raw.trim()) ? 'GS1' : 'HIBCC';
+}

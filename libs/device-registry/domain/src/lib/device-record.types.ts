@@ -1,0 +1,88 @@
+/**
+ * The device catalogue's own vocabulary. Domain code may not import the event contracts, so
+ * these mirror `DeviceRecordValue`; the feature maps one to the other, which makes any drift a
+ * type error there.
+ */
+export const DEVICE_IDENTIFIER_TYPES = [
+  'primary',
+  'package',
+  'unit-of-use',
+  'direct-marking',
+  'secondary',
+  'previous',
+] as const;
+export type DeviceIdentifierType = (typeof DEVICE_IDENTIFIER_TYPES)[number];
+
+export const ISSUING_AGENCIES = ['GS1', 'HIBCC', 'ICCBBA'] as const;
+export type IssuingAgency = (typeof ISSUING_AGENCIES)[number];
+
+export const MRI_SAFETY = ['safe', 'conditional', 'unsafe', 'unknown'] as const;
+export type MriSafety = (typeof MRI_SAFETY)[number];
+
+export const MARKET_STATUSES = ['on-market', 'withdrawn'] as const;
+export type MarketStatus = (typeof MARKET_STATUSES)[number];
+
+export interface DeviceIdentifier {
+  deviceIdentifier: string;
+  issuingAgency: IssuingAgency;
+  type: DeviceIdentifierType;
+  quantityPerPackage?: number;
+}
+
+/** Which production identifiers the label carries: what a recall by lot or serial can rely on. */
+export interface LabelCarries {
+  lotNumber: boolean;
+  serialNumber: boolean;
+  expirationDate: boolean;
+  manufactureDate: boolean;
+}
+
+export interface DeviceAttributes {
+  manufacturer: string;
+  brand: string;
+  model?: string;
+  catalogNumber?: string;
+  description?: string;
+  gmdnCode?: string;
+  implantable: boolean;
+  mriSafety: MriSafety;
+  labelCarries: LabelCarries;
+  status: MarketStatus;
+}
+
+/** The full current record, as stored and as published on the devices topic. */
+export interface DeviceRecord extends DeviceAttributes {
+  deviceId: string;
+  revision: number;
+  identifiers: DeviceIdentifier[];
+  updatedAt: string;
+}
+
+/**
+ * What a registration or an import row asks for, already validated and normalised. Optional
+ * attributes left out keep the device's current value: a partial source never erases a fact.
+ */
+export interface DeviceDraft {
+  /** Exactly one has type `primary`. */
+  identifiers: DeviceIdentifier[];
+  manufacturer: string;
+  brand: string;
+  model?: string;
+  catalogNumber?: string;
+  description?: string;
+  gmdnCode?: string;
+  implantable?: boolean;
+  mriSafety?: MriSafety;
+  labelCarries?: LabelCarries;
+  status?: MarketStatus;
+}
+
+/** One change to the catalogue: a whole device, or more identifiers for a registered one. */
+export type DeviceChange =
+  | { kind: 'upsert'; draft: DeviceDraft }
+  | { kind: 'add-identifiers'; primaryDeviceIdentifier: string; identifiers: DeviceIdentifier[] };
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}

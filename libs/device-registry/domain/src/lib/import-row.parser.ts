@@ -1,0 +1,312 @@
+import type {
+  DeviceChange,
+  DeviceIdentifier,
+  DeviceIdentifierType,
+  IssuingAgency,
+  LabelCarries,
+  MarketStatus,
+  MriSafety,
+} from './device-record.types';
+import {
+  DEVICE_IDENTIFIER_TYPES,
+  ISSUING_AGENCIES,
+  MRI_SAFETY,
+  MARKET_STATUSES,
+} from './device-record.types';
+import { buildDeviceDraft } from './device-draft.util';
+import { inferIssuingAgency, normaliseDeviceIdentifier } from './device-identifier.util';
+import { splitCsvLine, splitPipeLine } from './delimited-line.util';
+
+/**
+ * `gudid-device`: the FDA GUDID release `device.txt` (one device per line, its primary DI).
+ * `gudid-identifiers`: the GUDID `identifiers.txt` (one identifier per line, keyed by PrimaryDI).
+ * `csv`: one device per line with its other identifiers in one column.
+ */
+export type ImportFormat = 'gudid-device' | 'gudid-identifiers' | 'csv';
+
+export type RowResult =
+  | { kind: 'change'; change: DeviceChange }
+  | { kind: 'blank' }
+  | { kind: 'rejected'; reason: string };
+
+export interface ImportRowParser {
+  format: ImportFormat;
+  parse(line: string): RowResult;
+}
+
+export type HeaderResult = { ok: true; parser: ImportRowParser } | { ok: false; reason: string };
+
+const GUDID_MRI: Record<string, MriSafety> = {
+  'mr safe': 'safe',
+  'mr conditional': 'conditional',
+  'mr unsafe': 'unsafe',
+  'labeling does not contain mri safety information': 'unknown',
+};
+
+const GUDID_DISTRIBUTION: Record<string, MarketStatus> = {
+  'in commercial distribution': 'on-market',
+  'not in commercial distribution': 'withdrawn',
+};
+
+const GUDID_ID_TYPES: Record<string, DeviceIdentifierType> = {
+  primary: 'primary',
+  package: 'package',
+  'unit of use': 'unit-of-use',
+  'direct marking': 'direct-marking',
+  secondary: 'secondary',
+  previous: 'previous',
+};
+
+class RowRejected extends Error {}
+
+function reject(reason: string): never {
+  throw new RowRejected(reason);
+}
+
+/** Reads named columns of one row; header names are matched without regard to case. */
+class Row {
+  constructor(
+    private readonly columns: ReadonlyMap<string, number>,
+    private readonly fields: readonly string[],
+  ) {}
+
+  optional(name: string): string | undefined {
+    const index = this.columns.get(name.toLowerCase());
+    const value = index === undefined ? undefined : this.fields[index]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  required(name: string): string {
+    return this.optional(name) ?? reject(`${name} is empty`);
+  }
+
+  flag(name: string): boolean | undefined {
+    const value = this.optional(name)?.toLowerCase();
+    if (value === undefined) return undefined;
+    if (value === 'true' || value === 'yes' || value === 'y' || value === '1') return true;
+    if (value === 'false' || value === 'no' || value === 'n' || value === '0') return false;
+    return reject(`${name} is "${value}", not true or false`);
+  }
+
+  mapped<T>(name: string, table: Record<string, T>): T | undefined {
+    const value = this.optional(name);
+    if (value === undefined) return undefined;
+    return table[value.toLowerCase()] ?? reject(`${name} "${value}" is not recognised`);
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[]): T | undefined {
+    const value = this.optional(name);
+    if (value === undefined) return undefined;
+    return (allowed as readonly string[]).includes(value)
+      ? (value as T)
+      : reject(`${name} "${value}" is not one of ${allowed.join(', ')}`);
+  }
+
+  quantity(name: string): number | undefined {
+    const value = this.optional(name);
+    if (value === undefined) return undefined;
+    return /^[1-9]\d{0,8}$/.test(value)
+      ? Number(value)
+      : reject(`${name} "${value}" is not a positive whole number`);
+  }
+}
+
+function labelCarries(row: Row, names: [string, string, string, string]): LabelCarries | undefined {
+  const [lot, serial, expiry, manufacture] = names.map((name) => row.flag(name));
+  if ([lot, serial, expiry, manufacture].every((value) => value === undefined)) return undefined;
+  return {
+    lotNumber: lot ?? false,
+    serialNumber: serial ?? false,
+    expirationDate: expiry ?? false,
+    manufactureDate: manufacture ?? false,
+  };
+}
+
+function agencyOf(value: string | undefined, deviceIdentifier: string): IssuingAgency {
+  if (value === undefined) return inferIssuingAgency(deviceIdentifier);
+  return (ISSUING_AGENCIES as readonly string[]).includes(value.toUpperCase())
+    ? (value.toUpperCase() as IssuingAgency)
+    : reject(`issuing agency "${value}" is not supported (GS1, HIBCC or ICCBBA)`);
+}
+
+function upsert(input: Parameters<typeof buildDeviceDraft>[0]): DeviceChange {
+  const result = buildDeviceDraft(input);
+  if (!result.ok) {
+    reject(result.problems.map((problem) => `${problem.field}: ${problem.message}`).join('; '));
+  }
+  return { kind: 'upsert', draft: result.draft };
+}
+
+function gudidDevice(row: Row): DeviceChange {
+  const primary = row.required('PrimaryDI');
+  return upsert({
+    identifiers: [
+      {
+        deviceIdentifier: primary,
+        issuingAgency: agencyOf(row.optional('deviceIdIssuingAgency'), primary),
+        type: 'primary',
+      },
+    ],
+    manufacturer: row.required('companyName'),
+    brand: row.required('brandName'),
+    model: row.optional('versionModelNumber'),
+    catalogNumber: row.optional('catalogNumber'),
+    description: row.optional('deviceDescription'),
+    gmdnCode: row.optional('gmdnCode'),
+    implantable: row.flag('implantable'),
+    mriSafety: row.mapped('MRISafetyStatus', GUDID_MRI),
+    labelCarries: labelCarries(row, [
+      'lotBatch',
+      'serialNumber',
+      'expirationDate',
+      'manufacturingDate',
+    ]),
+    status: row.mapped('deviceCommDistributionStatus', GUDID_DISTRIBUTION),
+  });
+}
+
+function identifier(
+  raw: string,
+  agency: IssuingAgency,
+  type: DeviceIdentifierType,
+  quantity?: number,
+): DeviceIdentifier {
+  const check = normaliseDeviceIdentifier(raw, agency);
+  if (!check.ok) reject(`${raw}: ${check.message}`);
+  return {
+    deviceIdentifier: check.value,
+    issuingAgency: agency,
+    type,
+    ...(quantity === undefined ? {} : { quantityPerPackage: quantity }),
+  };
+}
+
+function gudidIdentifier(row: Row): DeviceChange {
+  const primaryRaw = row.required('PrimaryDI');
+  const raw = row.required('deviceId');
+  const agency = agencyOf(row.required('deviceIdIssuingAgency'), raw);
+  const type = row.mapped('deviceIdType', GUDID_ID_TYPES) ?? reject('deviceIdType is empty');
+  const primary = identifier(primaryRaw, agencyOf(undefined, primaryRaw), 'primary');
+  return {
+    kind: 'add-identifiers',
+    primaryDeviceIdentifier: primary.deviceIdentifier,
+    identifiers: [identifier(raw, agency, type, row.quantity('pkgQuantity'))],
+  };
+}
+
+/** `otherIdentifiers`: `type:identifier[:quantity]` entries separated by `;`, the primary's agency. */
+function csvOtherIdentifiers(value: string | undefined, agency: IssuingAgency) {
+  if (value === undefined) return [];
+  return value
+    .split(';')
+    .filter((entry) => entry.trim() !== '')
+    .map((entry) => {
+      const [type, deviceIdentifier, quantity, ...extra] = entry.trim().split(':');
+      if (deviceIdentifier === undefined || extra.length > 0) {
+        reject(`otherIdentifiers entry "${entry}" is not type:identifier[:quantity]`);
+      }
+      if (!(DEVICE_IDENTIFIER_TYPES as readonly string[]).includes(type ?? '')) {
+        reject(`otherIdentifiers entry "${entry}" has an unknown type`);
+      }
+      if (quantity !== undefined && !/^[1-9]\d{0,8}$/.test(quantity)) {
+        reject(
+          `otherIdentifiers entry "${entry}" has a quantity that is not a positive whole number`,
+        );
+      }
+      return {
+        deviceIdentifier,
+        issuingAgency: agency,
+        type: type as DeviceIdentifierType,
+        ...(quantity === undefined ? {} : { quantityPerPackage: Number(quantity) }),
+      };
+    });
+}
+
+function csvDevice(row: Row): DeviceChange {
+  const primary = row.required('deviceIdentifier');
+  const agency = agencyOf(row.optional('issuingAgency'), primary);
+  return upsert({
+    identifiers: [
+      { deviceIdentifier: primary, issuingAgency: agency, type: 'primary' },
+      ...csvOtherIdentifiers(row.optional('otherIdentifiers'), agency),
+    ],
+    manufacturer: row.required('manufacturer'),
+    brand: row.required('brand'),
+    model: row.optional('model'),
+    catalogNumber: row.optional('catalogNumber'),
+    description: row.optional('description'),
+    gmdnCode: row.optional('gmdnCode'),
+    implantable: row.flag('implantable'),
+    mriSafety: row.oneOf('mriSafety', MRI_SAFETY),
+    labelCarries: labelCarries(row, [
+      'lotNumber',
+      'serialNumber',
+      'expirationDate',
+      'manufactureDate',
+    ]),
+    status: row.oneOf('status', MARKET_STATUSES),
+  });
+}
+
+const FORMATS: {
+  format: ImportFormat;
+  split: (line: string) => string[] | undefined;
+  required: string[];
+  read: (row: Row) => DeviceChange;
+}[] = [
+  {
+    format: 'gudid-identifiers',
+    split: splitPipeLine,
+    required: ['PrimaryDI', 'deviceId', 'deviceIdType', 'deviceIdIssuingAgency'],
+    read: gudidIdentifier,
+  },
+  {
+    format: 'gudid-device',
+    split: splitPipeLine,
+    required: ['PrimaryDI', 'brandName', 'companyName'],
+    read: gudidDevice,
+  },
+  {
+    format: 'csv',
+    split: splitCsvLine,
+    required: ['deviceIdentifier', 'manufacturer', 'brand'],
+    read: csvDevice,
+  },
+];
+
+/** Recognises the file from its header line and returns the parser for its data lines. */
+export function createImportRowParser(headerLine: string): HeaderResult {
+  const header = headerLine.replace(/^\uFEFF/, '').trim();
+  for (const candidate of FORMATS) {
+    const names = candidate.split(header)?.map((name) => name.trim().toLowerCase()) ?? [];
+    if (!candidate.required.every((name) => names.includes(name.toLowerCase()))) continue;
+    const columns = new Map(names.map((name, index) => [name, index]));
+    const parser: ImportRowParser = {
+      format: candidate.format,
+      parse(line) {
+        if (line.trim() === '') return { kind: 'blank' };
+        const fields = candidate.split(line.replace(/\r$/, ''));
+        if (fields === undefined)
+          return { kind: 'rejected', reason: 'a quoted field is not closed on its line' };
+        if (fields.length !== names.length) {
+          return {
+            kind: 'rejected',
+            reason: `has ${fields.length} fields, the header has ${names.length}`,
+          };
+        }
+        try {
+          return { kind: 'change', change: candidate.read(new Row(columns, fields)) };
+        } catch (error) {
+          if (error instanceof RowRejected) return { kind: 'rejected', reason: error.message };
+          throw error;
+        }
+      },
+    };
+    return { ok: true, parser };
+  }
+  return {
+    ok: false,
+    reason:
+      'the header is not a GUDID device file (PrimaryDI|…|brandName|…|companyName), a GUDID identifiers file (PrimaryDI|deviceId|deviceIdType|deviceIdIssuingAgency|…) or a CSV with deviceIdentifier,manufacturer,brand columns',
+  };
+}

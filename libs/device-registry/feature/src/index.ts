@@ -1,0 +1,19 @@
+export {
+  DEVICE_REGISTRY_ENTITIES,
+  DEVICE_REGISTRY_MIGRATIONS,
+  DeviceRegistryModule,
+} from './lib/device-registry.module';
+export { type DeviceRegistryOptions } from './lib/device-registry.options';
+export {
+  ApplyDeviceChangesUseCase,
+  DEVICE_CLOCK,
+  type DeviceClock,
+} from './lib/apply-device-changes/apply-device-changes.use-case';
+export { DeviceCatalogueRepository } from './lib/catalogue/device-catalogue.repository';
+export {
+  ImportDevicesUseCase,
+  ImportFormatError,
+  type ImportOptions,
+  type ImportRejection,
+  type ImportReport,
+} from './lib/import-devices/import-devices.use-case';

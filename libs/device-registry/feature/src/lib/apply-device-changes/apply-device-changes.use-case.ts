@@ -1,0 +1,103 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, QueryFailedError } from 'typeorm';
+
+import { EVENTS } from '@implant-trace/contracts';
+import type {
+  CatalogueView,
+  ChangeOutcome,
+  DeviceChange,
+  DeviceRecord,
+} from '@implant-trace/device-registry-domain';
+import { decideChange, identifiersOf } from '@implant-trace/device-registry-domain';
+import { uuidV7 } from '@implant-trace/identifiers';
+import { EventPublisher } from '@implant-trace/platform-messaging';
+
+import { DeviceCatalogueRepository } from '../catalogue/device-catalogue.repository';
+
+/** unique_violation (an identifier claimed concurrently), deadlock, serialization failure. */
+const RETRYABLE = new Set(['23505', '40P01', '40001']);
+const ATTEMPTS = 5;
+
+export const DEVICE_CLOCK = Symbol('DEVICE_CLOCK');
+export interface DeviceClock {
+  now(): Date;
+}
+
+function isRetryable(error: unknown): boolean {
+  const code = (error as { driverError?: { code?: string } }).driverError?.code;
+  return error instanceof QueryFailedError && code !== undefined && RETRYABLE.has(code);
+}
+
+/**
+ * Applies a batch of catalogue changes in one transaction: decides each against the catalogue
+ * as it stands (and as earlier changes of the batch left it), writes every changed device and
+ * publishes its full record through the outbox in that same transaction. A device changed
+ * twice in a batch is written and published once, with its final state (revisions stay
+ * monotonic; the intermediate one is never published).
+ */
+@Injectable()
+export class ApplyDeviceChangesUseCase {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(DeviceCatalogueRepository) private readonly catalogue: DeviceCatalogueRepository,
+    @Inject(EventPublisher) private readonly publisher: EventPublisher,
+    @Inject(DEVICE_CLOCK) private readonly clock: DeviceClock,
+  ) {}
+
+  async execute(changes: readonly DeviceChange[]): Promise<ChangeOutcome[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(changes);
+      } catch (error) {
+        if (attempt >= ATTEMPTS || !isRetryable(error)) throw error;
+      }
+    }
+  }
+
+  private attempt(changes: readonly DeviceChange[]): Promise<ChangeOutcome[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const owners = await this.catalogue.lockOwners(manager, changes.flatMap(identifiersOf));
+      const deviceIds = [...new Set(owners.values())];
+      await this.catalogue.lockDevices(manager, deviceIds);
+      const records = new Map(
+        (await this.catalogue.findByIds(deviceIds, manager)).map((record) => [
+          record.deviceId,
+          record,
+        ]),
+      );
+      const view: CatalogueView = {
+        ownerOf: (identifier) => owners.get(identifier),
+        recordOf: (deviceId) => records.get(deviceId),
+      };
+      const context = { newDeviceId: uuidV7, now: this.clock.now().toISOString() };
+      const created = new Set<string>();
+      const changed = new Map<string, DeviceRecord>();
+      const outcomes = changes.map((change) => {
+        const outcome = decideChange(change, view, context);
+        if (outcome.kind === 'created' || outcome.kind === 'updated') {
+          const { record } = outcome;
+          if (outcome.kind === 'created') created.add(record.deviceId);
+          records.set(record.deviceId, record);
+          changed.set(record.deviceId, record);
+          for (const identifier of record.identifiers) {
+            owners.set(identifier.deviceIdentifier, record.deviceId);
+          }
+        }
+        return outcome;
+      });
+      const finals = [...changed.values()];
+      await this.catalogue.save(manager, finals);
+      await this.publisher.publishMany(
+        manager,
+        EVENTS.deviceRegisteredV1,
+        finals.filter((record) => created.has(record.deviceId)).map((data) => ({ data })),
+      );
+      await this.publisher.publishMany(
+        manager,
+        EVENTS.deviceUpdatedV1,
+        finals.filter((record) => !created.has(record.deviceId)).map((data) => ({ data })),
+      );
+      return outcomes;
+    });
+  }
+}

@@ -1,0 +1,124 @@
+import type { IncomingMessage } from 'node:http';
+import { Transform } from 'node:stream';
+
+import {
+  Body,
+  Controller,
+  Get,
+  HttpStatus,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+
+import type { DeviceRecord } from '@implant-trace/device-registry-domain';
+import { Roles } from '@implant-trace/platform-auth';
+import { PROBLEM_TYPES, ProblemException } from '@implant-trace/platform-http';
+
+import { DEVICE_REGISTRY_OPTIONS, type DeviceRegistryOptions } from './device-registry.options';
+import { GetDeviceUseCase } from './get-device/get-device.use-case';
+import type { ImportReport } from './import-devices/import-devices.use-case';
+import { ImportDevicesUseCase, ImportFormatError } from './import-devices/import-devices.use-case';
+import { RegisterDeviceDto } from './register-device/register-device.dto';
+import { RegisterDeviceUseCase } from './register-device/register-device.use-case';
+import { SearchDevicesDto } from './search-devices/search-devices.dto';
+import type { DevicePage } from './search-devices/search-devices.use-case';
+import { SearchDevicesUseCase } from './search-devices/search-devices.use-case';
+
+const EVERY_ROLE = ['theatre', 'regulator', 'hospital-system', 'admin'] as const;
+const IMPORT_MEDIA_TYPES = ['text/csv', 'text/plain', 'application/octet-stream'];
+
+class BodyTooLarge extends Error {}
+
+/** The one thing this controller does with Express's response. */
+interface StatusSettable {
+  status(code: number): unknown;
+}
+
+@ApiTags('devices')
+@Controller('v1/devices')
+export class DevicesController {
+  constructor(
+    @Inject(RegisterDeviceUseCase) private readonly registerDevice: RegisterDeviceUseCase,
+    @Inject(GetDeviceUseCase) private readonly getDevice: GetDeviceUseCase,
+    @Inject(SearchDevicesUseCase) private readonly searchDevices: SearchDevicesUseCase,
+    @Inject(ImportDevicesUseCase) private readonly importDevices: ImportDevicesUseCase,
+    @Inject(DEVICE_REGISTRY_OPTIONS) private readonly options: DeviceRegistryOptions,
+  ) {}
+
+  @Roles('regulator', 'admin')
+  @Post()
+  async register(
+    @Body() body: RegisterDeviceDto,
+    @Res({ passthrough: true }) response: StatusSettable,
+  ): Promise<DeviceRecord> {
+    const result = await this.registerDevice.execute(body);
+    response.status(result.created ? HttpStatus.CREATED : HttpStatus.OK);
+    return result.record;
+  }
+
+  @Roles('regulator', 'admin')
+  @Post('import')
+  async import(@Req() request: IncomingMessage): Promise<ImportReport> {
+    const mediaType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (!IMPORT_MEDIA_TYPES.includes(mediaType ?? '')) {
+      throw new ProblemException(
+        415,
+        'about:blank',
+        `Send the file as ${IMPORT_MEDIA_TYPES.join(', ')}`,
+      );
+    }
+    const limit = this.options.importMaxBytes;
+    if (Number(request.headers['content-length'] ?? 0) > limit) {
+      throw new ProblemException(413, 'about:blank', `Import files are limited to ${limit} bytes`);
+    }
+    let received = 0;
+    // A chunked upload declares no length: count as it streams and stop at the limit.
+    const limited = request.pipe(
+      new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          received += chunk.length;
+          callback(received > limit ? new BodyTooLarge() : null, chunk);
+        },
+      }),
+    );
+    try {
+      return await this.importDevices.execute(limited);
+    } catch (error) {
+      if (error instanceof ImportFormatError) {
+        throw new ProblemException(400, PROBLEM_TYPES.validation, error.message);
+      }
+      if (error instanceof BodyTooLarge) {
+        throw new ProblemException(
+          413,
+          'about:blank',
+          `Import files are limited to ${limit} bytes; the batches before the limit were applied and a re-import is safe`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  @Roles(...EVERY_ROLE)
+  @Get()
+  search(@Query() query: SearchDevicesDto): Promise<DevicePage> {
+    return this.searchDevices.execute(query);
+  }
+
+  @Roles(...EVERY_ROLE)
+  @Get('by-identifier/:deviceIdentifier')
+  byIdentifier(@Param('deviceIdentifier') deviceIdentifier: string): Promise<DeviceRecord> {
+    return this.getDevice.byIdentifier(deviceIdentifier);
+  }
+
+  @Roles(...EVERY_ROLE)
+  @Get(':deviceId')
+  byId(@Param('deviceId', new ParseUUIDPipe()) deviceId: string): Promise<DeviceRecord> {
+    return this.getDevice.byId(deviceId);
+  }
+}
