@@ -19,6 +19,8 @@ export const MAX_SCAN_LENGTH = 8192;
 
 const GS = 29;
 
+const context = new Gs1Context();
+
 /** What the symbology identifier (ISO/IEC 15424) at the start of a scan says about its data. */
 const Symbology = { NONE: 0, GS1: 1, EAN13: 2, EAN8: 3, EAN_ADD_ON: 4, OTHER: 5 } as const;
 type Symbology = (typeof Symbology)[keyof typeof Symbology];
@@ -138,9 +140,8 @@ function parseGs1(
   bareDigits: boolean,
 ): UdiParseResult {
   const elements: UdiElement[] = [];
-  const defs: AiDefinition[] = [];
   const errors: UdiIssue[] = [];
-  const syntaxOk = parseElementString(s, start, end, ctx, elements, defs, errors, true);
+  const syntaxOk = parseElementString(s, start, end, ctx, elements, ctx.defs, errors, true);
   if (!syntaxOk && bareDigits) {
     const gtin = bareGtin(s, start, end);
     if (gtin !== undefined) {
@@ -156,7 +157,7 @@ function parseGs1(
     }
   }
   if (!syntaxOk) return { ok: false, errors };
-  return buildGs1Udi('gs1', elements, defs, ctx, errors, []);
+  return buildGs1Udi('gs1', elements, ctx.defs, ctx, errors, []);
 }
 
 function dispatch(
@@ -180,11 +181,10 @@ function dispatch(
   if (symbology === Symbology.GS1 || c === GS) return parseGs1(s, start, end, ctx, false);
   if (c === 40) {
     const elements: UdiElement[] = [];
-    const defs: AiDefinition[] = [];
     const errors: UdiIssue[] = [];
-    if (!parseHumanReadable(s, start, end, ctx, elements, defs, errors))
+    if (!parseHumanReadable(s, start, end, ctx, elements, ctx.defs, errors))
       return { ok: false, errors };
-    return buildGs1Udi('gs1', elements, defs, ctx, errors, []);
+    return buildGs1Udi('gs1', elements, ctx.defs, ctx, errors, []);
   }
   if (c === 43) return parseHibcc(s, start, end);
   if (c === 42 && s.charCodeAt(start + 1) === 43 && s.charCodeAt(end - 1) === 42) {
@@ -261,7 +261,7 @@ export function parseUdi(scan: string, options?: ParseUdiOptions): UdiParseResul
       return failure(UdiIssueCode.INVALID_OPTION, 'clock.now() must return a valid Date');
     }
   }
-  const ctx = new Gs1Context(clockYear);
+  const ctx = context.reset(clockYear);
   if (aliases === undefined || aliases.length === 0)
     return dispatch(scan, start, end, symbology, ctx);
   const { s, map } = replaceAliases(scan, start, end, aliases);

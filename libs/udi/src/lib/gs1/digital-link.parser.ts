@@ -213,7 +213,7 @@ export function parseDigitalLink(
   }
 
   const elements: UdiElement[] = [];
-  const defs: AiDefinition[] = [];
+  const defs = ctx.defs;
   const errors: UdiIssue[] = [];
   const warnings: UdiIssue[] = [];
   const chains = CHAINS_BY_ORDINAL[key.ordinal] ?? [];

@@ -1,3 +1,4 @@
+import type { AiDefinition } from './ai-table';
 import type { SwallowedAi } from './element-string.parser';
 
 /** The system year and the UTC span it covers, so `new Date` runs only when the year changes. */
@@ -16,16 +17,23 @@ function currentSystemYear(): number {
 }
 
 /**
- * Per-parse state shared by the GS1 parsers: the year of the caller's clock, or the system year
- * read at most once, and only when a date needs it.
+ * State of one parse shared by the GS1 parsers: the year of the caller's clock, or the system
+ * year read at most once and only when a date needs it; the AI definitions of the elements
+ * found; AIs found inside variable-length values. `parseUdi` reuses one instance, `reset` for
+ * each scan: a parse runs no outside code once it has read the clock, so no two parses overlap.
  */
 export class Gs1Context {
-  private year: number;
+  private year = -1;
   /** AIs found inside variable-length values (possible dropped separators), created on the first. */
   swallowed: SwallowedAi[] | null = null;
+  /** Definitions of the elements found, in order, for the UDI builder. */
+  readonly defs: AiDefinition[] = [];
 
-  constructor(clockYear: number | undefined) {
+  reset(clockYear: number | undefined): this {
     this.year = clockYear ?? -1;
+    this.swallowed = null;
+    this.defs.length = 0;
+    return this;
   }
 
   currentYear(): number {
