@@ -100,10 +100,11 @@ function findSwallowedAi(
 
 /**
  * Parses a GS1 element string (FNC1 transmitted as GS) in `s[start, end)`. Elements go to
- * `elements` (null: validate only, stopping at the first problem without recording it). Returns false on a syntax
- * error (unknown AI, bad length), after which the element boundaries are unknown; value errors
- * (character set, check digit, date) are recorded in `errors` and parsing goes on.
- * With `searchSwallowed`, AIs that appear inside variable-length values go to `ctx.swallowed`.
+ * `elements` and their definitions to `defs` (null: validate only, stopping at the first
+ * problem without recording it). Returns false on a syntax error (unknown AI, bad length),
+ * after which the element boundaries are unknown; value errors (character set, check digit,
+ * date) are recorded in `errors` and parsing goes on. With `searchSwallowed`, AIs that appear
+ * inside variable-length values go to `ctx.swallowed`.
  */
 export function parseElementString(
   s: string,
