@@ -1,0 +1,69 @@
+import 'reflect-metadata';
+
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+
+import {
+  ApplyDeviceChangesUseCase,
+  DEVICE_REGISTRY_ENTITIES,
+  DEVICE_REGISTRY_MIGRATIONS,
+  DeviceCatalogueRepository,
+  ImportDevicesUseCase,
+} from '@implant-trace/device-registry-feature';
+import { DeviceRegistryConfig, loadConfig } from '@implant-trace/platform-config';
+import { createSchemaDataSource, prepareSchema } from '@implant-trace/platform-database';
+import { EventPublisher } from '@implant-trace/platform-messaging';
+
+/**
+ * `npm run devices:import -- FILE`: the same import use case as `POST /v1/devices/import`, run
+ * against the service's database directly. An operator's bulk load is not held to the HTTP
+ * body limit or a token's lifetime, and needs no running service; its events go into the same
+ * outbox in the same transactions, and the service's relay publishes them.
+ */
+async function main(): Promise<void> {
+  const file = process.argv[2];
+  if (file === undefined) throw new Error('usage: npm run devices:import -- FILE');
+  const config = loadConfig(DeviceRegistryConfig);
+  const size = (await stat(file)).size;
+  const dataSource = createSchemaDataSource({
+    url: config.databaseUrl,
+    schema: config.databaseSchema,
+    entities: DEVICE_REGISTRY_ENTITIES,
+    migrations: DEVICE_REGISTRY_MIGRATIONS,
+    applicationName: `${config.serviceName}-import`,
+  });
+  await dataSource.initialize();
+  try {
+    if (config.environment !== 'production') await prepareSchema(dataSource);
+    const importer = new ImportDevicesUseCase(
+      new ApplyDeviceChangesUseCase(
+        dataSource,
+        new DeviceCatalogueRepository(dataSource),
+        new EventPublisher(config.serviceName),
+        { now: () => new Date() },
+      ),
+    );
+    const source = createReadStream(file);
+    const started = Date.now();
+    const report = await importer.execute(source, {
+      onBatch: (progress) => {
+        const share = size === 0 ? 1 : source.bytesRead / size;
+        const filled = Math.round(share * 30);
+        const seconds = (Date.now() - started) / 1000;
+        process.stderr.write(
+          `\r[${'#'.repeat(filled)}${'.'.repeat(30 - filled)}] ${(share * 100).toFixed(1)}% ` +
+            `${progress.rows} rows, ${Math.round(progress.rows / Math.max(seconds, 0.001))} rows/s `,
+        );
+      },
+    });
+    process.stderr.write('\n');
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`\n${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
