@@ -4,17 +4,23 @@
  */
 export function isValidGs1CheckDigit(s: string, start: number, end: number): boolean {
   if (end - start < 2) return false;
-  let sum = 0;
-  // Weights alternate 3,1,3,... counted from the digit just left of the check digit.
-  let weight = 3;
-  for (let i = end - 2; i >= start; i--) {
-    const d = s.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return false;
-    sum += d * weight;
-    weight = 4 - weight;
-  }
   const check = s.charCodeAt(end - 1) - 48;
-  return check >= 0 && check <= 9 && (10 - (sum % 10)) % 10 === check;
+  if (check >>> 0 > 9) return false;
+  let sum = 0;
+  // Weights alternate 3,1,3,... from the digit just left of the check digit; two digits a step.
+  let i = end - 2;
+  for (; i > start; i -= 2) {
+    const a = s.charCodeAt(i) - 48;
+    const b = s.charCodeAt(i - 1) - 48;
+    if (a >>> 0 > 9 || b >>> 0 > 9) return false;
+    sum += 3 * a + b;
+  }
+  if (i === start) {
+    const a = s.charCodeAt(i) - 48;
+    if (a >>> 0 > 9) return false;
+    sum += 3 * a;
+  }
+  return (10 - (sum % 10)) % 10 === check;
 }
 
 /** Computes the GS1 mod-10 check digit for a string of digits without its check digit. */

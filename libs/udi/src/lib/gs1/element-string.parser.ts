@@ -6,6 +6,7 @@ import type { Gs1Context } from './gs1-context';
 import {
   checkAiValue,
   describeAiValueProblem,
+  endOfCset82,
   isLengthProblem,
   validateAiValue,
 } from './element-value.validator';
@@ -57,6 +58,20 @@ for (const def of ALL_AI_DEFINITIONS) {
   const checked = def.components.some((c) => c.checks.includes('csumalpha'));
   if (!def.predefinedLength && def.minLength !== def.maxLength && !checked) {
     SEARCH_FOR_SWALLOWED[def.ordinal] = 1;
+  }
+}
+
+/** Variable-length AIs whose value is one set-82 component with no further check (10, 21, ...). */
+const PLAIN_SET82 = new Uint8Array(ALL_AI_DEFINITIONS.length);
+for (const def of ALL_AI_DEFINITIONS) {
+  const [only, ...more] = def.components;
+  if (
+    !def.predefinedLength &&
+    more.length === 0 &&
+    only?.charset === 'X' &&
+    only.checks.length === 0
+  ) {
+    PLAIN_SET82[def.ordinal] = 1;
   }
 }
 
@@ -130,6 +145,7 @@ export function parseElementString(
     const def: AiDefinition = found;
     const valueStart = i + def.ai.length;
     let valueEnd: number;
+    let plainValid = false;
     if (def.predefinedLength) {
       valueEnd = valueStart + def.maxLength;
       if (valueEnd > end) {
@@ -143,11 +159,20 @@ export function parseElementString(
         );
         return false;
       }
+    } else if (PLAIN_SET82[def.ordinal] === 1) {
+      // One pass finds both the end of the value and whether its characters are all set 82:
+      // GS is outside the set, so a clean value stops exactly at the separator or the end.
+      valueEnd = endOfCset82(s, valueStart, end);
+      if (valueEnd < end && s.charCodeAt(valueEnd) !== GS) {
+        while (valueEnd < end && s.charCodeAt(valueEnd) !== GS) valueEnd++;
+      } else if (valueEnd - valueStart >= def.minLength && valueEnd - valueStart <= def.maxLength) {
+        plainValid = true;
+      }
     } else {
       valueEnd = valueStart;
       while (valueEnd < end && s.charCodeAt(valueEnd) !== GS) valueEnd++;
     }
-    const problem = checkAiValue(def, s, valueStart, valueEnd, ctx);
+    const problem = plainValid ? 0 : checkAiValue(def, s, valueStart, valueEnd, ctx);
     if (problem !== 0) {
       if (elements === null) return false;
       errors.push(describeAiValueProblem(def, s, valueStart, valueEnd, problem));

@@ -54,6 +54,17 @@ export function isCset82(s: string, start: number, end: number): boolean {
   return true;
 }
 
+/** Index of the first character of `s[start, end)` outside set 82, or `end`. */
+export function endOfCset82(s: string, start: number, end: number): number {
+  let i = start;
+  while (i < end) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || ((CHARSET_BITS[c] ?? 0) & X) === 0) return i;
+    i++;
+  }
+  return end;
+}
+
 /** Index of the first character of `s[start, end)` outside `bit`, or -1. */
 function firstOutside(s: string, start: number, end: number, bit: number): number {
   for (let i = start; i < end; i++) {

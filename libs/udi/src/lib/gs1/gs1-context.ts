@@ -27,12 +27,13 @@ export class Gs1Context {
   /** AIs found inside variable-length values (possible dropped separators), created on the first. */
   swallowed: SwallowedAi[] | null = null;
   /** Definitions of the elements found, in order, for the UDI builder. */
-  readonly defs: AiDefinition[] = [];
+  defs: AiDefinition[] = [];
 
   reset(clockYear: number | undefined): this {
     this.year = clockYear ?? -1;
     this.swallowed = null;
-    this.defs.length = 0;
+    // A new array costs less than emptying the old one through its length.
+    this.defs = [];
     return this;
   }
 

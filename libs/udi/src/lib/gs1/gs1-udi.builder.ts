@@ -65,13 +65,16 @@ interface AiRules {
   requirements: readonly Requirement[];
   /** The requirements a GTIN does not meet, the only ones to test when a GTIN is present. */
   beyondGtin: readonly Requirement[];
+  /** Bits of the AIs that must not appear with this one. */
+  excludes: number;
 }
 
-const NO_RULES: AiRules = { bit: 0, requirements: [], beyondGtin: [] };
+const NO_RULES: AiRules = { bit: 0, requirements: [], beyondGtin: [], excludes: 0 };
 const RULES: AiRules[] = ALL_AI_DEFINITIONS.map(() => ({
   bit: 0,
   requirements: [],
   beyondGtin: [],
+  excludes: 0,
 }));
 function rulesOf(def: AiDefinition): AiRules {
   return RULES[def.ordinal] ?? NO_RULES;
@@ -111,7 +114,10 @@ const PAIR_MASKS = INVALID_PAIRS.map(([a, b]) => ({
   mask: maskOf([a, b]),
   message: `AI (${a}) and AI (${b}) must not appear together`,
 }));
-const PAIR_UNION = PAIR_MASKS.reduce((m, p) => m | p.mask, 0);
+for (const [a, b] of INVALID_PAIRS) {
+  rulesOf(definitionOf(a)).excludes |= maskOf([b]);
+  rulesOf(definitionOf(b)).excludes |= maskOf([a]);
+}
 if (bits > 31) throw new Error('pairing rules: more AIs than bits');
 
 function isMeasure(ai: string): boolean {
@@ -134,6 +140,7 @@ function checkPairing(
   let present = 0;
   const n = defs.length;
   for (let i = 0; i < n; i++) present |= rulesOf(defs[i] as AiDefinition).bit;
+  let conflicts = 0;
   for (let i = 0; i < n; i++) {
     const def = defs[i] as AiDefinition;
     const e = elements[i] as UdiElement;
@@ -155,6 +162,7 @@ function checkPairing(
       break;
     }
     const rules = rulesOf(def);
+    conflicts |= present & rules.excludes;
     const requirements = (present & GTIN_BIT) !== 0 ? rules.beyondGtin : rules.requirements;
     for (let r = 0; r < requirements.length; r++) {
       const rule = requirements[r] as Requirement;
@@ -163,9 +171,7 @@ function checkPairing(
       }
     }
   }
-  const paired = present & PAIR_UNION;
-  // Only a scan with two or more AIs named by the pair rules can break one.
-  if ((paired & (paired - 1)) !== 0) {
+  if (conflicts !== 0) {
     for (const pair of PAIR_MASKS) {
       if ((present & pair.mask) === pair.mask) {
         errors.push(udiIssue(UdiIssueCode.GS1_INVALID_AI_PAIR, pair.message));
