@@ -3,6 +3,7 @@ import {
   daysInMonth,
   digitsAt,
   gs1FullYear,
+  isoDate,
   ordinalDate,
   twoDigits,
 } from './calendar.util';
@@ -40,6 +41,13 @@ describe('calendar helpers', () => {
     expect(ordinalDate(2024, 366)).toBe('2024-12-31');
     expect(ordinalDate(2025, 366)).toBeUndefined();
     expect(ordinalDate(2025, 0)).toBeUndefined();
+  });
+
+  it('formats dates inside and outside the cached years alike', () => {
+    expect(isoDate(2026, 1, 5)).toBe('2026-01-05');
+    expect(isoDate(2026, 1, 5)).toBe('2026-01-05');
+    expect(isoDate(1899, 12, 31)).toBe('1899-12-31');
+    expect(isoDate(2200, 1, 1)).toBe('2200-01-01');
   });
 
   it('rejects impossible calendar dates', () => {

@@ -31,8 +31,18 @@ const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, n) =>
   String(n).padStart(2, '0'),
 );
 
+/** "YYYY-MM-" for the years 1900-2199, built on first use, so a date costs one concatenation. */
+const MONTH_PREFIX: (string | undefined)[] = new Array<string | undefined>(300 * 12).fill(
+  undefined,
+);
+
 export function isoDate(year: number, month: number, day: number): string {
-  return `${year}-${TWO_DIGITS[month] ?? ''}-${TWO_DIGITS[day] ?? ''}`;
+  const key = (year - 1900) * 12 + month - 1;
+  if (key < 0 || key >= MONTH_PREFIX.length) {
+    return `${year}-${TWO_DIGITS[month] ?? ''}-${TWO_DIGITS[day] ?? ''}`;
+  }
+  const prefix = (MONTH_PREFIX[key] ??= `${year}-${TWO_DIGITS[month] ?? ''}-`);
+  return prefix + (TWO_DIGITS[day] ?? '');
 }
 
 /**
