@@ -17,6 +17,8 @@ export interface EventConsumerOptions {
   fromBeginning?: boolean;
   /** Messages applied in one database transaction. */
   maxTransactionSize?: number;
+  /** Partitions applied in parallel (order is per partition, so this keeps it). */
+  partitionsConsumedConcurrently?: number;
   maxBackoffMs?: number;
   onError?: (error: unknown) => void;
   /** Messages behind the partition's end after each fetched batch, for the lag metric. */
@@ -89,7 +91,7 @@ export class EventConsumer {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       eachBatch: (payload) => this.consumeBatch(payload),
     });
   }

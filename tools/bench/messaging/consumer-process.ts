@@ -1,0 +1,39 @@
+// The benchmark's consuming service, in its own process as it would be in production.
+import 'reflect-metadata';
+
+import { EVENTS } from '@implant-trace/contracts';
+import { createSchemaDataSource } from '@implant-trace/platform-database';
+import { EventConsumer, KafkaConnection } from '@implant-trace/platform-messaging';
+
+interface ConsumerArguments {
+  databaseUrl: string;
+  schema: string;
+  brokers: string[];
+  topic: { name: string; key: string; partitions: number; config: Record<string, string> };
+  groupId: string;
+}
+
+async function main(): Promise<void> {
+  const args = JSON.parse(process.argv[2] ?? '{}') as ConsumerArguments;
+  const dataSource = createSchemaDataSource({ url: args.databaseUrl, schema: args.schema });
+  await dataSource.initialize();
+  const consumer = new EventConsumer(
+    dataSource,
+    new KafkaConnection({ brokers: args.brokers, clientId: 'bench-consumer' }),
+    { groupId: args.groupId, topics: [args.topic], maxTransactionSize: 500 },
+  ).on({ ...EVENTS.implantExplantedV1, topic: args.topic }, async (envelope, tx) => {
+    await tx.query(`INSERT INTO effects (event_id) VALUES ($1)`, [envelope.id]);
+  });
+  await consumer.start();
+  process.on('SIGTERM', () => {
+    void consumer
+      .stop()
+      .then(() => dataSource.destroy())
+      .then(() => process.exit(0));
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
