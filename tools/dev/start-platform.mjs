@@ -55,12 +55,46 @@ const children = services().map((service) => {
   return child;
 });
 
+const demoDeviceFiles = ['gudid-device.txt', 'gudid-identifiers.txt', 'devices.csv'].map((file) =>
+  join(root, 'libs', 'device-registry', 'feature', 'sample-data', file),
+);
+
+async function waitUntilHealthy(service, port) {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    const status = await fetch(`http://127.0.0.1:${port}/health`)
+      .then((response) => response.status)
+      .catch(() => 0);
+    if (status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`${service} did not become healthy on port ${port}`);
+}
+
+// Demo data: the sample device catalogue (importing it again changes nothing).
+async function loadDemoData() {
+  await waitUntilHealthy('device-registry', 3001);
+  for (const file of demoDeviceFiles) {
+    const result = spawnSync(
+      process.execPath,
+      ['-r', '@swc-node/register', 'apps/device-registry/src/devices-import.main.ts', file],
+      { cwd: root, env, stdio: ['ignore', 'inherit', 'ignore'] },
+    );
+    if (result.status !== 0) throw new Error(`demo import of ${file} failed`);
+  }
+  console.log('implant-trace: demo device catalogue loaded; the platform is ready.');
+}
+
 let stopping = false;
 function stop(code = 0) {
   stopping = true;
   for (const child of children) child.kill('SIGTERM');
   setTimeout(() => process.exit(code), 2000).unref();
 }
+loadDemoData().catch((error) => {
+  console.error(`implant-trace: ${error.message}`);
+  stop(1);
+});
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 console.log(
