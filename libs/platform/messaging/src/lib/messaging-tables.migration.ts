@@ -1,5 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+import { OutboxStorage1700000000001 } from './outbox-storage.migration';
+
 /**
  * The outbox (events committed with the state change, waiting for the relay) and the inbox
  * (event ids a consumer has applied, written in the same transaction as the effect).
@@ -48,4 +50,4 @@ export class MessagingTables1700000000000 implements MigrationInterface {
   }
 }
 
-export const MESSAGING_MIGRATIONS = [MessagingTables1700000000000];
+export const MESSAGING_MIGRATIONS = [MessagingTables1700000000000, OutboxStorage1700000000001];
