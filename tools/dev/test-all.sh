@@ -18,9 +18,10 @@ step "lint and type-check"
 nx run-many -t lint typecheck --output-style=static
 step "unit tests"
 nx run-many -t test --output-style=static
-# One project at a time: fault tests stop and restart the shared broker.
+# One project at a time: fault tests stop and restart the shared broker. The time limits turn
+# a hang (a client that never gives up) into a failure instead of a stalled run.
 step "integration tests"
-nx run-many -t int-test --parallel=1 --output-style=static
+timeout 1200 nx run-many -t int-test --parallel=1 --output-style=static
 step "end-to-end tests"
-nx run-many -t e2e --parallel=1 --output-style=static
+timeout 600 nx run-many -t e2e --parallel=1 --output-style=static
 step "all tests passed in $((SECONDS - started)) s"
