@@ -1,10 +1,11 @@
 import type { EventDefinition, TopicDefinition } from '@implant-trace/contracts';
 import { deadLetterTopicOf } from '@implant-trace/contracts';
-import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 
 import type { MessageHeaders } from '../broker/cloud-event-headers';
 import type { KafkaConnection } from '../broker/kafka-connection';
+import { stringHeaders } from '../broker/kafka-headers';
 import type { DecodeResult } from './decode-message';
 import { decodeMessage } from './decode-message';
 import type { EventHandler } from './event-handler';
@@ -38,15 +39,6 @@ interface Decoded {
 }
 
 type AppliedEvent = Extract<DecodeResult, { kind: 'event' }>;
-
-function stringHeaders(headers: IHeaders | undefined): MessageHeaders {
-  const result: MessageHeaders = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) result[name] = first.toString();
-  }
-  return result;
-}
 
 /**
  * Consumes events at least once and applies each exactly once in effect: the handler's

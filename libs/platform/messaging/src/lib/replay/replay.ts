@@ -1,6 +1,7 @@
 import { deadLetterTopicOf } from '@implant-trace/contracts';
 
 import type { KafkaConnection } from '../broker/kafka-connection';
+import { stringHeaders } from '../broker/kafka-headers';
 
 /**
  * Moves a consumer group back to offset 0 of a topic, so its projection is rebuilt from the
@@ -54,7 +55,7 @@ export async function redriveDeadLetters(
         autoCommit: false,
         eachMessage: async ({ message, partition }) => {
           const headers = Object.fromEntries(
-            Object.entries(message.headers ?? {}).filter(
+            Object.entries(stringHeaders(message.headers)).filter(
               ([name]) => !name.startsWith(DLQ_HEADER_PREFIX),
             ),
           );

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { KafkaConnection } from '../broker/kafka-connection';
+import { stringHeaders } from '../broker/kafka-headers';
 import type { MessageHeaders } from '../broker/cloud-event-headers';
 import type { DecodeResult } from '../consumer/decode-message';
 import { decodeMessage } from '../consumer/decode-message';
@@ -42,11 +43,7 @@ export async function readTopic(
       void consumer.run({
         autoCommit: false,
         eachMessage: async ({ message, partition }) => {
-          const headers: MessageHeaders = {};
-          for (const [name, value] of Object.entries(message.headers ?? {})) {
-            if (value !== undefined)
-              headers[name] = String(Array.isArray(value) ? value[0] : value);
-          }
+          const headers = stringHeaders(message.headers);
           messages.push({
             partition,
             offset: message.offset,
