@@ -44,8 +44,10 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
+const ceilingTopic = `bench.ceiling.${stamp}`;
+
 function producerPerformanceCeiling(records: number): number {
-  const perfTopic = `bench.ceiling.${stamp}`;
+  const perfTopic = ceilingTopic;
   const classpath = execFileSync('bash', [kafkaScript, 'classpath', 'tools'], {
     encoding: 'utf8',
   }).trim();
@@ -188,6 +190,12 @@ async function main(): Promise<void> {
 
   console.log('ceiling: ProducerPerformance');
   const ceiling = producerPerformanceCeiling(300_000);
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteTopics({
+    topics: [topic.name, `${topic.name}.dlq`, ceilingTopic],
+  });
+  await admin.disconnect();
   const result = {
     date: new Date().toISOString(),
     machine: `${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}`,
