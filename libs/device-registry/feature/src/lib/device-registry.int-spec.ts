@@ -476,4 +476,35 @@ describe('device-registry against the real PostgreSQL, Redis and Kafka', () => {
     });
     expect(result).toMatchObject({ unexpectedRoutes: [], missingRoutes: [], mismatches: [] });
   });
+
+  describe('concurrent registration', () => {
+    const withCheckDigit = (body13: string) => {
+      const sum = [...body13].reduce((acc, d, i) => acc + Number(d) * (i % 2 === 0 ? 3 : 1), 0);
+      return `${body13}${(10 - (sum % 10)) % 10}`;
+    };
+
+    it('registers one device when the same new device is posted eight times at once', async () => {
+      const primary = withCheckDigit('0509876543210');
+      const body = device({
+        identifiers: [{ deviceIdentifier: primary, issuingAgency: 'GS1', type: 'primary' }],
+        catalogNumber: 'REF-RACE',
+      });
+      const responses = await Promise.all(
+        Array.from({ length: 8 }, () => call('POST', '/v1/devices', body)),
+      );
+      expect(responses.map((r) => r.status).sort()).toEqual([
+        200, 200, 200, 200, 200, 200, 200, 201,
+      ]);
+      const deviceIds = new Set(responses.map((r) => r.body['deviceId']));
+      expect(deviceIds.size).toBe(1);
+      const [deviceId] = [...deviceIds];
+      const events = (await outboxRows()).filter((row) => row.message_key === deviceId);
+      expect(events.map((row) => row.event_type)).toEqual(['device.registered.v1']);
+      const [row] = (await dataSource.query(
+        `SELECT count(*)::int AS n FROM device_identifiers WHERE device_identifier = $1`,
+        [primary],
+      )) as [{ n: number }];
+      expect(row.n).toBe(1);
+    });
+  });
 });
