@@ -65,9 +65,10 @@ export class OutboxRelay {
     this.producer = this.kafka.idempotentProducer();
     await this.producer.connect();
     this.stopping = false;
-    this.running = Promise.all(
-      Array.from({ length: this.options.concurrency ?? 2 }, (_, lane) => this.loop(lane)),
-    );
+    this.running = Promise.all([
+      ...Array.from({ length: this.options.concurrency ?? 2 }, (_, lane) => this.loop(lane)),
+      this.maintenanceLoop(),
+    ]);
   }
 
   async stop(): Promise<void> {
@@ -109,7 +110,7 @@ export class OutboxRelay {
     this.markedSinceVacuum = 0;
     await this.dataSource.query(
       `DELETE FROM outbox WHERE published_at < clock_timestamp() - make_interval(secs => $1::double precision / 1000)`,
-      [this.options.publishedRetentionMs ?? 3_600_000],
+      [this.options.publishedRetentionMs ?? 600_000],
     );
     await this.dataSource.query(`VACUUM (SKIP_LOCKED, ANALYZE) outbox`);
   }
@@ -192,7 +193,6 @@ export class OutboxRelay {
     while (!this.stopping) {
       try {
         const published = await this.publishBatch(lane);
-        if (lane === 0) await this.maintain();
         failures = 0;
         if (published < this.batchSize) await this.sleep(this.idlePollMs);
       } catch (error) {
@@ -200,6 +200,18 @@ export class OutboxRelay {
         this.options.onError?.(error);
         await this.sleep(Math.min(this.maxBackoffMs, 100 * 2 ** Math.min(failures, 10)));
       }
+    }
+  }
+
+  /** Beside the publishing lanes, so a vacuum never holds a batch back. */
+  private async maintenanceLoop(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.maintain();
+      } catch (error) {
+        this.options.onError?.(error);
+      }
+      await this.sleep(this.idlePollMs * 10);
     }
   }
 
