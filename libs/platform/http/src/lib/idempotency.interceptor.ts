@@ -1,6 +1,5 @@
 import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
 import { Inject, Injectable } from '@nestjs/common';
-import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { Observable } from 'rxjs';
 import { catchError, from, mergeMap } from 'rxjs';
@@ -57,7 +56,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
     // Keys are per caller and per route, so two clients can never collide on one.
     const scope = `${principalOf(request)?.sub ?? 'anonymous'} ${request.method} ${request.route?.path ?? request.originalUrl}`;
     const hash = requestFingerprint(request.method, request.originalUrl, request.body);
-    const status = this.successStatus(context, request.method);
     return from(this.settle(scope, key, hash)).pipe(
       mergeMap((replay) => {
         if (replay !== undefined) {
@@ -67,7 +65,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
         }
         return next.handle().pipe(
           mergeMap((body: unknown) =>
-            from(this.keys.complete(scope, key, status, body).then(() => body)),
+            // Nest sets the route's status before interceptors run and a handler may change
+            // it, so the status now is the one this response goes out with.
+            from(this.keys.complete(scope, key, response.statusCode, body).then(() => body)),
           ),
           catchError((error: unknown) =>
             from(this.keys.release(scope, key).then(() => Promise.reject(error))),
@@ -107,13 +107,5 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
-  }
-
-  private successStatus(context: ExecutionContext, method: string): number {
-    const declared = this.reflector.get<number | undefined>(
-      HTTP_CODE_METADATA,
-      context.getHandler(),
-    );
-    return declared ?? (method === 'POST' ? 201 : 200);
   }
 }

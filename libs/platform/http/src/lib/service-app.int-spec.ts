@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { INestApplication } from '@nestjs/common';
-import { Body, Controller, Get, Inject, Module, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Module, Param, Post, Res } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 import { DataSource } from 'typeorm';
@@ -104,6 +104,18 @@ class ProbeController {
     );
     return { implantId };
   }
+
+  @Roles('theatre')
+  @HospitalScoped({ body: 'ods' })
+  @Idempotent()
+  @Post('implants/deferred')
+  deferred(
+    @Body() _body: RecordImplantDto,
+    @Res({ passthrough: true }) response: { status(code: number): unknown },
+  ): { queued: true } {
+    response.status(202);
+    return { queued: true };
+  }
 }
 
 @Module({ controllers: [ProbeController] })
@@ -118,9 +130,8 @@ function serviceConfig(): DeviceRegistryConfig {
     DATABASE_URL: infrastructure.databaseUrl,
     DATABASE_SCHEMA: schema,
     REDIS_URL: infrastructure.redisUrl,
+    HTTP_BODY_LIMIT_BYTES: '2048',
   });
-  // Set directly: platform-config reads un-annotated numeric fields from the env as strings.
-  config.httpBodyLimitBytes = 2048;
   return config;
 }
 
@@ -312,6 +323,16 @@ describe('a service built with createServiceApp, against the real PostgreSQL and
       expect(await implantCount()).toBe(before + 1);
     });
 
+    it('replays the status the first response went out with, not the route default', async () => {
+      const key = randomUUID();
+      const first = await post('/v1/implants/deferred', goodBody(), { 'idempotency-key': key });
+      expect(first.status).toBe(202);
+      const retry = await post('/v1/implants/deferred', goodBody(), { 'idempotency-key': key });
+      expect(retry.status).toBe(202);
+      expect(retry.headers.get('idempotent-replayed')).toBe('true');
+      expect(await retry.json()).toEqual({ queued: true });
+    });
+
     it('requires a key on a retryable write', async () => {
       const response = await post('/v1/implants', goodBody());
       expect(response.status).toBe(400);
@@ -340,10 +361,11 @@ describe('a service built with createServiceApp, against the real PostgreSQL and
             hospital: { param: 'ods' },
           },
           'POST /v1/implants': { roles: ['theatre'], hospital: { body: 'ods' } },
+          'POST /v1/implants/deferred': { roles: ['theatre'], hospital: { body: 'ods' } },
         },
       });
       expect(result).toMatchObject({ unexpectedRoutes: [], missingRoutes: [], mismatches: [] });
-      expect(result.calls).toBe(7 * 9);
+      expect(result.calls).toBe(8 * 9);
     });
 
     it('fails a route nobody wrote an expectation for', async () => {
