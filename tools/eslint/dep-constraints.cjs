@@ -26,8 +26,9 @@ const productionConstraints = [
     onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:platform'],
   },
   {
+    // ARCHITECTURE.md: anything may use the contracts; they are framework-free like domain code.
     sourceTag: 'type:domain',
-    onlyDependOnLibsWithTags: ['type:domain'],
+    onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'],
     bannedExternalImports: frameworkAndDrivers,
   },
   {

@@ -1,25 +1,20 @@
-/**
- * The device catalogue's own vocabulary. Domain code may not import the event contracts, so
- * these mirror `DeviceRecordValue`; the feature maps one to the other, which makes any drift a
- * type error there.
- */
-export const DEVICE_IDENTIFIER_TYPES = [
-  'primary',
-  'package',
-  'unit-of-use',
-  'direct-marking',
-  'secondary',
-  'previous',
-] as const;
+import type {
+  DEVICE_IDENTIFIER_TYPES,
+  ISSUING_AGENCIES,
+  MARKET_STATUSES,
+  MRI_SAFETY,
+} from '@implant-trace/contracts';
+
+// The catalogue's vocabulary is the published contract's, so the two cannot drift.
+export {
+  DEVICE_IDENTIFIER_TYPES,
+  ISSUING_AGENCIES,
+  MARKET_STATUSES,
+  MRI_SAFETY,
+} from '@implant-trace/contracts';
 export type DeviceIdentifierType = (typeof DEVICE_IDENTIFIER_TYPES)[number];
-
-export const ISSUING_AGENCIES = ['GS1', 'HIBCC', 'ICCBBA'] as const;
 export type IssuingAgency = (typeof ISSUING_AGENCIES)[number];
-
-export const MRI_SAFETY = ['safe', 'conditional', 'unsafe', 'unknown'] as const;
 export type MriSafety = (typeof MRI_SAFETY)[number];
-
-export const MARKET_STATUSES = ['on-market', 'withdrawn'] as const;
 export type MarketStatus = (typeof MARKET_STATUSES)[number];
 
 export interface DeviceIdentifier {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DataSource, In } from 'typeorm';
 
+import { DEVICE_IDENTIFIER_TYPES } from '@implant-trace/contracts';
 import type { DeviceIdentifier, DeviceRecord } from '@implant-trace/device-registry-domain';
 
 import { DeviceEntity } from './device.entity';
@@ -49,15 +50,6 @@ function recordOf(entity: DeviceEntity): DeviceRecord {
   };
 }
 
-const IDENTIFIER_ORDER = [
-  'primary',
-  'package',
-  'unit-of-use',
-  'direct-marking',
-  'secondary',
-  'previous',
-];
-
 /** The devices and device_identifiers tables. Bulk writes go through `unnest` (one statement per batch). */
 @Injectable()
 export class DeviceCatalogueRepository {
@@ -80,7 +72,7 @@ export class DeviceCatalogueRepository {
       if (entity === undefined) return [];
       entity.identifiers.sort(
         (a, b) =>
-          IDENTIFIER_ORDER.indexOf(a.type) - IDENTIFIER_ORDER.indexOf(b.type) ||
+          DEVICE_IDENTIFIER_TYPES.indexOf(a.type) - DEVICE_IDENTIFIER_TYPES.indexOf(b.type) ||
           a.deviceIdentifier.localeCompare(b.deviceIdentifier),
       );
       return [recordOf(entity)];
