@@ -7,11 +7,11 @@ import { DataSource } from 'typeorm';
 
 import type { Role } from '@implant-trace/platform-auth';
 import { mintDevelopmentToken, runAuthorisationMatrix } from '@implant-trace/platform-auth';
-import { DeviceRegistryConfig, loadConfig } from '@implant-trace/platform-config';
+import { DeviceRegistryConfig } from '@implant-trace/platform-config';
 import { createSchemaDataSource } from '@implant-trace/platform-database';
 import { createServiceApp } from '@implant-trace/platform-http';
 import { EventPublisher } from '@implant-trace/platform-messaging';
-import { testInfrastructure, uniqueName } from '@implant-trace/platform-testing';
+import { testInfrastructure, testServiceConfig, uniqueName } from '@implant-trace/platform-testing';
 
 import {
   DEVICE_REGISTRY_ENTITIES,
@@ -28,18 +28,11 @@ const schema = uniqueName('it_device_registry');
 const SAMPLES = join(__dirname, '../../sample-data');
 
 function serviceConfig(): DeviceRegistryConfig {
-  const infrastructure = testInfrastructure();
-  const config = loadConfig(DeviceRegistryConfig, {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'error',
-    AUTH_JWT_SECRET: secret,
-    DATABASE_URL: infrastructure.databaseUrl,
-    DATABASE_SCHEMA: schema,
-    REDIS_URL: infrastructure.redisUrl,
-    KAFKA_BROKERS: infrastructure.kafkaBrokers.join(','),
+  return testServiceConfig(DeviceRegistryConfig, {
+    schema,
+    jwtSecret: secret,
+    overrides: { IMPORT_MAX_BYTES: String(64 * 1024) },
   });
-  config.importMaxBytes = 64 * 1024;
-  return config;
 }
 
 const token = (role: Role, ods?: string) =>

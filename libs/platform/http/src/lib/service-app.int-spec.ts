@@ -18,8 +18,8 @@ import {
   runAuthorisationMatrix,
 } from '@implant-trace/platform-auth';
 import type { Principal } from '@implant-trace/platform-auth';
-import { DeviceRegistryConfig, loadConfig } from '@implant-trace/platform-config';
-import { testInfrastructure, uniqueName } from '@implant-trace/platform-testing';
+import { DeviceRegistryConfig } from '@implant-trace/platform-config';
+import { testServiceConfig, uniqueName } from '@implant-trace/platform-testing';
 
 import { Idempotent } from './idempotent.decorator';
 import { createServiceApp } from './service-app.factory';
@@ -122,17 +122,11 @@ class ProbeController {
 class ProbeModule {}
 
 function serviceConfig(): DeviceRegistryConfig {
-  const infrastructure = testInfrastructure();
-  const config = loadConfig(DeviceRegistryConfig, {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'error',
-    AUTH_JWT_SECRET: secret,
-    DATABASE_URL: infrastructure.databaseUrl,
-    DATABASE_SCHEMA: schema,
-    REDIS_URL: infrastructure.redisUrl,
-    HTTP_BODY_LIMIT_BYTES: '2048',
+  return testServiceConfig(DeviceRegistryConfig, {
+    schema,
+    jwtSecret: secret,
+    overrides: { HTTP_BODY_LIMIT_BYTES: '2048' },
   });
-  return config;
 }
 
 function token(
