@@ -150,7 +150,11 @@ export class OutboxRelay {
   private async send(rows: ClaimedRow[]): Promise<void> {
     if (this.producer === undefined) throw new Error('OutboxRelay is not started');
     const byTopic = new Map<string, ClaimedRow[]>();
-    for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
+    for (const row of rows) {
+      const topicRows = byTopic.get(row.topic);
+      if (topicRows === undefined) byTopic.set(row.topic, [row]);
+      else topicRows.push(row);
+    }
     await this.producer.sendBatch({
       acks: -1,
       topicMessages: [...byTopic].map(([topic, topicRows]) => ({
