@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { inspect } from 'node:util';
 
 import { kafkaConnectionSettings } from './kafka-connection.config';
 import type { Environment } from './load-config';
@@ -137,7 +138,7 @@ describe('Kafka connection config', () => {
     ]);
   });
 
-  it('never shows the password or the private key, in the boot log or in an error', () => {
+  it('never shows the password or the private key: boot log, config logged whole, errors', () => {
     const error = problemsOf({
       KAFKA_SSL: 'true',
       KAFKA_SSL_KEY: privateKeyPem,
@@ -163,7 +164,10 @@ describe('Kafka connection config', () => {
       KAFKA_SASL_PASSWORD: '********',
       KAFKA_SSL_KEY: '********',
     });
-    expect(JSON.stringify(shown)).not.toContain(password);
-    expect(JSON.stringify(shown)).not.toContain('PRIVATE KEY');
+    for (const whole of [JSON.stringify({ config }), inspect({ config }), JSON.stringify(shown)]) {
+      expect(whole).not.toContain(password);
+      expect(whole).not.toContain('PRIVATE KEY');
+    }
+    expect(JSON.parse(JSON.stringify(config))).toEqual(shown);
   });
 });

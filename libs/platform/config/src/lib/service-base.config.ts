@@ -12,9 +12,11 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { inspect } from 'node:util';
 
 import { EnvVariable } from './env-variable.decorator';
 import type { KafkaConnectionConfig, KafkaSaslMechanism } from './kafka-connection.config';
+import { describeConfig } from './load-config';
 import {
   IsKafkaClientKey,
   IsKafkaPem,
@@ -36,6 +38,15 @@ const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
  */
 export abstract class ServiceConfigBase implements KafkaConnectionConfig {
   abstract readonly serviceName: string;
+
+  /** A config logged whole (pino, JSON) or inspected shows its secrets masked. */
+  toJSON(): Record<string, unknown> {
+    return describeConfig(this);
+  }
+
+  [inspect.custom](): Record<string, unknown> {
+    return describeConfig(this);
+  }
 
   @EnvVariable({ name: 'NODE_ENV', description: 'development, test or production' })
   @IsIn(RUNTIME_ENVIRONMENTS)
