@@ -136,7 +136,7 @@ start_watchdog() {
   local owner="${KAFKA_STOP_WITH_PID:-}" broker
   [[ -n "$owner" ]] || return 0
   broker="$(cat "$pid_file")"
-  setsid nohup bash -c 'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done
+  setsid nohup bash -c 'while kill -0 "$1" 2>/dev/null; do kill -0 "$2" 2>/dev/null || exit 0; sleep 1; done
     kill -TERM "$2" 2>/dev/null' watchdog "$owner" "$broker" >/dev/null 2>&1 </dev/null &
 }
 
@@ -159,7 +159,6 @@ start() {
   local t0
   t0="$(date +%s%N)"
   if [[ ! -f "$data/meta.properties" ]]; then
-    local cluster_id
     local cluster_id
     collect_scram_options
     cluster_id="$(java -cp "$jars_root/broker/*" kafka.tools.StorageTool random-uuid)"
