@@ -18,7 +18,7 @@ export class AppModule {
       imports: [
         DeviceRegistryModule.forRoot({
           serviceName: config.serviceName,
-          kafkaBrokers: config.kafkaBrokers,
+          kafka: config,
           importMaxBytes: config.importMaxBytes,
         }),
       ],

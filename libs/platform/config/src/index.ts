@@ -12,6 +12,15 @@ export {
   type Environment,
 } from './lib/load-config';
 export { renderEnvExample } from './lib/env-example.util';
+export {
+  KAFKA_SASL_MECHANISMS,
+  kafkaConnectionSettings,
+  type KafkaConnectionConfig,
+  type KafkaConnectionSettings,
+  type KafkaSaslMechanism,
+  type KafkaSaslSettings,
+  type KafkaTlsSettings,
+} from './lib/kafka-connection.config';
 export { assertSupportedRuntime, SUPPORTED_NODE_MAJOR } from './lib/runtime.util';
 export {
   LOG_LEVELS,

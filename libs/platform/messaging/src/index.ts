@@ -1,5 +1,8 @@
-export type { MessagingConnectionOptions } from './lib/broker/kafka-connection';
-export { KafkaConnection } from './lib/broker/kafka-connection';
+export {
+  KafkaConnection,
+  messagingConnectionOptions,
+  type MessagingConnectionOptions,
+} from './lib/broker/kafka-connection';
 export { CE_HEADERS } from './lib/broker/cloud-event-headers';
 export { decodeMessage, type DecodeResult } from './lib/consumer/decode-message';
 export {

@@ -1,3 +1,4 @@
+export { startSecureTestBroker, type SecureTestBroker } from './lib/secure-test-broker.util';
 export { testInfrastructure } from './lib/test-infrastructure.util';
 export { testServiceConfig } from './lib/test-service-config.util';
 export { uniqueName } from './lib/unique-name.util';

@@ -108,7 +108,7 @@ describe('device-registry against the real PostgreSQL, Redis and Kafka', () => {
       imports: [
         DeviceRegistryModule.forRoot({
           serviceName: config.serviceName,
-          kafkaBrokers: config.kafkaBrokers,
+          kafka: config,
           importMaxBytes: config.importMaxBytes,
         }),
       ],

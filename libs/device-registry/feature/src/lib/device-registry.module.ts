@@ -36,7 +36,7 @@ export class DeviceRegistryModule {
       imports: [
         MessagingModule.forRoot({
           serviceName: options.serviceName,
-          brokers: options.kafkaBrokers,
+          kafka: options.kafka,
           ownedTopics: [DEVICES_TOPIC],
         }),
       ],

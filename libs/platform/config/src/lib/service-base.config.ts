@@ -12,8 +12,17 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { inspect } from 'node:util';
 
 import { EnvVariable } from './env-variable.decorator';
+import type { KafkaConnectionConfig, KafkaSaslMechanism } from './kafka-connection.config';
+import { describeConfig } from './load-config';
+import {
+  IsKafkaClientKey,
+  IsKafkaPem,
+  IsKafkaSaslCredential,
+  IsKafkaSaslMechanism,
+} from './kafka-connection.config';
 
 export const RUNTIME_ENVIRONMENTS = ['development', 'test', 'production'] as const;
 export type RuntimeEnvironment = (typeof RUNTIME_ENVIRONMENTS)[number];
@@ -27,8 +36,17 @@ const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
  * What every service needs: HTTP, PostgreSQL (one schema per service), Kafka, Redis and
  * token verification. Each service's class extends this and sets its own defaults.
  */
-export abstract class ServiceConfigBase {
+export abstract class ServiceConfigBase implements KafkaConnectionConfig {
   abstract readonly serviceName: string;
+
+  /** A config logged whole (pino, JSON) or inspected shows its secrets masked. */
+  toJSON(): Record<string, unknown> {
+    return describeConfig(this);
+  }
+
+  [inspect.custom](): Record<string, unknown> {
+    return describeConfig(this);
+  }
 
   @EnvVariable({ name: 'NODE_ENV', description: 'development, test or production' })
   @IsIn(RUNTIME_ENVIRONMENTS)
@@ -81,6 +99,61 @@ export abstract class ServiceConfigBase {
   @IsOptional()
   @IsString()
   kafkaClientId?: string;
+
+  @EnvVariable({ name: 'KAFKA_SSL', description: 'Connect to the brokers over TLS' })
+  @IsBoolean()
+  kafkaSsl: boolean = false;
+
+  @EnvVariable({
+    name: 'KAFKA_SSL_CA',
+    description:
+      "CA the brokers' certificates chain to: PEM text or a PEM file path (default: Node's CAs)",
+    example: '/run/secrets/kafka-ca.pem',
+  })
+  @IsKafkaPem('certificate')
+  kafkaSslCa?: string;
+
+  @EnvVariable({
+    name: 'KAFKA_SSL_CERT',
+    description:
+      'Client certificate for mutual TLS: PEM text or a PEM file path (with KAFKA_SSL_KEY)',
+    example: '/run/secrets/kafka-client.pem',
+  })
+  @IsKafkaPem('certificate')
+  kafkaSslCert?: string;
+
+  @EnvVariable({
+    name: 'KAFKA_SSL_KEY',
+    description: 'Unencrypted private key of KAFKA_SSL_CERT: PEM text or a PEM file path',
+    secret: true,
+    example: '/run/secrets/kafka-client-key.pem',
+  })
+  @IsKafkaPem('private key')
+  @IsKafkaClientKey()
+  kafkaSslKey?: string;
+
+  @EnvVariable({
+    name: 'KAFKA_SASL_MECHANISM',
+    description: 'SCRAM-SHA-256 or SCRAM-SHA-512 (unset: no SASL); needs KAFKA_SSL=true',
+    example: 'SCRAM-SHA-512',
+  })
+  @IsKafkaSaslMechanism()
+  kafkaSaslMechanism?: KafkaSaslMechanism;
+
+  @EnvVariable({
+    name: 'KAFKA_SASL_USERNAME',
+    description: 'SCRAM user (required with KAFKA_SASL_MECHANISM)',
+  })
+  @IsKafkaSaslCredential()
+  kafkaSaslUsername?: string;
+
+  @EnvVariable({
+    name: 'KAFKA_SASL_PASSWORD',
+    description: 'SCRAM password (required with KAFKA_SASL_MECHANISM)',
+    secret: true,
+  })
+  @IsKafkaSaslCredential()
+  kafkaSaslPassword?: string;
 
   @EnvVariable({
     name: 'REDIS_URL',

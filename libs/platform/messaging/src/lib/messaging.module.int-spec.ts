@@ -30,7 +30,7 @@ describe('MessagingModule in a Nest application', () => {
         }),
         MessagingModule.forRoot({
           serviceName: 'it-module',
-          brokers: testInfrastructure().kafkaBrokers,
+          kafka: { kafkaBrokers: testInfrastructure().kafkaBrokers, kafkaSsl: false },
           ownedTopics: [topic],
         }),
       ],

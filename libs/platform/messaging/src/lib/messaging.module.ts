@@ -1,4 +1,5 @@
 import type { TopicDefinition } from '@implant-trace/contracts';
+import type { KafkaConnectionConfig } from '@implant-trace/platform-config';
 import { PlatformMetrics, ReadinessRegistry } from '@implant-trace/platform-observability';
 import type {
   DynamicModule,
@@ -11,7 +12,7 @@ import { ModuleRef } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
-import { KafkaConnection } from './broker/kafka-connection';
+import { KafkaConnection, messagingConnectionOptions } from './broker/kafka-connection';
 import type { EventConsumerOptions } from './consumer/event-consumer';
 import { EventConsumer } from './consumer/event-consumer';
 import { EventPublisher } from './outbox/event-publisher';
@@ -20,7 +21,8 @@ import { provisionTopics } from './topics/topic-provisioner';
 
 export interface MessagingModuleOptions {
   serviceName: string;
-  brokers: string[];
+  /** Brokers, TLS and SASL: the service's config, which carries the Kafka variables. */
+  kafka: KafkaConnectionConfig;
   /** Topics this service publishes to; created at start-up with their dead-letter topics. */
   ownedTopics: readonly TopicDefinition[];
   /** Run an outbox relay in this process (the default); several instances may run. */
@@ -114,10 +116,9 @@ export class MessagingModule {
         { provide: MESSAGING_OPTIONS, useValue: options },
         {
           provide: KafkaConnection,
-          useValue: new KafkaConnection({
-            brokers: options.brokers,
-            clientId: options.serviceName,
-          }),
+          useValue: new KafkaConnection(
+            messagingConnectionOptions(options.kafka, options.serviceName),
+          ),
         },
         { provide: EventPublisher, useValue: new EventPublisher(options.serviceName) },
         EventConsumerFactory,

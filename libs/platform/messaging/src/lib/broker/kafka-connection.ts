@@ -1,12 +1,23 @@
+import type { KafkaConnectionConfig } from '@implant-trace/platform-config';
+import { kafkaConnectionSettings } from '@implant-trace/platform-config';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 
+import type { KafkaClientOptions } from './kafka-client.factory';
 import { createKafkaClient } from './kafka-client.factory';
 
-export interface MessagingConnectionOptions {
-  brokers: string[];
-  clientId: string;
-  verbose?: boolean;
+export type MessagingConnectionOptions = KafkaClientOptions;
+
+/**
+ * The connection a service's config describes (brokers, TLS, SASL, KAFKA_CLIENT_ID falling
+ * back to the service name), PEM files read.
+ */
+export function messagingConnectionOptions(
+  config: KafkaConnectionConfig,
+  defaultClientId: string,
+): MessagingConnectionOptions {
+  const { clientId = defaultClientId, ...settings } = kafkaConnectionSettings(config);
+  return { ...settings, clientId };
 }
 
 /** The one place that creates kafkajs clients, with the settings our guarantees need. */
