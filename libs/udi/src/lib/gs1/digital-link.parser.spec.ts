@@ -151,6 +151,7 @@ const CONFORMANCE: readonly (readonly [string, 'accepted' | UdiIssueCode, string
   [`${A}/01/${G}?99=`, UdiIssueCode.GS1_VALUE_TOO_SHORT, `${ENGINE}: empty AI value`],
   [`${A}/01/${G}?99=ABC&999=faux`, UdiIssueCode.GS1_UNKNOWN_AI, `${ENGINE}: numeric non-AI`],
   [`${A}/01/${G}?99=XYZ&89=ABC123`, UdiIssueCode.GS1_UNKNOWN_AI, `${ENGINE}: unknown AI`],
+  [`${A}/01/${G}?=ABC`, UdiIssueCode.GS1_UNKNOWN_AI, `${ENGINE}: a name of no digits`],
   [`${A}/01/${G}/22/ABC%2d123?98=XYZ%2f987`, 'accepted', `${ENGINE}: percent-escaped values`],
   [`${A}/01/${G}/22/ABC+123`, 'accepted', `${ENGINE}: + is + in the path`],
   [`${A}/01/${G}?98=XYZ+987`, UdiIssueCode.GS1_INVALID_CHARACTER, `${ENGINE}: + is a space`],

@@ -451,7 +451,8 @@ export function parseDigitalLink(
       if (c === AMPERSAND) break;
       if (c === EQUALS && eq < 0) eq = amp;
     }
-    if (eq > i && isAllDigits(s, i, eq)) {
+    // An empty name counts as all digits, as in the engine, which then finds no AI for it.
+    if (eq === i || (eq > i && isAllDigits(s, i, eq))) {
       queryElement(s, i, eq, amp, key, pathElements, ctx, elements, errors);
     } else if (eq > i) {
       const ai = SHORT_NAMES.get(s.slice(i, eq));
@@ -487,7 +488,9 @@ function queryElement(
     errors.push(
       udiIssue(
         UdiIssueCode.GS1_UNKNOWN_AI,
-        `query parameter ${s.slice(i, eq)} is not a GS1 Application Identifier`,
+        eq === i
+          ? 'a query parameter without a name'
+          : `query parameter ${s.slice(i, eq)} is not a GS1 Application Identifier`,
         i,
       ),
     );
