@@ -11,8 +11,9 @@ export interface UdiElement {
 export interface Udi {
   format: UdiFormat;
   issuingAgency: UdiIssuingAgency;
-  /** GTIN-14 (GS1), LIC + product code + unit of measure (HIBCC), PPIC (ICCBBA). Absent only for
-   * a HIBCC secondary symbol, which carries the production data of a primary scanned separately. */
+  /** GTIN-14 (GS1), LIC + product code + unit of measure (HIBCC), PPIC or a blood container's
+   * manufacturer and catalogue number `=)` (ICCBBA). Absent only for a HIBCC secondary symbol,
+   * which carries the production data of a primary scanned separately. */
   deviceIdentifier?: string;
   lotNumber?: string;
   serialNumber?: string;

@@ -1,5 +1,5 @@
 import type { Udi, UdiElement } from '../udi.types';
-import { DL_QUALIFIERS } from './digital-link.parser';
+import { DL_QUALIFIERS, NOT_DATA_ATTRIBUTES } from './digital-link.parser';
 import { assertGs1 } from './element-string.formatter';
 
 const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
@@ -22,8 +22,8 @@ function encode(value: string): string {
 /**
  * The GS1 Digital Link URI of a GS1 UDI on `baseUrl` (e.g. `https://id.gs1.org`, any prefix
  * path kept): the GTIN and its path qualifiers in the order the standard sets, every other AI
- * in the query string in stored order. Throws RangeError for a non-GS1 UDI or a base URL that
- * is not http(s).
+ * in the query string in stored order. Throws RangeError for a non-GS1 UDI, a base URL that is
+ * not http(s), or an AI that may be neither in the path nor a data attribute (e.g. MUDI 8014).
  */
 export function formatGs1DigitalLink(udi: Udi, baseUrl: string): string {
   assertGs1(udi, 'formatGs1DigitalLink');
@@ -46,9 +46,13 @@ export function formatGs1DigitalLink(udi: Udi, baseUrl: string): string {
     path += `/${ai}/${encode(q.value)}`;
     inPath.add(q);
   }
-  const query = udi.elements
-    .filter((e) => !inPath.has(e))
-    .map((e) => `${e.ai}=${encode(e.value)}`)
-    .join('&');
+  const attributes = udi.elements.filter((e) => !inPath.has(e));
+  const misplaced = attributes.find((e) => NOT_DATA_ATTRIBUTES.has(e.ai));
+  if (misplaced !== undefined) {
+    throw new RangeError(
+      `formatGs1DigitalLink: AI (${misplaced.ai}) is not permitted as a Digital Link data attribute`,
+    );
+  }
+  const query = attributes.map((e) => `${e.ai}=${encode(e.value)}`).join('&');
   return `${baseUrl.replace(/\/+$/, '')}${path}${query === '' ? '' : `?${query}`}`;
 }

@@ -39,6 +39,11 @@ describe('formatGs1DigitalLink', () => {
     );
   });
 
+  it('refuses an AI that the Syntax Dictionary permits neither in the path nor as a data attribute', () => {
+    const udi = udiOf(`010950600013435210L1${GS}80141987654Ad4X4bL5ttr2310c2K`);
+    expect(() => formatGs1DigitalLink(udi, 'https://id.gs1.org')).toThrow(/AI \(8014\)/);
+  });
+
   it('refuses a base URL that is not http(s) and a UDI without a primary key', () => {
     const udi = udiOf('0109506000134352');
     expect(() => formatGs1DigitalLink(udi, 'ftp://example.com')).toThrow(RangeError);

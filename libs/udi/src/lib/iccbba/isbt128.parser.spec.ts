@@ -88,3 +88,86 @@ describe('ICCBBA ISBT 128', () => {
     expect(errorCodes(parseUdi(scan))).toEqual([code]);
   });
 });
+
+/**
+ * Blood containers (bags): ST-001 2.4.17 Container Manufacturer and Catalog Number `=)bqqwwwwwww`
+ * is the device identifier and 2.4.18 Container Lot Number `&)xxxxxxxxxx` its production
+ * identifier, as in ICCBBA's FDA-accredited UDI format and the HL7 FHIR R4 Device example
+ * "Blood Bag UDI example ICCBBA Format" (example-udi4).
+ */
+describe('ISBT 128 blood container (bag) identification', () => {
+  it('reads the FHIR blood bag example: the container identification is the DI, its lot the PI', () => {
+    expect(parseUdi('=)1TE123456A&)RZ12345678')).toEqual({
+      ok: true,
+      warnings: [],
+      udi: {
+        format: 'iccbba',
+        issuingAgency: 'ICCBBA',
+        deviceIdentifier: '1TE123456A',
+        lotNumber: 'RZ12345678',
+        elements: [
+          { ai: '=)', value: '1TE123456A' },
+          { ai: '&)', value: 'RZ12345678' },
+        ],
+      },
+    });
+  });
+
+  it('reads a compound message and the zero-padded lower-case values of ST-001', () => {
+    // ST-001 2.4.17/2.4.18: catalogue number 27QzE is sent as 0027QzE, lot 1234rZ as 00001234rZ.
+    const result = parseUdi('=+02000=)2XX0027QzE&)00001234rZ');
+    expect(result.ok && result.udi).toMatchObject({
+      deviceIdentifier: '2XX0027QzE',
+      lotNumber: '00001234rZ',
+    });
+    expect(warningCodes(result)).toEqual([]);
+  });
+
+  it('accepts y (a whole set) and z (a carton of sets) as the container character', () => {
+    for (const scan of ['=)yTE123456A&)RZ12345678', '=)zTE123456A&)RZ12345678']) {
+      expect(errorCodes(parseUdi(scan))).toEqual([]);
+    }
+  });
+
+  it('reads a lone container bar code (ST-001 figure 5) and asks for its lot', () => {
+    const result = parseUdi('=)2XX00AB123');
+    expect(result.ok && result.udi.deviceIdentifier).toBe('2XX00AB123');
+    expect(result.ok && result.udi.lotNumber).toBeUndefined();
+    expect(warningCodes(result)).toEqual([UdiIssueCode.ISBT128_MISSING_TRACEABILITY_PI]);
+  });
+
+  it.each([
+    [
+      'a reserved lower-case container character',
+      '=)aTE123456A',
+      UdiIssueCode.ISBT128_INVALID_CHARACTER,
+    ],
+    ['a lower-case manufacturer code', '=)1te123456A', UdiIssueCode.ISBT128_INVALID_CHARACTER],
+    ['punctuation in the catalogue number', '=)1TE12345-A', UdiIssueCode.ISBT128_INVALID_CHARACTER],
+    ['punctuation in the lot', '=)1TE123456A&)RZ1234567-', UdiIssueCode.ISBT128_INVALID_CHARACTER],
+    ['a truncated container identification', '=)1TE12', UdiIssueCode.ISBT128_TRUNCATED],
+    ['a container lot alone', '&)RZ12345678', UdiIssueCode.ISBT128_UNPAIRED_STRUCTURE],
+    [
+      'a container lot with a PPIC',
+      '=/A9997AB3456T0123&)RZ12345678',
+      UdiIssueCode.ISBT128_UNPAIRED_STRUCTURE,
+    ],
+    [
+      'an item lot without its item catalogue number',
+      '=)1TE123456A&-LOT0000001',
+      UdiIssueCode.ISBT128_UNPAIRED_STRUCTURE,
+    ],
+    [
+      'a PPIC and a container in one scan',
+      '=/A9997AB3456T0123=)1TE123456A',
+      UdiIssueCode.ISBT128_AMBIGUOUS_DEVICE_IDENTIFIER,
+    ],
+    [
+      'two different container lots',
+      '=)1TE123456A&)RZ12345678&)RZ12345679',
+      UdiIssueCode.ISBT128_CONFLICTING_DUPLICATE,
+    ],
+  ])('rejects %s', (_name, scan, code) => {
+    expect(errorCodes(parseUdi(scan))).toEqual([code]);
+  });
+});

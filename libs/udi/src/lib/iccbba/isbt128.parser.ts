@@ -4,10 +4,15 @@ import type { Udi, UdiElement, UdiIssue, UdiParseResult } from '../udi.types';
 
 /**
  * ICCBBA ISBT 128 (ST-001 Technical Specification, ST-017 Coding and Labeling of Medical
- * Devices Containing MPHO). Data content lengths of the fixed-length data structures, by data
- * identifier. The Donation Identification Number [001] is '=' followed by a character that is
- * part of its 15-character content; variable-length structures (025, 029, 030, 038) and
- * nationally defined ones are not read.
+ * Devices Containing MPHO). Two kinds of device: a medical device containing MPHO, identified by
+ * its PPIC (`=/`), and a blood container (bag) set, identified by its Container Manufacturer and
+ * Catalog Number (`=)`, 017) with the Container Lot Number (`&)`, 018) as its production
+ * identifier, as in ICCBBA's FDA-accredited UDI format.
+ *
+ * Data content lengths of the fixed-length data structures, by data identifier. The Donation
+ * Identification Number [001] is '=' followed by a character that is part of its 15-character
+ * content; variable-length structures (025, 029, 030, 038) and nationally defined ones are not
+ * read.
  */
 const CONTENT_LENGTH: ReadonlyMap<string, number> = new Map([
   ['=%', 4], // 002 Blood Groups
@@ -46,6 +51,21 @@ const PPIC = '=/';
 const PRODUCT_DIVISIONS = '=,';
 const MPHO_LOT = '&,1';
 const COMPOUND = '=+';
+/** 017, `bqqwwwwwww`: the device identifier of a blood container (bag) set. */
+const CONTAINER = '=)';
+/** 018: the container set's lot number, its production identifier. */
+const CONTAINER_LOT = '&)';
+const ITEM = '=-';
+const ITEM_LOT = '&-';
+
+/**
+ * ST-001 2.4.18 and 2.4.22: a lot number "shall be used in conjunction with" the manufacturer
+ * and catalogue number it is the lot of.
+ */
+const USED_WITH: readonly (readonly [string, string])[] = [
+  [CONTAINER_LOT, CONTAINER],
+  [ITEM_LOT, ITEM],
+];
 
 /** A-N, P-Z and 1-9: the first character of a DIN (also the second of its data identifier). */
 function isDinLead(c: number): boolean {
@@ -54,6 +74,24 @@ function isDinLead(c: number): boolean {
 
 function isUpperAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
+}
+
+/** Index of the first character of `s[start, end)` outside A-Z, a-z and 0-9, or -1. */
+function firstNotAlnum(s: string, start: number, end: number): number {
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (!isUpperAlnum(c) && (c < 97 || c > 122)) return i;
+  }
+  return -1;
+}
+
+/**
+ * The container identification character `b` of 017: a digit or upper-case letter chosen by
+ * the manufacturer (1 the primary collection container), `y` a whole set of integrally attached
+ * containers, `z` a carton of sets; the other lower-case letters are reserved.
+ */
+function isContainerCharacter(c: number): boolean {
+  return isUpperAlnum(c) || c === 121 || c === 122;
 }
 
 /** A-Z and 0-9, and with `noLetterO` the letter O excluded (FIN characters). */
@@ -91,6 +129,21 @@ function contentProblem(di: string, s: string, start: number, end: number): UdiI
     case PRODUCT_DIVISIONS:
     case MPHO_LOT:
       bad = allUpperAlnum(s, start, end, false);
+      break;
+    case CONTAINER:
+      // bqqwwwwwww: b, the manufacturer code qq (A-Z, 0-9), the catalogue number (A-Z, a-z, 0-9).
+      bad = Math.max(
+        isContainerCharacter(s.charCodeAt(start)) ? -1 : start,
+        allUpperAlnum(s, start + 1, start + 3, false),
+        firstNotAlnum(s, start + 3, end),
+      );
+      break;
+    case ITEM:
+      bad = Math.max(allUpperAlnum(s, start, start + 2, false), firstNotAlnum(s, start + 2, end));
+      break;
+    case CONTAINER_LOT:
+    case ITEM_LOT:
+      bad = firstNotAlnum(s, start, end);
       break;
     default:
       for (let i = start; i < end && bad < 0; i++) {
@@ -206,32 +259,70 @@ export function parseIsbt128(s: string, start: number, end: number): UdiParseRes
     );
   }
   const value = (di: string): string | undefined => elements.find((e) => e.ai === di)?.value;
+  if (errors.length > 0) return { ok: false, errors };
+  for (const [lotDi, ofDi] of USED_WITH) {
+    if (value(lotDi) !== undefined && value(ofDi) === undefined) {
+      errors.push(
+        udiIssue(
+          UdiIssueCode.ISBT128_UNPAIRED_STRUCTURE,
+          `the lot number ${lotDi} is only valid with the manufacturer and catalogue number ${ofDi} it belongs to; scan that too`,
+          start,
+        ),
+      );
+    }
+  }
   const ppic = value(PPIC);
-  if (errors.length === 0 && ppic === undefined) {
+  const container = value(CONTAINER);
+  if (ppic !== undefined && container !== undefined) {
     errors.push(
       udiIssue(
-        UdiIssueCode.ISBT128_NO_DEVICE_IDENTIFIER,
-        'no Processor Product Identification Code (=/): not a device identifier',
+        UdiIssueCode.ISBT128_AMBIGUOUS_DEVICE_IDENTIFIER,
+        'both a PPIC (=/) and a container identification (=)): two devices in one scan',
         start,
       ),
     );
   }
-  if (errors.length > 0 || ppic === undefined) return { ok: false, errors };
-
-  const warnings: UdiIssue[] = [];
-  if (value(DIN) === undefined || value(PRODUCT_DIVISIONS) === undefined) {
-    warnings.push(
+  const deviceIdentifier = ppic ?? container;
+  if (errors.length === 0 && deviceIdentifier === undefined) {
+    errors.push(
       udiIssue(
-        UdiIssueCode.ISBT128_MISSING_TRACEABILITY_PI,
-        'ISBT 128 requires the Donation Identification Number and Product Divisions with the PPIC; scan them too',
+        UdiIssueCode.ISBT128_NO_DEVICE_IDENTIFIER,
+        'no Processor Product Identification Code (=/) or container identification (=)): not a device identifier',
+        start,
       ),
     );
   }
-  const udi: Udi = { format: 'iccbba', issuingAgency: 'ICCBBA', deviceIdentifier: ppic, elements };
-  const divisions = value(PRODUCT_DIVISIONS);
-  if (divisions !== undefined) udi.serialNumber = divisions;
-  const lot = value(MPHO_LOT);
-  if (lot !== undefined) udi.lotNumber = lot;
+  if (errors.length > 0 || deviceIdentifier === undefined) return { ok: false, errors };
+
+  const warnings: UdiIssue[] = [];
+  const udi: Udi = { format: 'iccbba', issuingAgency: 'ICCBBA', deviceIdentifier, elements };
+  if (ppic !== undefined) {
+    if (value(DIN) === undefined || value(PRODUCT_DIVISIONS) === undefined) {
+      warnings.push(
+        udiIssue(
+          UdiIssueCode.ISBT128_MISSING_TRACEABILITY_PI,
+          'ISBT 128 requires the Donation Identification Number and Product Divisions with the PPIC; scan them too',
+        ),
+      );
+    }
+    const divisions = value(PRODUCT_DIVISIONS);
+    if (divisions !== undefined) udi.serialNumber = divisions;
+    const lot = value(MPHO_LOT);
+    if (lot !== undefined) udi.lotNumber = lot;
+  } else {
+    // A blood container set: its lot is its production identifier (018, printed as its own bar code).
+    const lot = value(CONTAINER_LOT);
+    if (lot === undefined) {
+      warnings.push(
+        udiIssue(
+          UdiIssueCode.ISBT128_MISSING_TRACEABILITY_PI,
+          'a container identification (=)) without its Container Lot Number (&)); scan that too',
+        ),
+      );
+    } else {
+      udi.lotNumber = lot;
+    }
+  }
   const expiry = value('=>') ?? value('&>');
   const expirationDate = expiry === undefined ? undefined : isbtDate(expiry, 0);
   if (expirationDate !== undefined) udi.expirationDate = expirationDate;
