@@ -6,6 +6,8 @@ export {
   EventConsumer,
   type EventConsumerOptions,
   type EventConsumerStats,
+  type HeldPartition,
+  type UnappliedSince,
 } from './lib/consumer/event-consumer';
 export { PermanentEventError, type EventHandler } from './lib/consumer/event-handler';
 export {

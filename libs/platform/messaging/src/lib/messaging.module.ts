@@ -1,5 +1,9 @@
 import type { TopicDefinition } from '@implant-trace/contracts';
-import { PlatformMetrics, ReadinessRegistry } from '@implant-trace/platform-observability';
+import {
+  ObservabilityModule,
+  PlatformMetrics,
+  ReadinessRegistry,
+} from '@implant-trace/platform-observability';
 import type {
   DynamicModule,
   OnApplicationBootstrap,
@@ -7,11 +11,11 @@ import type {
   OnModuleInit,
 } from '@nestjs/common';
 import { Inject, Injectable, Logger, Module } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
 import { KafkaConnection } from './broker/kafka-connection';
+import { ConsumerMonitor } from './consumer/consumer-monitor';
 import type { EventConsumerOptions } from './consumer/event-consumer';
 import { EventConsumer } from './consumer/event-consumer';
 import { EventPublisher } from './outbox/event-publisher';
@@ -29,7 +33,7 @@ export interface MessagingModuleOptions {
 
 const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
-/** Creates consumers whose lifecycle (start after boot, stop on shutdown) the module owns. */
+/** Creates consumers that report retries, paused partitions and lag to metrics and health. */
 @Injectable()
 export class EventConsumerFactory implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly consumers: EventConsumer[] = [];
@@ -38,18 +42,27 @@ export class EventConsumerFactory implements OnApplicationBootstrap, OnApplicati
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(KafkaConnection) private readonly kafka: KafkaConnection,
-    @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
+    @Inject(PlatformMetrics) private readonly metrics: PlatformMetrics,
+    @Inject(ConsumerMonitor) private readonly monitor: ConsumerMonitor,
   ) {}
 
+  /** A consumer the module starts after boot and stops on shutdown. */
   create(options: EventConsumerOptions): EventConsumer {
-    const metrics = this.moduleRef.get(PlatformMetrics, { strict: false });
+    const consumer = this.build(options);
+    this.consumers.push(consumer);
+    return consumer;
+  }
+
+  /** A consumer its caller starts and stops (the inbox transport does). */
+  build(options: EventConsumerOptions): EventConsumer {
+    const { groupId } = options;
     const consumer = new EventConsumer(this.dataSource, this.kafka, {
-      onError: (error) => this.logger.warn(`retrying after ${String(error)}`),
-      onLag: (topic, partition, lag) =>
-        metrics.setConsumerLag(options.groupId, topic, partition, lag),
+      onError: (error) => this.logger.warn(`${groupId} retrying after ${String(error)}`),
+      onLag: (topic, partition, lag) => this.metrics.setConsumerLag(groupId, topic, partition, lag),
+      onRetry: (topic, partition) => this.monitor.recordRetry(groupId, topic, partition),
       ...options,
     });
-    this.consumers.push(consumer);
+    this.monitor.watch(consumer);
     return consumer;
   }
 
@@ -72,14 +85,14 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppl
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(KafkaConnection) private readonly kafka: KafkaConnection,
-    @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
+    @Inject(ReadinessRegistry) private readonly readiness: ReadinessRegistry,
   ) {
     this.admin = kafka.admin();
   }
 
   async onModuleInit(): Promise<void> {
     await provisionTopics(this.kafka, this.options.ownedTopics);
-    this.moduleRef.get(ReadinessRegistry, { strict: false }).register('broker', async () => {
+    this.readiness.register('broker', async () => {
       await this.admin.connect();
       await this.admin.describeCluster();
     });
@@ -110,6 +123,7 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       global: true,
+      imports: [ObservabilityModule],
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
         {
@@ -120,6 +134,12 @@ export class MessagingModule {
           }),
         },
         { provide: EventPublisher, useValue: new EventPublisher(options.serviceName) },
+        {
+          provide: ConsumerMonitor,
+          inject: [PlatformMetrics, ReadinessRegistry],
+          useFactory: (metrics: PlatformMetrics, readiness: ReadinessRegistry) =>
+            new ConsumerMonitor(metrics, readiness),
+        },
         EventConsumerFactory,
         MessagingLifecycle,
       ],
