@@ -280,26 +280,46 @@ export class EventConsumer {
   private async deadLetter(topic: string, partition: number, item: Decoded, reason: string) {
     const producer = this.deadLetterProducer;
     if (producer === undefined) throw new Error('EventConsumer is not started');
-    await producer.send({
-      topic: deadLetterTopicOf(topic),
-      acks: -1,
-      messages: [
-        {
-          key: item.message.key,
-          value: item.message.value,
-          headers: {
-            ...item.headers,
-            dlq_reason: reason.slice(0, 4000),
-            dlq_original_topic: topic,
-            dlq_original_partition: String(partition),
-            dlq_original_offset: item.message.offset,
-            dlq_consumer_group: this.options.groupId,
-            dlq_time: new Date().toISOString(),
+    try {
+      await producer.send({
+        topic: deadLetterTopicOf(topic),
+        acks: -1,
+        messages: [
+          {
+            key: item.message.key,
+            value: item.message.value,
+            headers: {
+              ...item.headers,
+              dlq_reason: reason.slice(0, 4000),
+              dlq_original_topic: topic,
+              dlq_original_partition: String(partition),
+              dlq_original_offset: item.message.offset,
+              dlq_consumer_group: this.options.groupId,
+              dlq_time: new Date().toISOString(),
+            },
           },
-        },
-      ],
-    });
+        ],
+      });
+    } catch (error) {
+      await this.replaceDeadLetterProducer(producer);
+      throw error;
+    }
     this.stats.deadLettered += 1;
+  }
+
+  /**
+   * After a failed send the idempotent producer's sequence state may no longer match the
+   * broker's (a restarted broker answers out-of-order-sequence for ever), so, as the outbox
+   * relay does, a new producer with a new producer id takes over. A letter that did reach the
+   * topic before the failure may appear twice there; re-driving it is absorbed by the inbox.
+   */
+  private async replaceDeadLetterProducer(failed: Producer): Promise<void> {
+    if (this.deadLetterProducer !== failed || this.stopping) return;
+    const replacement = this.kafka.idempotentProducer();
+    this.deadLetterProducer = replacement;
+    await failed.disconnect().catch(() => undefined);
+    // A broker still down fails this connect; the next send connects again.
+    await replacement.connect().catch(() => undefined);
   }
 
   private async commit(topic: string, partition: number, offset: string): Promise<void> {
