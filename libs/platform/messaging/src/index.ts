@@ -28,3 +28,9 @@ export {
   type MessagingModuleOptions,
 } from './lib/messaging.module';
 export { readTopic, type ReadMessage, type ReadTopicOptions } from './lib/replay/topic-reader';
+export { decideRevision, type RevisionDecision } from './lib/compacted/revision.policy';
+export {
+  applyNewerRevision,
+  type RevisionedRecord,
+  type RevisionedTable,
+} from './lib/compacted/compacted-revision.util';
