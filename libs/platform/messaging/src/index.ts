@@ -34,3 +34,6 @@ export {
   type RevisionedRecord,
   type RevisionedTable,
 } from './lib/compacted/compacted-revision.util';
+export { InboxEventContext } from './lib/transport/inbox-event.context';
+export { InboxTransport, type InboxTransportOptions } from './lib/transport/inbox.transport';
+export { connectInboxTransport } from './lib/transport/connect-inbox-transport';

@@ -21,6 +21,7 @@ import { EventConsumer } from './consumer/event-consumer';
 import { EventPublisher } from './outbox/event-publisher';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { provisionTopics } from './topics/topic-provisioner';
+import { InboxTransport } from './transport/inbox.transport';
 
 export interface MessagingModuleOptions {
   serviceName: string;
@@ -29,6 +30,8 @@ export interface MessagingModuleOptions {
   ownedTopics: readonly TopicDefinition[];
   /** Run an outbox relay in this process (the default); several instances may run. */
   runRelay?: boolean;
+  /** Consumer group of the service's `@EventPattern` handlers (default: the service name). */
+  consumerGroupId?: string;
 }
 
 const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
@@ -115,7 +118,9 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppl
 
 /**
  * Wires the outbox publisher, the relay and consumers into a service. Needs the service's
- * `DataSource` (DatabaseModule) with `MESSAGING_MIGRATIONS` among its migrations.
+ * `DataSource` (DatabaseModule) with `MESSAGING_MIGRATIONS` among its migrations. The
+ * service's `@EventPattern` handlers run over {@link InboxTransport}, which the service app
+ * connects (`connectInboxTransport`).
  */
 @Module({})
 export class MessagingModule {
@@ -141,9 +146,17 @@ export class MessagingModule {
             new ConsumerMonitor(metrics, readiness),
         },
         EventConsumerFactory,
+        {
+          provide: InboxTransport,
+          inject: [EventConsumerFactory],
+          useFactory: (consumers: EventConsumerFactory) =>
+            new InboxTransport((consumerOptions) => consumers.build(consumerOptions), {
+              groupId: options.consumerGroupId ?? options.serviceName,
+            }),
+        },
         MessagingLifecycle,
       ],
-      exports: [EventPublisher, EventConsumerFactory, KafkaConnection],
+      exports: [EventPublisher, EventConsumerFactory, InboxTransport, KafkaConnection],
     };
   }
 }
