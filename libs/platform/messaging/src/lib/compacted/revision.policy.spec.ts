@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+
 import { decideRevision } from './revision.policy';
 
 describe('decideRevision', () => {
@@ -18,6 +20,18 @@ describe('decideRevision', () => {
   it('ignores an older revision, so a stale duplicate never replaces a newer record', () => {
     expect(decideRevision(3, 2)).toBe('stale');
     expect(decideRevision(3, 1)).toBe('stale');
+  });
+
+  it('lets the newest revision win whatever order the revisions of a record arrive in', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1 }), (arrivals) => {
+        let held: number | undefined;
+        for (const revision of arrivals) {
+          if (decideRevision(held, revision) === 'apply') held = revision;
+        }
+        expect(held).toBe(Math.max(...arrivals));
+      }),
+    );
   });
 
   it('refuses a revision that is not a positive integer', () => {
