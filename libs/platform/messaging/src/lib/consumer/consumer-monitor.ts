@@ -39,7 +39,7 @@ export class ConsumerMonitor {
     });
     new Gauge({
       name: 'kafka_consumer_oldest_unapplied_event_age_seconds',
-      help: 'Per partition, how long the oldest fetched but unapplied event has been in Kafka',
+      help: 'Per partition, seconds the oldest fetched, unapplied event has been in Kafka (0: none)',
       labelNames: PARTITION_LABELS,
       registers,
       collect() {
@@ -47,10 +47,8 @@ export class ConsumerMonitor {
         const now = Date.now();
         for (const consumer of consumers) {
           for (const pending of consumer.unappliedSince()) {
-            this.set(
-              labelsOf(consumer, pending),
-              Math.max(0, now - pending.since.getTime()) / 1000,
-            );
+            const age = pending.since === undefined ? 0 : now - pending.since.getTime();
+            this.set(labelsOf(consumer, pending), Math.max(0, age) / 1000);
           }
         }
       },

@@ -52,7 +52,8 @@ export interface HeldPartition {
 export interface UnappliedSince {
   topic: string;
   partition: number;
-  since: Date;
+  /** Undefined once everything fetched is applied. */
+  since: Date | undefined;
 }
 
 interface Decoded {
@@ -163,7 +164,7 @@ export class EventConsumer {
     }));
   }
 
-  /** Per partition, the oldest event fetched and not yet applied (none when caught up). */
+  /** Per partition consumed, the oldest event fetched and not yet applied. */
   unappliedSince(): UnappliedSince[] {
     return [...this.unapplied.values()];
   }
@@ -203,7 +204,7 @@ export class EventConsumer {
       this.release(topic, partition, last.message.offset);
       index += segment.length;
     }
-    this.unapplied.delete(partitionId(topic, partition));
+    this.unapplied.set(partitionId(topic, partition), { topic, partition, since: undefined });
   }
 
   /**
