@@ -21,7 +21,8 @@ export interface RevisionedRecord {
  * Every consumer of a compacted topic applies records through this, inside the transaction
  * the consumer gives its handler: it locks the key's row, compares revisions
  * ({@link decideRevision}) and runs `write` only for a newer revision. The row lock keeps two
- * members of a group (during a rebalance) from both deciding on the same key at once.
+ * members of a group (during a rebalance) from both deciding on the same key at once; two
+ * first inserts of one key collide on its primary key instead, and the loser is retried.
  */
 export async function applyNewerRevision(
   tx: EntityManager,
