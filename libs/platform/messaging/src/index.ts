@@ -9,6 +9,8 @@ export {
   EventConsumer,
   type EventConsumerOptions,
   type EventConsumerStats,
+  type HeldPartition,
+  type UnappliedSince,
 } from './lib/consumer/event-consumer';
 export { PermanentEventError, type EventHandler } from './lib/consumer/event-handler';
 export {
@@ -29,3 +31,12 @@ export {
   type MessagingModuleOptions,
 } from './lib/messaging.module';
 export { readTopic, type ReadMessage, type ReadTopicOptions } from './lib/replay/topic-reader';
+export { decideRevision, type RevisionDecision } from './lib/compacted/revision.policy';
+export {
+  applyNewerRevision,
+  type RevisionedRecord,
+  type RevisionedTable,
+} from './lib/compacted/compacted-revision.util';
+export { InboxEventContext } from './lib/transport/inbox-event.context';
+export { InboxTransport, type InboxTransportOptions } from './lib/transport/inbox.transport';
+export { connectInboxTransport } from './lib/transport/connect-inbox-transport';

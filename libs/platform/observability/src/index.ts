@@ -7,7 +7,9 @@ export { ObservabilityModule } from './lib/observability.module';
 export { serveOpenApi } from './lib/openapi.util';
 export {
   ReadinessRegistry,
+  type CheckResult,
   type ReadinessCheck,
+  type ReadinessDegradation,
   type ReadinessReport,
 } from './lib/readiness.registry';
 export {

@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { routesWithoutAccessDecision } from '@implant-trace/platform-auth';
 import type { Environment, ServiceConfigBase } from '@implant-trace/platform-config';
 import { assertSupportedRuntime, describeConfig, loadConfig } from '@implant-trace/platform-config';
+import { connectInboxTransport } from '@implant-trace/platform-messaging';
 import {
   createLogger,
   PinoNestLogger,
@@ -14,7 +15,7 @@ import {
 } from '@implant-trace/platform-observability';
 
 import type { ServicePlatformOptions } from './service-platform.module';
-import { ServicePlatformModule } from './service-platform.module';
+import { ServiceEventTransport, ServicePlatformModule } from './service-platform.module';
 import { createValidationPipe } from './validation.pipe';
 
 export interface ServiceAppOptions extends ServicePlatformOptions {
@@ -50,6 +51,9 @@ export async function createServiceApp(
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   serveOpenApi(app, config.serviceName, '1');
+  // The service's @EventPattern consumers, over the messaging library's inbox transport.
+  const { inbox } = app.get(ServiceEventTransport);
+  if (inbox !== undefined) connectInboxTransport(app, inbox);
   await app.init();
   const undecided = routesWithoutAccessDecision(app);
   if (undecided.length > 0) {
@@ -58,6 +62,7 @@ export async function createServiceApp(
       `Every route needs @Public() or @Roles(...); missing on: ${undecided.map((r) => `${r.key} (${r.controller}.${r.handler})`).join(', ')}`,
     );
   }
+  await app.startAllMicroservices();
   return app;
 }
 

@@ -4,7 +4,7 @@ import type {
   OnApplicationShutdown,
   OnModuleInit,
 } from '@nestjs/common';
-import { Inject, Injectable, Module } from '@nestjs/common';
+import { Inject, Injectable, Module, Optional } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import type { MigrationInterface } from 'typeorm';
 import { DataSource } from 'typeorm';
@@ -15,6 +15,7 @@ import { connectRedis } from '@implant-trace/platform-cache';
 import type { ServiceConfigBase } from '@implant-trace/platform-config';
 import type { SchemaDataSourceOptions } from '@implant-trace/platform-database';
 import { DatabaseModule } from '@implant-trace/platform-database';
+import { InboxTransport } from '@implant-trace/platform-messaging';
 import { ObservabilityModule, ReadinessRegistry } from '@implant-trace/platform-observability';
 
 import { IdempotencyInterceptor } from './idempotency.interceptor';
@@ -64,6 +65,12 @@ class PlatformReadinessChecks implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
+/** The event transport of the messaging library, when the service's modules include it. */
+@Injectable()
+export class ServiceEventTransport {
+  constructor(@Optional() @Inject(InboxTransport) readonly inbox: InboxTransport | undefined) {}
+}
+
 /** Everything every service's HTTP surface shares, assembled once. */
 @Module({})
 export class ServicePlatformModule {
@@ -99,6 +106,7 @@ export class ServicePlatformModule {
           useFactory: () => connectRedis(config.redisUrl, config.serviceName),
         },
         PlatformReadinessChecks,
+        ServiceEventTransport,
         IdempotencyKeyRepository,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor },

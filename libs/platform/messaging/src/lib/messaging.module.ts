@@ -1,6 +1,10 @@
 import type { TopicDefinition } from '@implant-trace/contracts';
 import type { KafkaConnectionConfig } from '@implant-trace/platform-config';
-import { PlatformMetrics, ReadinessRegistry } from '@implant-trace/platform-observability';
+import {
+  ObservabilityModule,
+  PlatformMetrics,
+  ReadinessRegistry,
+} from '@implant-trace/platform-observability';
 import type {
   DynamicModule,
   OnApplicationBootstrap,
@@ -8,16 +12,17 @@ import type {
   OnModuleInit,
 } from '@nestjs/common';
 import { Inject, Injectable, Logger, Module } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
 import { KafkaConnection, messagingConnectionOptions } from './broker/kafka-connection';
+import { ConsumerMonitor } from './consumer/consumer-monitor';
 import type { EventConsumerOptions } from './consumer/event-consumer';
 import { EventConsumer } from './consumer/event-consumer';
 import { EventPublisher } from './outbox/event-publisher';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { provisionTopics } from './topics/topic-provisioner';
+import { InboxTransport } from './transport/inbox.transport';
 
 export interface MessagingModuleOptions {
   serviceName: string;
@@ -27,11 +32,13 @@ export interface MessagingModuleOptions {
   ownedTopics: readonly TopicDefinition[];
   /** Run an outbox relay in this process (the default); several instances may run. */
   runRelay?: boolean;
+  /** Consumer group of the service's `@EventPattern` handlers (default: the service name). */
+  consumerGroupId?: string;
 }
 
 const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
-/** Creates consumers whose lifecycle (start after boot, stop on shutdown) the module owns. */
+/** Creates consumers that report retries, paused partitions and lag to metrics and health. */
 @Injectable()
 export class EventConsumerFactory implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly consumers: EventConsumer[] = [];
@@ -40,18 +47,27 @@ export class EventConsumerFactory implements OnApplicationBootstrap, OnApplicati
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(KafkaConnection) private readonly kafka: KafkaConnection,
-    @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
+    @Inject(PlatformMetrics) private readonly metrics: PlatformMetrics,
+    @Inject(ConsumerMonitor) private readonly monitor: ConsumerMonitor,
   ) {}
 
+  /** A consumer the module starts after boot and stops on shutdown. */
   create(options: EventConsumerOptions): EventConsumer {
-    const metrics = this.moduleRef.get(PlatformMetrics, { strict: false });
+    const consumer = this.build(options);
+    this.consumers.push(consumer);
+    return consumer;
+  }
+
+  /** A consumer its caller starts and stops (the inbox transport does). */
+  build(options: EventConsumerOptions): EventConsumer {
+    const { groupId } = options;
     const consumer = new EventConsumer(this.dataSource, this.kafka, {
-      onError: (error) => this.logger.warn(`retrying after ${String(error)}`),
-      onLag: (topic, partition, lag) =>
-        metrics.setConsumerLag(options.groupId, topic, partition, lag),
+      onError: (error) => this.logger.warn(`${groupId} retrying after ${String(error)}`),
+      onLag: (topic, partition, lag) => this.metrics.setConsumerLag(groupId, topic, partition, lag),
+      onRetry: (topic, partition) => this.monitor.recordRetry(groupId, topic, partition),
       ...options,
     });
-    this.consumers.push(consumer);
+    this.monitor.watch(consumer);
     return consumer;
   }
 
@@ -74,14 +90,14 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppl
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(KafkaConnection) private readonly kafka: KafkaConnection,
-    @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
+    @Inject(ReadinessRegistry) private readonly readiness: ReadinessRegistry,
   ) {
     this.admin = kafka.admin();
   }
 
   async onModuleInit(): Promise<void> {
     await provisionTopics(this.kafka, this.options.ownedTopics);
-    this.moduleRef.get(ReadinessRegistry, { strict: false }).register('broker', async () => {
+    this.readiness.register('broker', async () => {
       await this.admin.connect();
       await this.admin.describeCluster();
     });
@@ -104,7 +120,9 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppl
 
 /**
  * Wires the outbox publisher, the relay and consumers into a service. Needs the service's
- * `DataSource` (DatabaseModule) with `MESSAGING_MIGRATIONS` among its migrations.
+ * `DataSource` (DatabaseModule) with `MESSAGING_MIGRATIONS` among its migrations. The
+ * service's `@EventPattern` handlers run over {@link InboxTransport}, which the service app
+ * connects (`connectInboxTransport`).
  */
 @Module({})
 export class MessagingModule {
@@ -112,6 +130,7 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       global: true,
+      imports: [ObservabilityModule],
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
         {
@@ -121,10 +140,24 @@ export class MessagingModule {
           ),
         },
         { provide: EventPublisher, useValue: new EventPublisher(options.serviceName) },
+        {
+          provide: ConsumerMonitor,
+          inject: [PlatformMetrics, ReadinessRegistry],
+          useFactory: (metrics: PlatformMetrics, readiness: ReadinessRegistry) =>
+            new ConsumerMonitor(metrics, readiness),
+        },
         EventConsumerFactory,
+        {
+          provide: InboxTransport,
+          inject: [EventConsumerFactory],
+          useFactory: (consumers: EventConsumerFactory) =>
+            new InboxTransport((consumerOptions) => consumers.build(consumerOptions), {
+              groupId: options.consumerGroupId ?? options.serviceName,
+            }),
+        },
         MessagingLifecycle,
       ],
-      exports: [EventPublisher, EventConsumerFactory, KafkaConnection],
+      exports: [EventPublisher, EventConsumerFactory, InboxTransport, KafkaConnection],
     };
   }
 }

@@ -46,6 +46,24 @@ describe('/health and /metrics over HTTP', () => {
     });
   });
 
+  it('stays ready (200) but says degraded, with the details, while a check reports degradation', async () => {
+    brokerUp = true;
+    const pausedPartitions = [{ group: 'recall-matching', topic: 'implants', partition: 2 }];
+    app
+      .get(ReadinessRegistry)
+      .register('consumers', async () => ({ degraded: { pausedPartitions } }));
+    const degraded = await fetch(`${baseUrl}/health`);
+    expect(degraded.status).toBe(200);
+    expect(await degraded.json()).toEqual({
+      status: 'degraded',
+      checks: {
+        database: { status: 'up' },
+        broker: { status: 'up' },
+        consumers: { status: 'degraded', details: { pausedPartitions } },
+      },
+    });
+  });
+
   it('exposes consumer lag set by another library in Prometheus text', async () => {
     const response = await fetch(`${baseUrl}/metrics`);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);

@@ -14,7 +14,7 @@ export class HealthController {
     @Inject(PlatformMetrics) private readonly metrics: PlatformMetrics,
   ) {}
 
-  /** Liveness (it answers) and readiness (503 while a dependency is down). */
+  /** Liveness (it answers) and readiness (503 while a dependency is down; 200 when degraded). */
   @Public()
   @Get('health')
   @ApiOkResponse({ description: 'Every dependency is ready' })
@@ -22,7 +22,7 @@ export class HealthController {
     @Res({ passthrough: true }) response: { status(code: number): unknown },
   ): Promise<ReadinessReport> {
     const report = await this.readiness.report();
-    response.status(report.status === 'ok' ? 200 : 503);
+    response.status(report.status === 'unavailable' ? 503 : 200);
     return report;
   }
 

@@ -1,10 +1,26 @@
 import { Injectable } from '@nestjs/common';
 
-export type ReadinessCheck = () => Promise<void>;
+/**
+ * Resolves when the dependency is up and rejects when it is down. A dependency that works but
+ * is impaired (a consumer partition held back by a failing event) resolves with what to report.
+ */
+export type ReadinessCheck =
+  (() => Promise<void>) | (() => Promise<ReadinessDegradation | undefined>);
+
+export interface ReadinessDegradation {
+  degraded: Record<string, unknown>;
+}
+
+export interface CheckResult {
+  status: 'up' | 'degraded' | 'down';
+  error?: string;
+  details?: Record<string, unknown>;
+}
 
 export interface ReadinessReport {
-  status: 'ok' | 'unavailable';
-  checks: Record<string, { status: 'up' | 'down'; error?: string }>;
+  /** `degraded` still serves: only `unavailable` takes the instance out of rotation. */
+  status: 'ok' | 'degraded' | 'unavailable';
+  checks: Record<string, CheckResult>;
 }
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -26,12 +42,17 @@ export class ReadinessRegistry {
       [...this.checks].map(async ([name, check]) => [name, await runCheck(check)] as const),
     );
     const checks = Object.fromEntries(entries);
-    const status = entries.every(([, result]) => result.status === 'up') ? 'ok' : 'unavailable';
+    const statuses = new Set(entries.map(([, result]) => result.status));
+    const status = statuses.has('down')
+      ? 'unavailable'
+      : statuses.has('degraded')
+        ? 'degraded'
+        : 'ok';
     return { status, checks };
   }
 }
 
-async function runCheck(check: ReadinessCheck): Promise<{ status: 'up' | 'down'; error?: string }> {
+async function runCheck(check: ReadinessCheck): Promise<CheckResult> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(
@@ -40,8 +61,10 @@ async function runCheck(check: ReadinessCheck): Promise<{ status: 'up' | 'down';
     );
   });
   try {
-    await Promise.race([check(), timeout]);
-    return { status: 'up' };
+    const outcome: unknown = await Promise.race([check(), timeout]);
+    return isDegradation(outcome)
+      ? { status: 'degraded', details: outcome.degraded }
+      : { status: 'up' };
   } catch (error) {
     // The reason is for operators; it names the failing dependency, never its credentials.
     return {
@@ -51,4 +74,8 @@ async function runCheck(check: ReadinessCheck): Promise<{ status: 'up' | 'down';
   } finally {
     clearTimeout(timer);
   }
+}
+
+function isDegradation(outcome: unknown): outcome is ReadinessDegradation {
+  return typeof outcome === 'object' && outcome !== null && 'degraded' in outcome;
 }

@@ -20,16 +20,40 @@ export interface EventConsumerOptions {
   maxTransactionSize?: number;
   /** Partitions applied in parallel (order is per partition, so this keeps it). */
   partitionsConsumedConcurrently?: number;
+  /** First wait before a held partition is retried; it doubles up to `maxBackoffMs`. */
+  initialBackoffMs?: number;
   maxBackoffMs?: number;
   onError?: (error: unknown) => void;
   /** Messages behind the partition's end after each fetched batch, for the lag metric. */
   onLag?: (topic: string, partition: number, lag: number) => void;
+  /** A failed application whose partition is paused and retried after a backoff. */
+  onRetry?: (topic: string, partition: number, error: unknown) => void;
 }
 
 export interface EventConsumerStats {
   applied: number;
   duplicates: number;
   deadLettered: number;
+}
+
+/** A partition held back by an event that failed: paused, and retried on a backoff timer. */
+export interface HeldPartition {
+  topic: string;
+  partition: number;
+  /** The first offset not yet applied. */
+  offset: string;
+  since: Date;
+  failedAttempts: number;
+  /** The error's class only: messages may quote data, and health reports are public. */
+  error: string;
+}
+
+/** When the oldest fetched but not yet applied event of a partition reached Kafka. */
+export interface UnappliedSince {
+  topic: string;
+  partition: number;
+  /** Undefined once everything fetched is applied. */
+  since: Date | undefined;
 }
 
 interface Decoded {
@@ -40,18 +64,37 @@ interface Decoded {
 
 type AppliedEvent = Extract<DecodeResult, { kind: 'event' }>;
 
+interface Hold {
+  topic: string;
+  partition: number;
+  offset: string;
+  /** Offsets up to here are applied one per transaction, isolating the one that fails. */
+  isolateThrough: bigint;
+  since: Date;
+  failedAttempts: number;
+  error: unknown;
+  resumeTimer: NodeJS.Timeout | undefined;
+}
+
+const partitionId = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
 /**
  * Consumes events at least once and applies each exactly once in effect: the handler's
  * effect and the event id (inbox) commit in one transaction, and the offset is committed
  * only after that. A message that can never be applied goes to `<topic>.dlq` with the
- * reason and the partition moves on; a transient failure is retried with capped backoff,
- * keeping the message and the consumer's heartbeat.
+ * reason and the partition moves on. Any other failure (a handler bug, the database or the
+ * dead-letter topic unreachable) pauses that partition alone and retries it on a backoff
+ * timer: kafkajs fetches every partition of a broker together, so waiting inside the batch
+ * would stall all of them.
  */
 export class EventConsumer {
   readonly stats: EventConsumerStats = { applied: 0, duplicates: 0, deadLettered: 0 };
   private readonly handlers = new Map<string, EventHandler<object>>();
   private readonly maxTransactionSize: number;
+  private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
+  private readonly holds = new Map<string, Hold>();
+  private readonly unapplied = new Map<string, UnappliedSince>();
   private consumer: Consumer | undefined;
   private deadLetterProducer: Producer | undefined;
   private stopping = false;
@@ -62,7 +105,12 @@ export class EventConsumer {
     private readonly options: EventConsumerOptions,
   ) {
     this.maxTransactionSize = options.maxTransactionSize ?? 200;
+    this.initialBackoffMs = options.initialBackoffMs ?? 200;
     this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
+  }
+
+  get groupId(): string {
+    return this.options.groupId;
   }
 
   on<P extends object>(definition: EventDefinition<P>, handler: EventHandler<P>): this {
@@ -74,13 +122,17 @@ export class EventConsumer {
     this.stopping = false;
     this.deadLetterProducer = this.kafka.idempotentProducer();
     await this.deadLetterProducer.connect();
-    this.consumer = this.kafka.consumer(this.options.groupId);
-    await this.consumer.connect();
-    await this.consumer.subscribe({
+    const consumer = this.kafka.consumer(this.options.groupId);
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+      this.forgetUnassigned(payload.memberAssignment),
+    );
+    await consumer.connect();
+    await consumer.subscribe({
       topics: this.options.topics.map((t) => t.name),
       fromBeginning: this.options.fromBeginning ?? true,
     });
-    await this.consumer.run({
+    await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
@@ -91,15 +143,36 @@ export class EventConsumer {
   /** Finishes the transaction in progress, commits what was applied, abandons the rest. */
   async stop(): Promise<void> {
     this.stopping = true;
+    for (const hold of this.holds.values()) clearTimeout(hold.resumeTimer);
+    this.holds.clear();
+    this.unapplied.clear();
     await this.consumer?.disconnect();
     await this.deadLetterProducer?.disconnect();
     this.consumer = undefined;
     this.deadLetterProducer = undefined;
   }
 
+  /** Partitions held back by a failing event, for health reports and metrics. */
+  heldPartitions(): HeldPartition[] {
+    return [...this.holds.values()].map((hold) => ({
+      topic: hold.topic,
+      partition: hold.partition,
+      offset: hold.offset,
+      since: hold.since,
+      failedAttempts: hold.failedAttempts,
+      error: hold.error instanceof Error ? hold.error.name : typeof hold.error,
+    }));
+  }
+
+  /** Per partition consumed, the oldest event fetched and not yet applied. */
+  unappliedSince(): UnappliedSince[] {
+    return [...this.unapplied.values()];
+  }
+
   private async consumeBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
-    this.options.onLag?.(batch.topic, batch.partition, Number(batch.offsetLag()));
+    const { topic, partition } = batch;
+    this.options.onLag?.(topic, partition, Number(batch.offsetLag()));
     const decoded: Decoded[] = batch.messages.map((message) => {
       const headers = stringHeaders(message.headers);
       return { message, headers, result: decodeMessage(headers, message.value) };
@@ -107,27 +180,48 @@ export class EventConsumer {
     let index = 0;
     while (index < decoded.length) {
       if (this.stopping || !isRunning() || isStale()) return;
-      const segment = this.nextSegment(decoded, index);
+      const segment = this.nextSegment(topic, partition, decoded, index);
       const first = segment[0];
-      if (first === undefined) return;
-      if (first.result.kind === 'poison') {
-        await this.withRetry(heartbeat, () =>
-          this.deadLetter(batch.topic, batch.partition, first, this.reasonOf(first.result)),
+      const last = segment[segment.length - 1];
+      if (first === undefined || last === undefined) return;
+      this.unapplied.set(partitionId(topic, partition), {
+        topic,
+        partition,
+        since: new Date(Number(first.message.timestamp)),
+      });
+      try {
+        await this.withHeartbeat(heartbeat, () =>
+          first.result.kind === 'poison'
+            ? this.deadLetter(topic, partition, first, first.result.reason)
+            : this.apply(topic, partition, segment),
         );
-      } else {
-        await this.apply(batch.topic, batch.partition, segment, heartbeat);
+      } catch (error) {
+        this.hold(topic, partition, segment, error);
+        return;
       }
-      const last = segment[segment.length - 1] ?? first;
       resolveOffset(last.message.offset);
-      await this.commit(batch.topic, batch.partition, last.message.offset);
+      await this.commit(topic, partition, last.message.offset);
+      this.release(topic, partition, last.message.offset);
       index += segment.length;
     }
+    this.unapplied.set(partitionId(topic, partition), { topic, partition, since: undefined });
   }
 
-  /** A run of valid events (up to one transaction's worth), or a single poison message. */
-  private nextSegment(decoded: Decoded[], start: number): Decoded[] {
+  /**
+   * A run of valid events (up to one transaction's worth), or a single poison message. While
+   * a partition recovers from a failure, events go one per transaction, so everything before
+   * the failing event applies and the hold names the event that fails.
+   */
+  private nextSegment(
+    topic: string,
+    partition: number,
+    decoded: Decoded[],
+    start: number,
+  ): Decoded[] {
     const first = decoded[start];
     if (first === undefined || first.result.kind === 'poison') return first ? [first] : [];
+    const hold = this.holds.get(partitionId(topic, partition));
+    if (hold !== undefined && BigInt(first.message.offset) <= hold.isolateThrough) return [first];
     let end = start + 1;
     while (
       end < decoded.length &&
@@ -139,29 +233,17 @@ export class EventConsumer {
     return decoded.slice(start, end);
   }
 
-  private async apply(
-    topic: string,
-    partition: number,
-    segment: Decoded[],
-    heartbeat: () => Promise<void>,
-  ): Promise<void> {
+  private async apply(topic: string, partition: number, segment: Decoded[]): Promise<void> {
     try {
-      await this.withRetry(heartbeat, () => this.applyInTransaction(topic, partition, segment));
+      await this.applyInTransaction(topic, partition, segment);
     } catch (error) {
       if (!(error instanceof PermanentEventError)) throw error;
       if (segment.length === 1 && segment[0] !== undefined) {
-        await this.withRetry(heartbeat, () =>
-          this.deadLetter(
-            topic,
-            partition,
-            segment[0] as Decoded,
-            `handler refused: ${error.message}`,
-          ),
-        );
+        await this.deadLetter(topic, partition, segment[0], `handler refused: ${error.message}`);
         return;
       }
       // Isolate the event the handler refuses; the others in its transaction still apply.
-      for (const single of segment) await this.apply(topic, partition, [single], heartbeat);
+      for (const single of segment) await this.apply(topic, partition, [single]);
     }
   }
 
@@ -196,32 +278,49 @@ export class EventConsumer {
     this.stats.duplicates += events.length - applied;
   }
 
-  private reasonOf(result: DecodeResult): string {
-    return result.kind === 'poison' ? result.reason : 'not poison';
+  private async deadLetter(topic: string, partition: number, item: Decoded, reason: string) {
+    const producer = this.deadLetterProducer;
+    if (producer === undefined) throw new Error('EventConsumer is not started');
+    try {
+      await producer.send({
+        topic: deadLetterTopicOf(topic),
+        acks: -1,
+        messages: [
+          {
+            key: item.message.key,
+            value: item.message.value,
+            headers: {
+              ...item.headers,
+              dlq_reason: reason.slice(0, 4000),
+              dlq_original_topic: topic,
+              dlq_original_partition: String(partition),
+              dlq_original_offset: item.message.offset,
+              dlq_consumer_group: this.options.groupId,
+              dlq_time: new Date().toISOString(),
+            },
+          },
+        ],
+      });
+    } catch (error) {
+      await this.replaceDeadLetterProducer(producer);
+      throw error;
+    }
+    this.stats.deadLettered += 1;
   }
 
-  private async deadLetter(topic: string, partition: number, item: Decoded, reason: string) {
-    if (this.deadLetterProducer === undefined) throw new Error('EventConsumer is not started');
-    await this.deadLetterProducer.send({
-      topic: deadLetterTopicOf(topic),
-      acks: -1,
-      messages: [
-        {
-          key: item.message.key,
-          value: item.message.value,
-          headers: {
-            ...item.headers,
-            dlq_reason: reason.slice(0, 4000),
-            dlq_original_topic: topic,
-            dlq_original_partition: String(partition),
-            dlq_original_offset: item.message.offset,
-            dlq_consumer_group: this.options.groupId,
-            dlq_time: new Date().toISOString(),
-          },
-        },
-      ],
-    });
-    this.stats.deadLettered += 1;
+  /**
+   * After a failed send the idempotent producer's sequence state may no longer match the
+   * broker's (a restarted broker answers out-of-order-sequence for ever), so, as the outbox
+   * relay does, a new producer with a new producer id takes over. A letter that did reach the
+   * topic before the failure may appear twice there; re-driving it is absorbed by the inbox.
+   */
+  private async replaceDeadLetterProducer(failed: Producer): Promise<void> {
+    if (this.deadLetterProducer !== failed || this.stopping) return;
+    const replacement = this.kafka.idempotentProducer();
+    this.deadLetterProducer = replacement;
+    await failed.disconnect().catch(() => undefined);
+    // A broker still down fails this connect; the next send connects again.
+    await replacement.connect().catch(() => undefined);
   }
 
   private async commit(topic: string, partition: number, offset: string): Promise<void> {
@@ -230,25 +329,73 @@ export class EventConsumer {
     ]);
   }
 
-  /**
-   * Retries a transient failure (database or broker down) with capped exponential backoff,
-   * heart-beating meanwhile so the group does not give the partition away. A permanent
-   * failure is rethrown at once; stopping abandons the message, which is redelivered later.
-   */
-  private async withRetry(heartbeat: () => Promise<void>, work: () => Promise<void>) {
-    for (let attempt = 0; ; attempt += 1) {
-      const beat = setInterval(() => void heartbeat().catch(() => undefined), 2_000);
-      try {
-        await work();
-        return;
-      } catch (error) {
-        if (error instanceof PermanentEventError) throw error;
-        this.options.onError?.(error);
-        if (this.stopping) throw error;
-        await new Promise((r) => setTimeout(r, Math.min(this.maxBackoffMs, 100 * 2 ** attempt)));
-      } finally {
-        clearInterval(beat);
-      }
+  /** Keeps the group from giving the partition away while a long effect runs. */
+  private async withHeartbeat(heartbeat: () => Promise<void>, work: () => Promise<void>) {
+    const beat = setInterval(() => void heartbeat().catch(() => undefined), 2_000);
+    try {
+      await work();
+    } finally {
+      clearInterval(beat);
     }
+  }
+
+  /**
+   * Pauses the partition and resumes it after a backoff; kafkajs then fetches it again from
+   * the first unapplied offset (nothing after it was resolved). The other partitions go on.
+   */
+  private hold(topic: string, partition: number, segment: Decoded[], error: unknown): void {
+    this.options.onError?.(error);
+    const first = segment[0];
+    const last = segment[segment.length - 1];
+    if (this.stopping || this.consumer === undefined || !first || !last) return;
+    const id = partitionId(topic, partition);
+    const previous = this.holds.get(id);
+    const failedAttempts = (previous?.failedAttempts ?? 0) + 1;
+    const isolateThrough = BigInt(last.message.offset);
+    const hold: Hold = {
+      topic,
+      partition,
+      offset: first.message.offset,
+      isolateThrough:
+        previous && previous.isolateThrough > isolateThrough
+          ? previous.isolateThrough
+          : isolateThrough,
+      since: previous?.since ?? new Date(),
+      failedAttempts,
+      error,
+      resumeTimer: undefined,
+    };
+    this.holds.set(id, hold);
+    this.options.onRetry?.(topic, partition, error);
+    const consumer = this.consumer;
+    consumer.pause([{ topic, partitions: [partition] }]);
+    const backoff = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** (failedAttempts - 1));
+    hold.resumeTimer = setTimeout(() => {
+      if (this.consumer === consumer) consumer.resume([{ topic, partitions: [partition] }]);
+    }, backoff);
+  }
+
+  /** The partition is healthy again once everything the failed segment held is applied. */
+  private release(topic: string, partition: number, committedOffset: string): void {
+    const id = partitionId(topic, partition);
+    const hold = this.holds.get(id);
+    if (hold === undefined || BigInt(committedOffset) < hold.isolateThrough) return;
+    clearTimeout(hold.resumeTimer);
+    this.holds.delete(id);
+  }
+
+  /** After a rebalance, partitions another member now owns are no longer ours to report. */
+  private forgetUnassigned(assignment: Record<string, number[]>): void {
+    const assigned = new Set(
+      Object.entries(assignment).flatMap(([topic, partitions]) =>
+        partitions.map((p) => partitionId(topic, p)),
+      ),
+    );
+    for (const [id, hold] of this.holds) {
+      if (assigned.has(id)) continue;
+      clearTimeout(hold.resumeTimer);
+      this.holds.delete(id);
+    }
+    for (const id of this.unapplied.keys()) if (!assigned.has(id)) this.unapplied.delete(id);
   }
 }

@@ -1,0 +1,100 @@
+import type { EventDefinition, EventEnvelope } from '@implant-trace/contracts';
+import { eventDefinitionOf } from '@implant-trace/contracts';
+import type { CustomTransportStrategy } from '@nestjs/microservices';
+import { Server } from '@nestjs/microservices';
+import { lastValueFrom } from 'rxjs';
+import type { EntityManager } from 'typeorm';
+
+import type { EventConsumer, EventConsumerOptions } from '../consumer/event-consumer';
+import { InboxEventContext } from './inbox-event.context';
+
+/** Builds the consumer the transport runs; the messaging module adds metrics and health. */
+export type InboxConsumerBuilder = (options: EventConsumerOptions) => EventConsumer;
+
+export interface InboxTransportOptions {
+  /** Kafka consumer group, and the consumer's name in the inbox. */
+  groupId: string;
+}
+
+/**
+ * A Nest transport over the library's inbox consumer: each `@EventPattern(EVENTS.x.type)`
+ * method of the app's controllers becomes the handler of that event, called with the
+ * validated payload (`@Payload()`) and an {@link InboxEventContext} (`@Ctx()`). Validation,
+ * the inbox row in the effect's transaction, offsets after effects, the dead-letter topic and
+ * pause-and-retry all stay in {@link EventConsumer}; this class only routes.
+ */
+export class InboxTransport extends Server implements CustomTransportStrategy {
+  private consumer: EventConsumer | undefined;
+
+  constructor(
+    private readonly buildConsumer: InboxConsumerBuilder,
+    private readonly options: InboxTransportOptions,
+  ) {
+    super();
+  }
+
+  listen(callback: (error?: unknown) => void): void {
+    this.start().then(
+      () => callback(),
+      (error: unknown) => callback(error),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.consumer?.stop();
+    this.consumer = undefined;
+  }
+
+  /** The transport has no events of its own to subscribe to. */
+  on(): void {
+    throw new Error('InboxTransport emits no events; watch /health and /metrics instead');
+  }
+
+  unwrap<T>(): T {
+    if (this.consumer === undefined) throw new Error('InboxTransport is not listening');
+    return this.consumer as T;
+  }
+
+  private async start(): Promise<void> {
+    const definitions = [...this.getHandlers()].map(([pattern, handler]) =>
+      this.definitionFor(pattern, handler.isEventHandler === true),
+    );
+    if (definitions.length === 0) return;
+    const topics = [...new Map(definitions.map((d) => [d.topic.name, d.topic])).values()];
+    const consumer = this.buildConsumer({ groupId: this.options.groupId, topics });
+    for (const definition of definitions) {
+      consumer.on(definition, (envelope, transaction) =>
+        this.dispatch(definition.type, envelope, transaction),
+      );
+    }
+    this.consumer = consumer;
+    await consumer.start();
+  }
+
+  /** Fails at start-up, not at the first message, when a pattern names no known event. */
+  private definitionFor(pattern: string, isEventHandler: boolean): EventDefinition {
+    const definition = eventDefinitionOf(pattern);
+    if (!isEventHandler) {
+      throw new Error(`'${pattern}' is a @MessagePattern; events are consumed with @EventPattern`);
+    }
+    if (definition === undefined) {
+      throw new Error(`@EventPattern('${pattern}') names no event type of the contracts`);
+    }
+    return definition;
+  }
+
+  /** Rejects when the handler fails, so the consumer rolls its transaction back. */
+  private async dispatch(
+    pattern: string,
+    envelope: EventEnvelope<object>,
+    transaction: EntityManager,
+  ): Promise<void> {
+    const handler = this.getHandlerByPattern(pattern);
+    if (handler === null) throw new Error(`no handler for ${pattern}`);
+    const result: unknown = await handler(
+      envelope.data,
+      new InboxEventContext([envelope, transaction]),
+    );
+    await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+  }
+}
