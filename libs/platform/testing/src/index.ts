@@ -1,3 +1,4 @@
+export { startOwnRedisServer, type OwnRedisServer } from './lib/redis-server.util';
 export { testInfrastructure } from './lib/test-infrastructure.util';
 export { testServiceConfig } from './lib/test-service-config.util';
 export { uniqueName } from './lib/unique-name.util';

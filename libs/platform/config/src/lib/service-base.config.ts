@@ -92,6 +92,16 @@ export abstract class ServiceConfigBase {
   redisUrl = 'redis://127.0.0.1:6379';
 
   @EnvVariable({
+    name: 'REDIS_COMMAND_TIMEOUT_MS',
+    description:
+      'Longest wait for a Redis answer before the call fails (requests never hang on Redis)',
+  })
+  @IsInt()
+  @Min(10)
+  @Max(10_000)
+  redisCommandTimeoutMs: number = 250;
+
+  @EnvVariable({
     name: 'AUTH_JWT_SECRET',
     description: 'HS256 token secret (development and tests only; at least 32 characters)',
     secret: true,

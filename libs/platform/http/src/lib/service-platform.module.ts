@@ -23,6 +23,7 @@ import { CreateIdempotencyKeys1767225600001 } from './idempotency-keys.migration
 import { ProblemDetailsFilter } from './problem-details.filter';
 import type { RateLimit } from './rate-limit.policy';
 import { RATE_LIMIT, RateLimitInterceptor } from './rate-limit.interceptor';
+import { RateLimiter } from './rate-limiter';
 import { REDIS_CONNECTION, SERVICE_NAME } from './service-platform.tokens';
 
 /** Migrations of the platform tables every service schema holds (audit trail, idempotency keys). */
@@ -96,8 +97,13 @@ export class ServicePlatformModule {
         { provide: RATE_LIMIT, useValue: options.rateLimit ?? DEFAULT_RATE_LIMIT },
         {
           provide: REDIS_CONNECTION,
-          useFactory: () => connectRedis(config.redisUrl, config.serviceName),
+          useFactory: () =>
+            connectRedis(config.redisUrl, {
+              clientName: config.serviceName,
+              commandTimeoutMs: config.redisCommandTimeoutMs,
+            }),
         },
+        RateLimiter,
         PlatformReadinessChecks,
         IdempotencyKeyRepository,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
