@@ -144,6 +144,25 @@ export abstract class ServiceConfigBase {
   httpBodyLimitBytes: number = 1_048_576;
 
   @EnvVariable({
+    name: 'HTTP_RATE_LIMIT_PER_ADDRESS',
+    description:
+      'Requests per minute from one client address, counted before the token is checked (hospitals share NAT addresses: keep it generous)',
+  })
+  @IsInt()
+  @Min(1)
+  httpRateLimitPerAddress: number = 3_000;
+
+  @EnvVariable({
+    name: 'HTTP_TRUSTED_PROXY_HOPS',
+    description:
+      'Reverse proxies in front of the service whose X-Forwarded-For is believed (0: the socket address is the client)',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  httpTrustedProxyHops: number = 0;
+
+  @EnvVariable({
     name: 'AUDIT_REQUIRED',
     description: 'Refuse patient-data requests when the audit trail cannot be written',
   })

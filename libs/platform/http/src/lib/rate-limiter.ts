@@ -14,13 +14,21 @@ if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
 /**
+ * After Redis failed to count, the limiter stops asking it for this long: during an outage
+ * requests then skip the wait for Redis's deadline altogether, and the warning is logged
+ * once per pause instead of once per request.
+ */
+const PAUSE_AFTER_FAILURE_MS = 1_000;
+
+/**
  * Fixed-window request counting in Redis, shared by every instance of a service. Redis being
  * down or slow must not stop theatre recording, so the limiter then lets calls through: the
- * client's command timeout bounds how long that decision takes.
+ * client's command deadline bounds how long that decision takes.
  */
 @Injectable()
 export class RateLimiter {
   private readonly logger = new Logger('RateLimit');
+  private pausedUntil = 0;
 
   constructor(
     @Inject(REDIS_CONNECTION) private readonly redis: RedisConnection,
@@ -38,7 +46,9 @@ export class RateLimiter {
     limit: RateLimit,
     callerDescription: string,
   ): Promise<void> {
-    const window = rateWindow(Date.now(), limit.windowSeconds);
+    const now = Date.now();
+    if (now < this.pausedUntil) return;
+    const window = rateWindow(now, limit.windowSeconds);
     const key = cacheKey(
       this.service,
       `rate-limit-${counter}`,
@@ -54,6 +64,7 @@ export class RateLimiter {
         }),
       );
     } catch (error) {
+      this.pausedUntil = Date.now() + PAUSE_AFTER_FAILURE_MS;
       this.logger.warn(`${counter} rate limit not enforced, Redis unavailable: ${String(error)}`);
       return;
     }
