@@ -14,6 +14,7 @@ export {
 export { renderEnvExample } from './lib/env-example.util';
 export { assertSupportedRuntime, SUPPORTED_NODE_MAJOR } from './lib/runtime.util';
 export {
+  DATABASE_SESSION_TIMEOUT_DEFAULTS,
   LOG_LEVELS,
   RUNTIME_ENVIRONMENTS,
   ServiceConfigBase,

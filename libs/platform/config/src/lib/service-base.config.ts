@@ -24,6 +24,17 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
 /**
+ * Server-side limits on every database session, so one stalled statement, lock wait or
+ * forgotten transaction cannot hold locks (the relay's, an idempotency key's) for ever. The
+ * database library applies them to pools built without a service config too.
+ */
+export const DATABASE_SESSION_TIMEOUT_DEFAULTS = {
+  statementTimeoutMs: 30_000,
+  lockTimeoutMs: 10_000,
+  idleInTransactionTimeoutMs: 30_000,
+} as const;
+
+/**
  * What every service needs: HTTP, PostgreSQL (one schema per service), Kafka, Redis and
  * token verification. Each service's class extends this and sets its own defaults.
  */
@@ -68,6 +79,32 @@ export abstract class ServiceConfigBase {
   @Min(1)
   @Max(100)
   databasePoolSize: number = 10;
+
+  @EnvVariable({
+    name: 'DATABASE_STATEMENT_TIMEOUT_MS',
+    description: 'PostgreSQL statement_timeout of every pooled session (0: none)',
+  })
+  @IsInt()
+  @Min(0)
+  databaseStatementTimeoutMs: number = DATABASE_SESSION_TIMEOUT_DEFAULTS.statementTimeoutMs;
+
+  @EnvVariable({
+    name: 'DATABASE_LOCK_TIMEOUT_MS',
+    description: 'PostgreSQL lock_timeout of every pooled session (0: none)',
+  })
+  @IsInt()
+  @Min(0)
+  databaseLockTimeoutMs: number = DATABASE_SESSION_TIMEOUT_DEFAULTS.lockTimeoutMs;
+
+  @EnvVariable({
+    name: 'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+    description:
+      'PostgreSQL idle_in_transaction_session_timeout: a transaction left idle longer is ended (0: none)',
+  })
+  @IsInt()
+  @Min(0)
+  databaseIdleInTransactionTimeoutMs: number =
+    DATABASE_SESSION_TIMEOUT_DEFAULTS.idleInTransactionTimeoutMs;
 
   @EnvVariable({ name: 'KAFKA_BROKERS', description: 'Comma-separated host:port bootstrap list' })
   @ArrayNotEmpty()

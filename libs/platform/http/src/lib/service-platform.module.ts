@@ -77,6 +77,11 @@ export class ServicePlatformModule {
           url: config.databaseUrl,
           schema: config.databaseSchema,
           poolSize: config.databasePoolSize,
+          sessionTimeouts: {
+            statementTimeoutMs: config.databaseStatementTimeoutMs,
+            lockTimeoutMs: config.databaseLockTimeoutMs,
+            idleInTransactionTimeoutMs: config.databaseIdleInTransactionTimeoutMs,
+          },
           applicationName: config.serviceName,
           entities: options.entities ?? [],
           migrations: [...PLATFORM_MIGRATIONS, ...(options.migrations ?? [])],
