@@ -20,6 +20,7 @@ import { ObservabilityModule, ReadinessRegistry } from '@implant-trace/platform-
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyKeyRepository } from './idempotency-key.repository';
 import { CreateIdempotencyKeys1767225600001 } from './idempotency-keys.migration';
+import { OperationsController } from './operations.controller';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import type { RateLimit } from './rate-limit.policy';
 import { RATE_LIMIT, RateLimitInterceptor } from './rate-limit.interceptor';
@@ -97,6 +98,7 @@ export class ServicePlatformModule {
         ObservabilityModule,
         ...(options.imports ?? []),
       ],
+      controllers: [OperationsController],
       providers: [
         { provide: SERVICE_NAME, useValue: config.serviceName },
         { provide: RATE_LIMIT, useValue: options.rateLimit ?? DEFAULT_RATE_LIMIT },
