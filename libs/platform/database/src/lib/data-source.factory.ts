@@ -1,7 +1,11 @@
+import type { Logger as PinoLogger } from 'pino';
 import type { MixedList, EntitySchema } from 'typeorm';
 import { DataSource } from 'typeorm';
 
 import { DATABASE_SESSION_TIMEOUT_DEFAULTS } from '@implant-trace/platform-config';
+import { createLogger } from '@implant-trace/platform-observability';
+
+import { TypeOrmLoggerAdapter } from './typeorm-logger.adapter';
 
 export interface DatabaseSessionTimeouts {
   statementTimeoutMs: number;
@@ -21,6 +25,11 @@ export interface SchemaDataSourceOptions {
   applicationName?: string;
   /** Set on every pooled session; each one left out keeps the platform default. */
   sessionTimeouts?: Partial<DatabaseSessionTimeouts>;
+  /**
+   * Where TypeORM's own log lines go (the service's logger); by default a JSON logger on
+   * standard output, never TypeORM's console logger.
+   */
+  logger?: PinoLogger;
 }
 
 const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -49,7 +58,10 @@ export function createSchemaDataSource(options: SchemaDataSourceOptions): DataSo
     migrationsTransactionMode: 'each',
     synchronize: false,
     migrationsRun: false,
-    logging: ['error'],
+    logging: ['error', 'warn'],
+    logger: new TypeOrmLoggerAdapter(
+      options.logger ?? createLogger({ service: options.applicationName ?? schema, level: 'warn' }),
+    ),
     applicationName: options.applicationName ?? schema,
     extra: {
       max: options.poolSize ?? 10,

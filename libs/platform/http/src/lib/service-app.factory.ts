@@ -42,7 +42,7 @@ export async function createServiceApp(
     ...(options.logDestination === undefined ? {} : { destination: options.logDestination }),
   });
   const app = await NestFactory.create<NestExpressApplication>(
-    ServicePlatformModule.forRoot(options),
+    ServicePlatformModule.forRoot({ ...options, logger }),
     {
       bodyParser: false,
       abortOnError: false,

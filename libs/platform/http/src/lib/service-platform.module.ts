@@ -6,6 +6,7 @@ import type {
 } from '@nestjs/common';
 import { Inject, Injectable, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import type { Logger as PinoLogger } from 'pino';
 import type { MigrationInterface } from 'typeorm';
 import { DataSource } from 'typeorm';
 
@@ -42,6 +43,8 @@ export interface ServicePlatformOptions {
   /** Apply migrations at start-up (default: outside production). */
   migrate?: boolean;
   rateLimit?: RateLimit;
+  /** The service's JSON logger, for libraries that log outside Nest's logger (TypeORM). */
+  logger?: PinoLogger;
 }
 
 @Injectable()
@@ -78,6 +81,7 @@ export class ServicePlatformModule {
           url: config.databaseUrl,
           schema: config.databaseSchema,
           poolSize: config.databasePoolSize,
+          ...(options.logger === undefined ? {} : { logger: options.logger }),
           sessionTimeouts: {
             statementTimeoutMs: config.databaseStatementTimeoutMs,
             lockTimeoutMs: config.databaseLockTimeoutMs,
