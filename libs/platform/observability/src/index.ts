@@ -4,6 +4,7 @@ export { PlatformMetrics } from './lib/metrics.registry';
 export { PinoNestLogger } from './lib/nest-logger.adapter';
 export { maskNhsNumbersDeep, maskNhsNumbersIn } from './lib/nhs-number-masking.util';
 export { ObservabilityModule } from './lib/observability.module';
+export { dropKafkajsTimerWarning, isKafkajsTimerWarning } from './lib/process-warnings.util';
 export { serveOpenApi } from './lib/openapi.util';
 export {
   ReadinessRegistry,
