@@ -21,27 +21,30 @@ export class RedisTimeoutError extends Error {
 }
 
 /**
- * Connected Redis client. Redis holds only rebuildable hot data (lookups, locks, rate
+ * The service's Redis client. Redis holds only rebuildable hot data (lookups, locks, rate
  * limits), so a failing cache must surface as an error the caller decides about (fail open,
  * `UNVERIFIED`, readiness), never as a request that hangs: commands are refused at once
- * while the client is reconnecting (no offline queue), and every call fails after
- * `commandTimeoutMs` when Redis does not answer.
+ * while the client is (re)connecting (no offline queue), and every call fails after
+ * `commandTimeoutMs` when Redis does not answer. Nor does a Redis that is down stop the
+ * service starting: this waits for the first connection only as long as a connection
+ * attempt may take, then leaves the client connecting in the background.
  */
 export async function connectRedis(
   url: string,
   options: RedisConnectionOptions,
 ): Promise<RedisConnection> {
+  const connectTimeoutMs = Math.max(options.commandTimeoutMs, 1_000);
   const client = createClient({
     url,
     ...(options.clientName === undefined ? {} : { name: options.clientName }),
     disableOfflineQueue: true,
     socket: {
-      connectTimeout: Math.max(options.commandTimeoutMs, 1_000),
+      connectTimeout: connectTimeoutMs,
       reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2_000),
     },
   });
   client.on('error', () => undefined);
-  await client.connect();
+  await raceDeadline(client.connect(), connectTimeoutMs, 'connect').catch(() => undefined);
   return withDeadlines(client, options.commandTimeoutMs);
 }
 

@@ -114,4 +114,33 @@ describe('a service whose Redis goes away', () => {
     const sequentialCalls = [await authenticatedCall(), await authenticatedCall()];
     expect([...stoppedCalls, ...sequentialCalls]).toEqual(Array(7).fill(200));
   });
+
+  it('starts while its Redis is down, reports the cache down and answers authenticated requests', async () => {
+    const gone = await startOwnRedisServer();
+    await gone.stop();
+    const down = await createServiceApp({
+      config: testServiceConfig(DeviceRegistryConfig, {
+        schema,
+        jwtSecret: secret,
+        overrides: { REDIS_URL: gone.url },
+      }),
+      imports: [ProbeModule],
+    });
+    try {
+      await down.listen(0, '127.0.0.1');
+      const downUrl = (await down.getUrl()).replace('[::1]', '127.0.0.1');
+      const report = await fetch(`${downUrl}/health`, {
+        signal: AbortSignal.timeout(CLIENT_ABORT_MS),
+      });
+      expect(report.status).toBe(503);
+      expect(((await report.json()) as Health).checks['cache']?.status).toBe('down');
+      const answer = await fetch(`${downUrl}/v1/recall-summary`, {
+        headers: { authorization: `Bearer ${bearer}` },
+        signal: AbortSignal.timeout(CLIENT_ABORT_MS),
+      });
+      expect(answer.status).toBe(200);
+    } finally {
+      await down.close();
+    }
+  });
 });
