@@ -1,5 +1,5 @@
-export { startOwnRedisServer, type OwnRedisServer } from './lib/redis-server.util';
 export { testInfrastructure } from './lib/test-infrastructure.util';
 export { testServiceConfig } from './lib/test-service-config.util';
 export { uniqueName } from './lib/unique-name.util';
 export { waitFor, type WaitForOptions } from './lib/wait-for.util';
+export { startOwnRedisServer, type OwnRedisServer } from './lib/redis-server.util';
