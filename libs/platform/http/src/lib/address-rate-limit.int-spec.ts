@@ -44,15 +44,24 @@ describe('rate limiting per client address, before the token is verified', () =>
   let app: INestApplication;
   let port: number;
 
-  function get(path: string, from: string, bearer?: string): Promise<Answer> {
+  function get(
+    path: string,
+    from: string,
+    bearer?: string,
+    extraHeaders: Record<string, string> = {},
+    toPort = port,
+  ): Promise<Answer> {
     return new Promise((resolve, reject) => {
       const call = request(
         {
           host: '127.0.0.1',
-          port,
+          port: toPort,
           path,
           localAddress: from,
-          headers: bearer === undefined ? {} : { authorization: `Bearer ${bearer}` },
+          headers: {
+            ...extraHeaders,
+            ...(bearer === undefined ? {} : { authorization: `Bearer ${bearer}` }),
+          },
         },
         (response) => {
           let body = '';
@@ -107,5 +116,36 @@ describe('rate limiting per client address, before the token is verified', () =>
     });
     expect((await get('/v1/recall-summary', flooder, valid)).status).toBe(429);
     expect((await get('/v1/recall-summary', ownLoopbackAddress(), valid)).status).toBe(200);
+  });
+
+  it('counts the forwarded client address behind a trusted proxy, not the proxy', async () => {
+    const behindProxy = await createServiceApp({
+      config: testServiceConfig(DeviceRegistryConfig, {
+        schema,
+        jwtSecret: secret,
+        overrides: { HTTP_TRUSTED_PROXY_HOPS: '1' },
+      }),
+      imports: [ProbeModule],
+      addressRateLimit: { limit: 2, windowSeconds: 3600 },
+    });
+    try {
+      await behindProxy.listen(0, '127.0.0.1');
+      const proxyPort = Number(new URL(await behindProxy.getUrl()).port);
+      const proxy = ownLoopbackAddress();
+      const flooder = { 'x-forwarded-for': ownLoopbackAddress() };
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        statuses.push(
+          (await get('/v1/recall-summary', proxy, undefined, flooder, proxyPort)).status,
+        );
+      }
+      expect(statuses).toEqual([401, 401, 429]);
+      const neighbour = { 'x-forwarded-for': ownLoopbackAddress() };
+      expect((await get('/v1/recall-summary', proxy, undefined, neighbour, proxyPort)).status).toBe(
+        401,
+      );
+    } finally {
+      await behindProxy.close();
+    }
   });
 });
