@@ -35,7 +35,7 @@ function tier(displayName, rootDir, testMatch, extra = {}) {
     displayName,
     rootDir,
     testMatch,
-    testEnvironment: 'node',
+    testEnvironment: path.join(workspaceRoot, 'tools/jest/node-environment.cjs'),
     transform: { '^.+\\.(t|j)s$': swcTransform },
     // jose ships ESM only and Jest's CommonJS runtime cannot require() it untransformed, so it
     // alone of node_modules goes through the SWC transform (Node itself loads it natively).

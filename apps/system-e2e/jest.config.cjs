@@ -7,7 +7,7 @@ module.exports = {
   displayName: 'e2e',
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/**/*.e2e-spec.ts'],
-  testEnvironment: 'node',
+  testEnvironment: path.join(__dirname, '../../tools/jest/node-environment.cjs'),
   transform: { '^.+\\.(t|j)s$': swcTransform },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleNameMapper,

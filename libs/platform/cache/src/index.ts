@@ -1,1 +1,7 @@
-export { cacheKey, connectRedis, type RedisConnection } from './lib/redis-client.factory';
+export {
+  cacheKey,
+  connectRedis,
+  RedisTimeoutError,
+  type RedisConnection,
+  type RedisConnectionOptions,
+} from './lib/redis-client.factory';

@@ -23,6 +23,7 @@ export {
 } from './lib/kafka-connection.config';
 export { assertSupportedRuntime, SUPPORTED_NODE_MAJOR } from './lib/runtime.util';
 export {
+  DATABASE_SESSION_TIMEOUT_DEFAULTS,
   LOG_LEVELS,
   RUNTIME_ENVIRONMENTS,
   ServiceConfigBase,

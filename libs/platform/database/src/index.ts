@@ -2,6 +2,7 @@ export {
   assertSqlIdentifier,
   createSchemaDataSource,
   prepareSchema,
+  type DatabaseSessionTimeouts,
   type SchemaDataSourceOptions,
 } from './lib/data-source.factory';
 export { DatabaseModule, type DatabaseModuleOptions } from './lib/database.module';

@@ -4,11 +4,13 @@ export { PlatformMetrics } from './lib/metrics.registry';
 export { PinoNestLogger } from './lib/nest-logger.adapter';
 export { maskNhsNumbersDeep, maskNhsNumbersIn } from './lib/nhs-number-masking.util';
 export { ObservabilityModule } from './lib/observability.module';
+export { dropKafkajsTimerWarning, isKafkajsTimerWarning } from './lib/process-warnings.util';
 export { serveOpenApi } from './lib/openapi.util';
 export {
   ReadinessRegistry,
   type CheckResult,
   type ReadinessCheck,
+  type ReadinessCheckOptions,
   type ReadinessDegradation,
   type ReadinessReport,
 } from './lib/readiness.registry';

@@ -3,3 +3,4 @@ export { testInfrastructure } from './lib/test-infrastructure.util';
 export { testServiceConfig } from './lib/test-service-config.util';
 export { uniqueName } from './lib/unique-name.util';
 export { waitFor, type WaitForOptions } from './lib/wait-for.util';
+export { startOwnRedisServer, type OwnRedisServer } from './lib/redis-server.util';

@@ -1,10 +1,18 @@
-import { testInfrastructure, uniqueName } from '@implant-trace/platform-testing';
+import {
+  startOwnRedisServer,
+  testInfrastructure,
+  uniqueName,
+  waitFor,
+} from '@implant-trace/platform-testing';
 
-import { cacheKey, connectRedis } from './redis-client.factory';
+import { cacheKey, connectRedis, RedisTimeoutError } from './redis-client.factory';
 
 describe('connectRedis against the real Redis', () => {
   it('round-trips a value with an expiry', async () => {
-    const client = await connectRedis(testInfrastructure().redisUrl, 'it-cache');
+    const client = await connectRedis(testInfrastructure().redisUrl, {
+      clientName: 'it-cache',
+      commandTimeoutMs: 1_000,
+    });
     try {
       const key = cacheKey('it', 'probe', uniqueName('key'));
       await client.set(key, 'value', { EX: 30 });
@@ -14,6 +22,26 @@ describe('connectRedis against the real Redis', () => {
       expect(await client.get(key)).toBeNull();
     } finally {
       await client.quit();
+    }
+  });
+
+  it('fails every call within its deadline while Redis hangs, and at once while it is down', async () => {
+    const server = await startOwnRedisServer();
+    const client = await connectRedis(server.url, { commandTimeoutMs: 200 });
+    try {
+      expect(await client.ping()).toBe('PONG');
+      server.hang();
+      await expect(client.get('any')).rejects.toThrow(RedisTimeoutError);
+      await expect(client.eval('return 1', { keys: [], arguments: [] })).rejects.toThrow(
+        RedisTimeoutError,
+      );
+      server.resume();
+      await server.stop();
+      await waitFor(async () => !client.isReady, { description: 'the client to see Redis gone' });
+      await expect(client.get('any')).rejects.toThrow(/offline/);
+    } finally {
+      await server.stop();
+      await client.close();
     }
   });
 });

@@ -33,6 +33,17 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
 /**
+ * Server-side limits on every database session, so one stalled statement, lock wait or
+ * forgotten transaction cannot hold locks (the relay's, an idempotency key's) for ever. The
+ * database library applies them to pools built without a service config too.
+ */
+export const DATABASE_SESSION_TIMEOUT_DEFAULTS = {
+  statementTimeoutMs: 30_000,
+  lockTimeoutMs: 10_000,
+  idleInTransactionTimeoutMs: 30_000,
+} as const;
+
+/**
  * What every service needs: HTTP, PostgreSQL (one schema per service), Kafka, Redis and
  * token verification. Each service's class extends this and sets its own defaults.
  */
@@ -86,6 +97,32 @@ export abstract class ServiceConfigBase implements KafkaConnectionConfig {
   @Min(1)
   @Max(100)
   databasePoolSize: number = 10;
+
+  @EnvVariable({
+    name: 'DATABASE_STATEMENT_TIMEOUT_MS',
+    description: 'PostgreSQL statement_timeout of every pooled session (0: none)',
+  })
+  @IsInt()
+  @Min(0)
+  databaseStatementTimeoutMs: number = DATABASE_SESSION_TIMEOUT_DEFAULTS.statementTimeoutMs;
+
+  @EnvVariable({
+    name: 'DATABASE_LOCK_TIMEOUT_MS',
+    description: 'PostgreSQL lock_timeout of every pooled session (0: none)',
+  })
+  @IsInt()
+  @Min(0)
+  databaseLockTimeoutMs: number = DATABASE_SESSION_TIMEOUT_DEFAULTS.lockTimeoutMs;
+
+  @EnvVariable({
+    name: 'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+    description:
+      'PostgreSQL idle_in_transaction_session_timeout: a transaction left idle longer is ended (0: none)',
+  })
+  @IsInt()
+  @Min(0)
+  databaseIdleInTransactionTimeoutMs: number =
+    DATABASE_SESSION_TIMEOUT_DEFAULTS.idleInTransactionTimeoutMs;
 
   @EnvVariable({ name: 'KAFKA_BROKERS', description: 'Comma-separated host:port bootstrap list' })
   @ArrayNotEmpty()
@@ -165,6 +202,16 @@ export abstract class ServiceConfigBase implements KafkaConnectionConfig {
   redisUrl = 'redis://127.0.0.1:6379';
 
   @EnvVariable({
+    name: 'REDIS_COMMAND_TIMEOUT_MS',
+    description:
+      'Longest wait for a Redis answer before the call fails (requests never hang on Redis)',
+  })
+  @IsInt()
+  @Min(10)
+  @Max(10_000)
+  redisCommandTimeoutMs: number = 250;
+
+  @EnvVariable({
     name: 'AUTH_JWT_SECRET',
     description: 'HS256 token secret (development and tests only; at least 32 characters)',
     secret: true,
@@ -205,6 +252,25 @@ export abstract class ServiceConfigBase implements KafkaConnectionConfig {
   @IsInt()
   @Min(1024)
   httpBodyLimitBytes: number = 1_048_576;
+
+  @EnvVariable({
+    name: 'HTTP_RATE_LIMIT_PER_ADDRESS',
+    description:
+      'Requests per minute from one client address, counted before the token is checked (hospitals share NAT addresses: keep it generous)',
+  })
+  @IsInt()
+  @Min(1)
+  httpRateLimitPerAddress: number = 3_000;
+
+  @EnvVariable({
+    name: 'HTTP_TRUSTED_PROXY_HOPS',
+    description:
+      'Reverse proxies in front of the service whose X-Forwarded-For is believed (0: the socket address is the client)',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  httpTrustedProxyHops: number = 0;
 
   @EnvVariable({
     name: 'AUDIT_REQUIRED',

@@ -1,5 +1,17 @@
+import type { Logger as PinoLogger } from 'pino';
 import type { MixedList, EntitySchema } from 'typeorm';
 import { DataSource } from 'typeorm';
+
+import { DATABASE_SESSION_TIMEOUT_DEFAULTS } from '@implant-trace/platform-config';
+import { createLogger } from '@implant-trace/platform-observability';
+
+import { TypeOrmLoggerAdapter } from './typeorm-logger.adapter';
+
+export interface DatabaseSessionTimeouts {
+  statementTimeoutMs: number;
+  lockTimeoutMs: number;
+  idleInTransactionTimeoutMs: number;
+}
 
 export interface SchemaDataSourceOptions {
   url: string;
@@ -11,6 +23,13 @@ export interface SchemaDataSourceOptions {
   migrations?: MixedList<Function | string>;
   poolSize?: number;
   applicationName?: string;
+  /** Set on every pooled session; each one left out keeps the platform default. */
+  sessionTimeouts?: Partial<DatabaseSessionTimeouts>;
+  /**
+   * Where TypeORM's own log lines go (the service's logger); by default a JSON logger on
+   * standard output, never TypeORM's console logger.
+   */
+  logger?: PinoLogger;
 }
 
 const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -23,10 +42,12 @@ export function assertSqlIdentifier(name: string): string {
 /**
  * A TypeORM data source confined to one schema: `synchronize` is off (migrations own the
  * schema) and `search_path` is the service's schema, so an unqualified query can never touch
- * another service's tables.
+ * another service's tables. Every session starts with statement, lock-wait and
+ * idle-in-transaction timeouts, so a stalled client cannot hold a lock for ever.
  */
 export function createSchemaDataSource(options: SchemaDataSourceOptions): DataSource {
   const schema = assertSqlIdentifier(options.schema);
+  const timeouts = { ...DATABASE_SESSION_TIMEOUT_DEFAULTS, ...options.sessionTimeouts };
   return new DataSource({
     type: 'postgres',
     url: options.url,
@@ -37,13 +58,28 @@ export function createSchemaDataSource(options: SchemaDataSourceOptions): DataSo
     migrationsTransactionMode: 'each',
     synchronize: false,
     migrationsRun: false,
-    logging: ['error'],
+    logging: ['error', 'warn'],
+    logger: new TypeOrmLoggerAdapter(
+      options.logger ?? createLogger({ service: options.applicationName ?? schema, level: 'warn' }),
+    ),
     applicationName: options.applicationName ?? schema,
     extra: {
       max: options.poolSize ?? 10,
-      options: `-c search_path=${schema}`,
+      // Startup options rather than pg's own fields: pg leaves a 0 out, and 0 here means none.
+      options: [
+        `-c search_path=${schema}`,
+        `-c statement_timeout=${wholeMs(timeouts.statementTimeoutMs)}`,
+        `-c lock_timeout=${wholeMs(timeouts.lockTimeoutMs)}`,
+        `-c idle_in_transaction_session_timeout=${wholeMs(timeouts.idleInTransactionTimeoutMs)}`,
+      ].join(' '),
     },
   });
+}
+
+function wholeMs(value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new Error(`"${value}" is not a timeout in ms`);
+  return value;
 }
 
 /** Creates the schema if needed, then applies pending migrations in order. */

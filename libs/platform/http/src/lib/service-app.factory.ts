@@ -14,6 +14,9 @@ import {
   serveOpenApi,
 } from '@implant-trace/platform-observability';
 
+import { addressRateLimit } from './address-rate-limit.middleware';
+import type { RateLimit } from './rate-limit.policy';
+import { RateLimiter } from './rate-limiter';
 import type { ServicePlatformOptions } from './service-platform.module';
 import { ServiceEventTransport, ServicePlatformModule } from './service-platform.module';
 import { createValidationPipe } from './validation.pipe';
@@ -21,6 +24,8 @@ import { createValidationPipe } from './validation.pipe';
 export interface ServiceAppOptions extends ServicePlatformOptions {
   /** Where JSON log lines go (standard output by default). */
   logDestination?: DestinationStream;
+  /** Overrides the per-client-address limit of the config (tests). */
+  addressRateLimit?: RateLimit;
 }
 
 /**
@@ -38,7 +43,7 @@ export async function createServiceApp(
     ...(options.logDestination === undefined ? {} : { destination: options.logDestination }),
   });
   const app = await NestFactory.create<NestExpressApplication>(
-    ServicePlatformModule.forRoot(options),
+    ServicePlatformModule.forRoot({ ...options, logger }),
     {
       bodyParser: false,
       abortOnError: false,
@@ -46,7 +51,15 @@ export async function createServiceApp(
     },
   );
   app.disable('x-powered-by');
+  if (config.httpTrustedProxyHops > 0) app.set('trust proxy', config.httpTrustedProxyHops);
   app.use(requestObservability(logger, app.get(PlatformMetrics)));
+  app.use(
+    addressRateLimit(app.get(RateLimiter), {
+      limit: config.httpRateLimitPerAddress,
+      windowSeconds: 60,
+      ...options.addressRateLimit,
+    }),
+  );
   app.useBodyParser('json', { limit: config.httpBodyLimitBytes });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

@@ -6,6 +6,7 @@ import type {
 } from '@nestjs/common';
 import { Inject, Injectable, Module, Optional } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import type { Logger as PinoLogger } from 'pino';
 import type { MigrationInterface } from 'typeorm';
 import { DataSource } from 'typeorm';
 
@@ -21,9 +22,11 @@ import { ObservabilityModule, ReadinessRegistry } from '@implant-trace/platform-
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyKeyRepository } from './idempotency-key.repository';
 import { CreateIdempotencyKeys1767225600001 } from './idempotency-keys.migration';
+import { OperationsController } from './operations.controller';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import type { RateLimit } from './rate-limit.policy';
 import { RATE_LIMIT, RateLimitInterceptor } from './rate-limit.interceptor';
+import { RateLimiter } from './rate-limiter';
 import { REDIS_CONNECTION, SERVICE_NAME } from './service-platform.tokens';
 
 /** Migrations of the platform tables every service schema holds (audit trail, idempotency keys). */
@@ -41,6 +44,8 @@ export interface ServicePlatformOptions {
   /** Apply migrations at start-up (default: outside production). */
   migrate?: boolean;
   rateLimit?: RateLimit;
+  /** The service's JSON logger, for libraries that log outside Nest's logger (TypeORM). */
+  logger?: PinoLogger;
 }
 
 @Injectable()
@@ -55,9 +60,13 @@ class PlatformReadinessChecks implements OnModuleInit, OnApplicationShutdown {
     this.readiness.register('database', async () => {
       await this.dataSource.query('SELECT 1');
     });
-    this.readiness.register('cache', async () => {
-      await this.redis.ping();
-    });
+    this.readiness.register(
+      'cache',
+      async () => {
+        await this.redis.ping();
+      },
+      { essential: false },
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -83,6 +92,12 @@ export class ServicePlatformModule {
           url: config.databaseUrl,
           schema: config.databaseSchema,
           poolSize: config.databasePoolSize,
+          ...(options.logger === undefined ? {} : { logger: options.logger }),
+          sessionTimeouts: {
+            statementTimeoutMs: config.databaseStatementTimeoutMs,
+            lockTimeoutMs: config.databaseLockTimeoutMs,
+            idleInTransactionTimeoutMs: config.databaseIdleInTransactionTimeoutMs,
+          },
           applicationName: config.serviceName,
           entities: options.entities ?? [],
           migrations: [...PLATFORM_MIGRATIONS, ...(options.migrations ?? [])],
@@ -98,13 +113,19 @@ export class ServicePlatformModule {
         ObservabilityModule,
         ...(options.imports ?? []),
       ],
+      controllers: [OperationsController],
       providers: [
         { provide: SERVICE_NAME, useValue: config.serviceName },
         { provide: RATE_LIMIT, useValue: options.rateLimit ?? DEFAULT_RATE_LIMIT },
         {
           provide: REDIS_CONNECTION,
-          useFactory: () => connectRedis(config.redisUrl, config.serviceName),
+          useFactory: () =>
+            connectRedis(config.redisUrl, {
+              clientName: config.serviceName,
+              commandTimeoutMs: config.redisCommandTimeoutMs,
+            }),
         },
+        RateLimiter,
         PlatformReadinessChecks,
         ServiceEventTransport,
         IdempotencyKeyRepository,

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 
+import { HealthController } from './health.controller';
 import { PlatformMetrics } from './metrics.registry';
 import { ObservabilityModule } from './observability.module';
 import { ReadinessRegistry } from './readiness.registry';
@@ -11,7 +12,10 @@ describe('/health and /metrics over HTTP', () => {
   let brokerUp = true;
 
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [ObservabilityModule] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [ObservabilityModule],
+      controllers: [HealthController],
+    }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     app.get(ReadinessRegistry).register('database', async () => undefined);
     // What the messaging library does: register its own check and report consumer lag.

@@ -1,4 +1,3 @@
-import { Public } from '@implant-trace/platform-auth';
 import { Controller, Get, Header, HttpCode, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
@@ -6,6 +5,11 @@ import { PlatformMetrics } from './metrics.registry';
 import type { ReadinessReport } from './readiness.registry';
 import { ReadinessRegistry } from './readiness.registry';
 
+/**
+ * `/health` and `/metrics`. Who may call them is an access decision, and access belongs to
+ * the auth library: the service platform declares them public (`OperationsController`), so
+ * this library needs no dependency on auth.
+ */
 @ApiTags('operations')
 @Controller()
 export class HealthController {
@@ -15,7 +19,6 @@ export class HealthController {
   ) {}
 
   /** Liveness (it answers) and readiness (503 while a dependency is down; 200 when degraded). */
-  @Public()
   @Get('health')
   @ApiOkResponse({ description: 'Every dependency is ready' })
   async health(
@@ -26,7 +29,6 @@ export class HealthController {
     return report;
   }
 
-  @Public()
   @Get('metrics')
   @HttpCode(200)
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')

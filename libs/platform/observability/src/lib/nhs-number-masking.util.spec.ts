@@ -14,6 +14,39 @@ describe('NHS number masking for logs', () => {
     );
   });
 
+  it.each([
+    [
+      '%20 for spaces',
+      '/v1/patients/943%20476%205919/implants',
+      '/v1/patients/943 *** **19/implants',
+    ],
+    ['+ for spaces', '?nhsNumber=943+476+5919&x=1', '?nhsNumber=943 *** **19&x=1'],
+    ['%2D for hyphens', 'q=943%2D476%2D5919', 'q=943 *** **19'],
+    ['lower-case escapes', 'q=943%2d476%2d5919', 'q=943 *** **19'],
+    ['%2B for a literal plus', 'q=943%2B476%2B5919', 'q=943 *** **19'],
+    ['double encoding', 'q=943%2520476%25205919', 'q=943 *** **19'],
+    [
+      'no-break spaces',
+      'nhs 943\u00a0476\u00a05919 and 943%C2%A0476%C2%A05919',
+      'nhs 943 *** **19 and 943 *** **19',
+    ],
+    ['mixed separators', '943%20476-5919', '943 *** **19'],
+    [
+      'an escape right before the number',
+      'patient%209434765919%20seen',
+      'patient%20943 *** **19%20seen',
+    ],
+    ['an encoded number failing its check digit', 'q=943%20476%205918', 'q=**********'],
+  ])('masks URL-encoded numbers: %s', (_case, text, masked) => {
+    expect(maskNhsNumbersIn(text)).toBe(masked);
+  });
+
+  it('still leaves longer digit runs alone when separated by encoded spaces', () => {
+    expect(maskNhsNumbersIn('gtin%2005012345678900%20lot%201234')).toBe(
+      'gtin%2005012345678900%20lot%201234',
+    );
+  });
+
   it('masks nested fields and ten-digit numbers', () => {
     expect(
       maskNhsNumbersDeep({

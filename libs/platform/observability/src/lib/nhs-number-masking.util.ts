@@ -1,16 +1,31 @@
 import { maskNhsNumber, parseNhsNumber } from '@implant-trace/identifiers';
 
-/** Ten digits, optionally grouped 3-3-4, not inside a longer run of digits. */
-const NHS_NUMBER_LIKE = /(?<!\d)\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)/g;
+/**
+ * What may stand between the 3-3-4 groups of an NHS number: a space or hyphen, and the same
+ * as they arrive in URLs and form bodies (`+` and `%20` for a space, `%2D` for a hyphen, a
+ * double-encoded `%2520`), plus the no-break space some EPR exports use.
+ */
+const GROUP_SEPARATOR = String.raw`(?:[ +\u00a0-]|%(?:25)?(?:20|2[bBdD]|[cC]2%(?:25)?[aA]0))`;
+/**
+ * A digit just before the number only means "part of a longer run" when it is not itself
+ * the hex of a percent-escape: `%209434765919` is a space and then the number.
+ */
+const NOT_AFTER_DIGIT = String.raw`(?<!(?<!%|%[0-9A-Fa-f])\d)`;
+const NHS_NUMBER_LIKE = new RegExp(
+  `${NOT_AFTER_DIGIT}\\d{3}${GROUP_SEPARATOR}?\\d{3}${GROUP_SEPARATOR}?\\d{4}(?!\\d)`,
+  'g',
+);
+const SEPARATORS = new RegExp(GROUP_SEPARATOR, 'g');
 
 /**
  * Masks every NHS-number-looking value in a string. Logs must not hold patient identifiers,
  * so a ten-digit run is masked even when its check digit fails (it may be a mistyped one).
  */
 export function maskNhsNumbersIn(text: string): string {
-  return text.replace(NHS_NUMBER_LIKE, (match) =>
-    parseNhsNumber(match).ok ? maskNhsNumber(match) : '**********',
-  );
+  return text.replace(NHS_NUMBER_LIKE, (match) => {
+    const digits = match.replace(SEPARATORS, '');
+    return parseNhsNumber(digits).ok ? maskNhsNumber(digits) : '**********';
+  });
 }
 
 /** A copy of a log record with every string field masked, however deeply nested. */

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 
-import { HealthController } from './health.controller';
 import { PlatformMetrics } from './metrics.registry';
 import { ReadinessRegistry } from './readiness.registry';
 
-/** `/health`, `/metrics`, and the registries other libraries report into. */
+/**
+ * The registries other libraries report into. Their HTTP surface, `HealthController`, is
+ * declared by the app that decides its access (the service platform).
+ */
 @Module({
-  controllers: [HealthController],
   providers: [ReadinessRegistry, PlatformMetrics],
   exports: [ReadinessRegistry, PlatformMetrics],
 })

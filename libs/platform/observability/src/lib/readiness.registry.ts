@@ -29,25 +29,36 @@ const CHECK_TIMEOUT_MS = 2_000;
  * Named readiness checks (database, cache, broker...). Libraries register their own, e.g. the
  * messaging library registers `broker`; `/health` runs them all.
  */
+export interface ReadinessCheckOptions {
+  /**
+   * A dependency the service cannot serve without (default). One the service works around when
+   * it is down (the cache: lookups fall back to PostgreSQL, rate limits fail open) makes the
+   * service degraded rather than unavailable, so an orchestrator does not take every instance
+   * out of rotation because Redis went away.
+   */
+  essential?: boolean;
+}
+
 @Injectable()
 export class ReadinessRegistry {
-  private readonly checks = new Map<string, ReadinessCheck>();
+  private readonly checks = new Map<string, { check: ReadinessCheck; essential: boolean }>();
 
-  register(name: string, check: ReadinessCheck): void {
-    this.checks.set(name, check);
+  register(name: string, check: ReadinessCheck, options: ReadinessCheckOptions = {}): void {
+    this.checks.set(name, { check, essential: options.essential ?? true });
   }
 
   async report(): Promise<ReadinessReport> {
     const entries = await Promise.all(
-      [...this.checks].map(async ([name, check]) => [name, await runCheck(check)] as const),
+      [...this.checks].map(
+        async ([name, { check, essential }]) => [name, await runCheck(check), essential] as const,
+      ),
     );
-    const checks = Object.fromEntries(entries);
-    const statuses = new Set(entries.map(([, result]) => result.status));
-    const status = statuses.has('down')
-      ? 'unavailable'
-      : statuses.has('degraded')
-        ? 'degraded'
-        : 'ok';
+    const checks = Object.fromEntries(entries.map(([name, result]) => [name, result]));
+    const essentialDown = entries.some(
+      ([, result, essential]) => essential && result.status === 'down',
+    );
+    const impaired = entries.some(([, result]) => result.status !== 'up');
+    const status = essentialDown ? 'unavailable' : impaired ? 'degraded' : 'ok';
     return { status, checks };
   }
 }

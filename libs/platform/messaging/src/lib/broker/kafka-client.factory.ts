@@ -3,25 +3,7 @@ import type { KafkaConfig, SASLOptions } from 'kafkajs';
 import { Kafka, logLevel as KafkaLogLevel } from 'kafkajs';
 import type { ConnectionOptions } from 'node:tls';
 
-let timerWarningFiltered = false;
-
-/**
- * kafkajs computes some timer delays that go negative on Node 24, which then prints a
- * TimeoutNegativeWarning (the timer fires at once, as kafkajs intends). Drop exactly that
- * warning so it does not flood the logs; every other warning still goes through.
- */
-function filterKafkajsTimerWarning(): void {
-  if (timerWarningFiltered) return;
-  timerWarningFiltered = true;
-  const emitWarning = process.emitWarning.bind(process);
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-    const name = typeof warning === 'string' ? rest[0] : warning.name;
-    const type =
-      typeof name === 'object' && name !== null ? (name as { type?: string }).type : name;
-    if (type === 'TimeoutNegativeWarning') return;
-    (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
-  }) as typeof process.emitWarning;
-}
+import { dropKafkajsTimerWarning } from '@implant-trace/platform-observability';
 
 export interface KafkaClientOptions {
   brokers: string[];
@@ -52,7 +34,7 @@ function saslOptions(sasl: KafkaSaslSettings): SASLOptions {
 }
 
 export function createKafkaClient(options: KafkaClientOptions): Kafka {
-  filterKafkajsTimerWarning();
+  dropKafkajsTimerWarning();
   const config: KafkaConfig = {
     clientId: options.clientId,
     brokers: options.brokers,
