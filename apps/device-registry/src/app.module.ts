@@ -6,8 +6,9 @@ import {
   DEVICE_REGISTRY_MIGRATIONS,
   DeviceRegistryModule,
 } from '@implant-trace/device-registry-feature';
-import type { DeviceRegistryConfig } from '@implant-trace/platform-config';
 import type { ServiceAppOptions } from '@implant-trace/platform-http';
+
+import type { DeviceRegistryConfig } from './device-registry.config';
 
 /** The device-registry feature modules; the platform surface comes from bootstrapService. */
 @Module({})

@@ -10,9 +10,11 @@ import {
   DeviceCatalogueRepository,
   ImportDevicesUseCase,
 } from '@implant-trace/device-registry-feature';
-import { DeviceRegistryConfig, loadConfig } from '@implant-trace/platform-config';
+import { loadConfig } from '@implant-trace/platform-config';
 import { createSchemaDataSource, prepareSchema } from '@implant-trace/platform-database';
 import { EventPublisher } from '@implant-trace/platform-messaging';
+
+import { DeviceRegistryConfig } from './device-registry.config';
 
 /**
  * `npm run devices:import -- FILE`: the same import use case as `POST /v1/devices/import`, run

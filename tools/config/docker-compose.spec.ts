@@ -2,11 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
-import { envVariablesOf } from './env-variable.decorator';
-import { SERVICE_CONFIG_CLASSES } from './services';
-import { TestInfrastructureConfig } from './test-infrastructure.config';
+import { envVariablesOf, TestInfrastructureConfig } from '@implant-trace/platform-config';
 
-const workspaceRoot = join(__dirname, '..', '..', '..', '..', '..');
+import { serviceConfigClasses, workspaceRoot } from './service-config-classes';
 
 interface ComposeService {
   ports?: string[];
@@ -22,9 +20,10 @@ function hostPort(address: string): number {
 }
 
 describe('docker-compose.yml agrees with the config classes', () => {
+  const classes = serviceConfigClasses();
   const local = new TestInfrastructureConfig();
 
-  it.each(SERVICE_CONFIG_CLASSES.map((c) => [new c().serviceName, c] as const))(
+  it.each(classes.map((c) => [new c().serviceName, c] as const))(
     '%s: same port, schema and known variables, built from its own Dockerfile',
     (serviceName, configClass) => {
       const defaults = new configClass();
@@ -51,7 +50,7 @@ describe('docker-compose.yml agrees with the config classes', () => {
   });
 
   it('runs Node 24 in every service image', () => {
-    for (const configClass of SERVICE_CONFIG_CLASSES) {
+    for (const configClass of classes) {
       const { serviceName } = new configClass();
       const dockerfile = readFileSync(
         join(workspaceRoot, `apps/${serviceName}/Dockerfile`),
