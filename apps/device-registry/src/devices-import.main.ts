@@ -11,7 +11,11 @@ import {
   ImportDevicesUseCase,
 } from '@implant-trace/device-registry-feature';
 import { loadConfig } from '@implant-trace/platform-config';
-import { createSchemaDataSource, prepareSchema } from '@implant-trace/platform-database';
+import {
+  assertSchemaCurrent,
+  createSchemaDataSource,
+  prepareSchema,
+} from '@implant-trace/platform-database';
 import { EventPublisher } from '@implant-trace/platform-messaging';
 
 import { DeviceRegistryConfig } from './device-registry.config';
@@ -37,6 +41,7 @@ async function main(): Promise<void> {
   await dataSource.initialize();
   try {
     if (config.environment !== 'production') await prepareSchema(dataSource);
+    await assertSchemaCurrent(dataSource);
     const importer = new ImportDevicesUseCase(
       new ApplyDeviceChangesUseCase(
         dataSource,
