@@ -95,6 +95,19 @@ describe('loadConfig', () => {
     });
     expect(production.authJwtSecret).toBeUndefined();
   });
+
+  it('accepts an HS256 secret instead of a JWKS in production only when explicitly allowed', () => {
+    const allowed = loadConfig(ProbeServiceConfig, {
+      NODE_ENV: 'production',
+      AUTH_HS256_IN_PRODUCTION: 'true',
+      AUTH_JWT_SECRET: secret,
+    });
+    expect([allowed.authJwksUrl, allowed.authJwtSecret]).toEqual([undefined, secret]);
+    const withoutSecret = problemsOf(() =>
+      loadConfig(ProbeServiceConfig, { NODE_ENV: 'production', AUTH_HS256_IN_PRODUCTION: 'true' }),
+    );
+    expect(withoutSecret.problems.map((p) => p.variable)).toEqual(['AUTH_JWT_SECRET']);
+  });
 });
 
 describe('typed variables', () => {
