@@ -7,9 +7,12 @@ import { envVariablesOf, TestInfrastructureConfig } from '@implant-trace/platfor
 import { serviceConfigClasses, workspaceRoot } from './service-config-classes';
 
 interface ComposeService {
+  image?: string;
+  command?: string[];
   ports?: string[];
   environment?: Record<string, string | number>;
-  build?: { dockerfile: string };
+  build?: { context: string; dockerfile?: string; args?: Record<string, string | number> };
+  depends_on?: Record<string, { condition: string }>;
 }
 const compose = parse(readFileSync(join(workspaceRoot, 'docker-compose.yml'), 'utf8'), {
   merge: true,
@@ -24,7 +27,7 @@ describe('docker-compose.yml agrees with the config classes', () => {
   const local = new TestInfrastructureConfig();
 
   it.each(classes.map((c) => [new c().serviceName, c] as const))(
-    '%s: same port, schema and known variables, built from its own Dockerfile',
+    '%s: same port, schema and known variables, built from the root Dockerfile',
     (serviceName, configClass) => {
       const defaults = new configClass();
       const service = compose.services[serviceName];
@@ -36,8 +39,26 @@ describe('docker-compose.yml agrees with the config classes', () => {
       expect(Object.keys(service?.environment ?? {}).filter((name) => !known.has(name))).toEqual(
         [],
       );
-      expect(service?.build?.dockerfile).toBe(`apps/${serviceName}/Dockerfile`);
-      expect(existsSync(join(workspaceRoot, service?.build?.dockerfile ?? 'missing'))).toBe(true);
+      expect(service?.build).toEqual({
+        context: '.',
+        args: { APP: serviceName, PORT: defaults.port },
+      });
+      expect(existsSync(join(workspaceRoot, 'apps', serviceName, 'Dockerfile'))).toBe(false);
+    },
+  );
+
+  it.each(classes.map((c) => [new c().serviceName] as const))(
+    '%s: starts only after its own migration step has completed, from the same image and settings',
+    (serviceName) => {
+      const service = compose.services[serviceName];
+      const migration = compose.services[`${serviceName}-migrate`];
+      expect(service?.depends_on?.[`${serviceName}-migrate`]).toEqual({
+        condition: 'service_completed_successfully',
+      });
+      expect(migration?.command).toEqual(['node', '--enable-source-maps', 'dist/migrate.js']);
+      expect(migration?.image).toBe(service?.image);
+      expect(migration?.build).toEqual(service?.build);
+      expect(migration?.environment).toEqual(service?.environment);
     },
   );
 
@@ -49,14 +70,18 @@ describe('docker-compose.yml agrees with the config classes', () => {
     ]);
   });
 
-  it('runs Node 24 in every service image', () => {
-    for (const configClass of classes) {
-      const { serviceName } = new configClass();
-      const dockerfile = readFileSync(
-        join(workspaceRoot, `apps/${serviceName}/Dockerfile`),
-        'utf8',
-      );
-      expect(dockerfile).toMatch(/^FROM node:24[-.]/m);
-    }
+  it('runs every service image on Node 24 as a non-root user, with production dependencies only and a health check', () => {
+    const dockerfile = readFileSync(join(workspaceRoot, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
+    expect(dockerfile.match(/^FROM .*$/gm)).toEqual([
+      'FROM ${NODE_IMAGE} AS build',
+      'FROM ${NODE_IMAGE} AS runtime',
+    ]);
+    const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
+    expect(runtime).toContain('npm ci --omit=dev');
+    expect(runtime).toMatch(/^USER node$/m);
+    expect(runtime).toMatch(/^HEALTHCHECK .*/m);
+    expect(runtime).toMatch(/^CMD \["node", "--enable-source-maps", "dist\/main.js"\]$/m);
+    expect(dockerfile).not.toContain('@swc-node/register apps');
   });
 });
