@@ -19,12 +19,17 @@ export function entryPointsOf(app: string): string[] {
     .sort();
 }
 
+function readTsconfig(file: string): { compilerOptions?: ts.CompilerOptions } {
+  const { config, error } = ts.readConfigFile(file, (path) => ts.sys.readFile(path));
+  if (error !== undefined) {
+    throw new Error(ts.flattenDiagnosticMessageText(error.messageText, '\n'));
+  }
+  return config as { compilerOptions?: ts.CompilerOptions };
+}
+
 function compilerOptionsOf(app: string): ts.CompilerOptions {
   const projectDir = join(workspaceRoot, 'apps', app);
-  const file = join(projectDir, 'tsconfig.json');
-  const { config, error } = ts.readConfigFile(file, (path) => ts.sys.readFile(path));
-  if (error !== undefined)
-    throw new Error(ts.flattenDiagnosticMessageText(error.messageText, '\n'));
+  const config = readTsconfig(join(projectDir, 'tsconfig.json'));
   return ts.parseJsonConfigFileContent(config, ts.sys, projectDir).options;
 }
 
@@ -41,10 +46,10 @@ function sourceFilesOf(app: string, entryPoints: string[]): string[] {
     .sort();
 }
 
+/** The workspace aliases (`@implant-trace/...`), which SWC rewrites into relative paths. */
+const aliases = readTsconfig(join(workspaceRoot, 'tsconfig.base.json')).compilerOptions?.paths;
+
 function compile(file: string, outFile: string): void {
-  const { compilerOptions } = ts.readConfigFile(join(workspaceRoot, 'tsconfig.base.json'), (path) =>
-    ts.sys.readFile(path),
-  ).config as { compilerOptions: { paths: Record<string, string[]> } };
   const output = transformFileSync(file, {
     swcrc: false,
     configFile: false,
@@ -55,7 +60,7 @@ function compile(file: string, outFile: string): void {
       transform: { legacyDecorator: true, decoratorMetadata: true },
       target: 'es2023',
       baseUrl: workspaceRoot,
-      paths: compilerOptions.paths,
+      paths: aliases ?? {},
     },
     module: { type: 'commonjs' },
   });
