@@ -6,7 +6,7 @@ import type { MarketStatus, MriSafety } from '@implant-trace/device-registry-dom
 import { DeviceIdentifierEntity } from './device-identifier.entity';
 
 /** The free-text search document; the database keeps it (a stored generated column). */
-export const DEVICE_SEARCH_VECTOR_EXPRESSION =
+const SEARCH_VECTOR_EXPRESSION =
   "to_tsvector('simple'::regconfig, manufacturer || ' ' || brand || ' ' || " +
   "coalesce(model, '') || ' ' || coalesce(catalog_number, '') || ' ' || coalesce(description, ''))";
 
@@ -76,7 +76,7 @@ export class DeviceEntity {
     type: 'tsvector',
     nullable: true,
     generatedType: 'STORED',
-    asExpression: DEVICE_SEARCH_VECTOR_EXPRESSION,
+    asExpression: SEARCH_VECTOR_EXPRESSION,
     select: false,
     insert: false,
     update: false,

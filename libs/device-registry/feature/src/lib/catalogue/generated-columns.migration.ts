@@ -1,6 +1,10 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-import { DEVICE_SEARCH_VECTOR_EXPRESSION } from './device.entity';
+// A copy, not the entity's constant: a committed migration never changes, so a later change
+// to the expression needs a migration of its own.
+const SEARCH_VECTOR_EXPRESSION =
+  "to_tsvector('simple'::regconfig, manufacturer || ' ' || brand || ' ' || " +
+  "coalesce(model, '') || ' ' || coalesce(catalog_number, '') || ' ' || coalesce(description, ''))";
 
 /**
  * TypeORM reads the expression of a generated column from its `typeorm_metadata` table when
@@ -24,7 +28,7 @@ export class RecordGeneratedColumns1767225600101 implements MigrationInterface {
     await queryRunner.query(
       `INSERT INTO typeorm_metadata ("type", "database", "schema", "table", "name", "value")
        VALUES ('GENERATED_COLUMN', current_database(), current_schema(), 'devices', 'search_vector', $1)`,
-      [DEVICE_SEARCH_VECTOR_EXPRESSION],
+      [SEARCH_VECTOR_EXPRESSION],
     );
   }
 
