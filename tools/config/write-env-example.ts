@@ -1,8 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { renderEnvExample, SERVICE_CONFIG_CLASSES } from '@implant-trace/platform-config';
+import { renderEnvExample } from '@implant-trace/platform-config';
 
-const target = join(__dirname, '..', '..', '.env.example');
-writeFileSync(target, renderEnvExample(SERVICE_CONFIG_CLASSES));
+import { serviceConfigClasses, workspaceRoot } from './service-config-classes';
+
+const target = join(workspaceRoot, '.env.example');
+writeFileSync(target, renderEnvExample(serviceConfigClasses()));
 console.log(`wrote ${target}`);

@@ -7,11 +7,9 @@ import { parseArgs } from 'node:util';
 
 import { mintDevelopmentToken, parseDevelopmentTokenRequest } from '@implant-trace/platform-auth';
 import type { ServiceConfigBase } from '@implant-trace/platform-config';
-import {
-  ConfigValidationError,
-  DeviceRegistryConfig,
-  loadConfig,
-} from '@implant-trace/platform-config';
+import { ConfigValidationError, loadConfig } from '@implant-trace/platform-config';
+
+import { serviceConfigClasses } from '../config/service-config-classes';
 
 function devEnvFile(): Record<string, string> {
   const file = join(__dirname, '..', '..', '.cache', 'dev.env');
@@ -26,11 +24,13 @@ function devEnvFile(): Record<string, string> {
 
 /** The auth settings every service reads (all services share secret, issuer and audience). */
 function authConfig(): ServiceConfigBase {
+  const [anyService] = serviceConfigClasses();
+  if (anyService === undefined) throw new Error('no service config class found under apps/');
   try {
-    return loadConfig(DeviceRegistryConfig);
+    return loadConfig(anyService);
   } catch (error) {
     if (!(error instanceof ConfigValidationError)) throw error;
-    return loadConfig(DeviceRegistryConfig, devEnvFile());
+    return loadConfig(anyService, devEnvFile());
   }
 }
 

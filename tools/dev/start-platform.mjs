@@ -1,10 +1,13 @@
-// `npm start`: brings up PostgreSQL, Redis and Kafka, then runs every service with a
-// development token secret generated on this machine (never committed), until Ctrl-C.
+// `npm start`: brings up PostgreSQL, Redis and Kafka, runs each service's migration step, then
+// runs every service with a development token secret generated on this machine (never
+// committed), until Ctrl-C.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { migrateServices } from '../database/migrate.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const devEnvFile = join(root, '.cache', 'dev.env');
@@ -36,6 +39,13 @@ function services() {
 
 run('bash', [join(root, 'tools/infra/up.sh')]);
 const env = { ...process.env, ...developmentEnvironment() };
+// Each service's own migration step, before any service starts, as production runs it.
+try {
+  migrateServices(services(), env);
+} catch (error) {
+  console.error(`implant-trace: ${error.message}`);
+  process.exit(1);
+}
 const children = services().map((service) => {
   const child = spawn(
     process.execPath,

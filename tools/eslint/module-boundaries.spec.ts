@@ -63,6 +63,14 @@ describe('lint configuration', () => {
     expect(ids).toContain('@nx/enforce-module-boundaries');
   });
 
+  it("refuses a library importing a service's config class from its app", () => {
+    const ids = ruleIdsFor(
+      "import { DeviceRegistryConfig } from '../../../../apps/device-registry/src/device-registry.config';\nexport const x = DeviceRegistryConfig;\n",
+      'libs/platform/database/src/lint-fixture.ts',
+    );
+    expect(ids).toContain('@nx/enforce-module-boundaries');
+  });
+
   it('accepts an allowed dependency', () => {
     const ids = ruleIdsFor(
       "import { loadConfig } from '@implant-trace/platform-config';\nexport const x = loadConfig;\n",

@@ -6,8 +6,9 @@ import {
   DEVICE_REGISTRY_MIGRATIONS,
   DeviceRegistryModule,
 } from '@implant-trace/device-registry-feature';
-import type { DeviceRegistryConfig } from '@implant-trace/platform-config';
-import type { ServiceAppOptions } from '@implant-trace/platform-http';
+import type { ServiceAppOptions, ServiceSchema } from '@implant-trace/platform-http';
+
+import type { DeviceRegistryConfig } from './device-registry.config';
 
 /** The device-registry feature modules; the platform surface comes from bootstrapService. */
 @Module({})
@@ -26,13 +27,18 @@ export class AppModule {
   }
 }
 
+/** The device catalogue's tables, for the service and for its migration step alike. */
+export const DEVICE_REGISTRY_SCHEMA: ServiceSchema = {
+  entities: DEVICE_REGISTRY_ENTITIES,
+  migrations: DEVICE_REGISTRY_MIGRATIONS,
+};
+
 /** Everything bootstrapService / createServiceApp needs beyond the config itself. */
 export function deviceRegistryAppOptions(
   config: DeviceRegistryConfig,
 ): Omit<ServiceAppOptions, 'config'> {
   return {
     imports: [AppModule.forRoot(config)],
-    entities: DEVICE_REGISTRY_ENTITIES,
-    migrations: DEVICE_REGISTRY_MIGRATIONS,
+    ...DEVICE_REGISTRY_SCHEMA,
   };
 }

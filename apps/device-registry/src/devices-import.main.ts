@@ -10,9 +10,15 @@ import {
   DeviceCatalogueRepository,
   ImportDevicesUseCase,
 } from '@implant-trace/device-registry-feature';
-import { DeviceRegistryConfig, loadConfig } from '@implant-trace/platform-config';
-import { createSchemaDataSource, prepareSchema } from '@implant-trace/platform-database';
+import { loadConfig } from '@implant-trace/platform-config';
+import {
+  assertSchemaCurrent,
+  createSchemaDataSource,
+  prepareSchema,
+} from '@implant-trace/platform-database';
 import { EventPublisher } from '@implant-trace/platform-messaging';
+
+import { DeviceRegistryConfig } from './device-registry.config';
 
 /**
  * `npm run devices:import -- FILE`: the same import use case as `POST /v1/devices/import`, run
@@ -35,6 +41,7 @@ async function main(): Promise<void> {
   await dataSource.initialize();
   try {
     if (config.environment !== 'production') await prepareSchema(dataSource);
+    await assertSchemaCurrent(dataSource);
     const importer = new ImportDevicesUseCase(
       new ApplyDeviceChangesUseCase(
         dataSource,

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 
-import { DeviceRegistryConfig, loadConfig } from '@implant-trace/platform-config';
+import { loadConfig } from '@implant-trace/platform-config';
 import { bootstrapService } from '@implant-trace/platform-http';
 
 import { deviceRegistryAppOptions } from './app.module';
+import { DeviceRegistryConfig } from './device-registry.config';
 
 async function main(): Promise<void> {
   // The feature module needs the config (brokers, import limit) before bootstrapService builds

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 
-import { RecallMatchingConfig } from '@implant-trace/platform-config';
 import { bootstrapService } from '@implant-trace/platform-http';
 
 import { AppModule } from './app.module';
+import { RecallMatchingConfig } from './recall-matching.config';
 
 bootstrapService(RecallMatchingConfig, { imports: [AppModule] }).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

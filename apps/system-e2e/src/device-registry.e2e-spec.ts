@@ -1,6 +1,5 @@
 import { DEVICES_TOPIC } from '@implant-trace/contracts';
 import { mintDevelopmentToken } from '@implant-trace/platform-auth';
-import { DeviceRegistryConfig } from '@implant-trace/platform-config';
 import { createSchemaDataSource } from '@implant-trace/platform-database';
 import { KafkaConnection, readTopic } from '@implant-trace/platform-messaging';
 import { testInfrastructure, uniqueName } from '@implant-trace/platform-testing';
@@ -16,7 +15,6 @@ function gtin14(body13: string): string {
 
 describe('device-registry, end to end', () => {
   const schema = uniqueName('e2e_device_registry');
-  const defaults = new DeviceRegistryConfig();
   let service: RunningService;
 
   beforeAll(async () => {
@@ -36,8 +34,8 @@ describe('device-registry, end to end', () => {
       role,
       ...(ods === undefined ? {} : { ods }),
       secret: service.jwtSecret,
-      issuer: defaults.authIssuer,
-      audience: defaults.authAudience,
+      issuer: service.issuer,
+      audience: service.audience,
     });
   }
 

@@ -10,12 +10,14 @@ const workspaceRoot = join(__dirname, '..', '..', '..', '..');
 export interface RunningService {
   baseUrl: string;
   jwtSecret: string;
+  issuer: string;
+  audience: string;
   stop(): Promise<void>;
 }
 
 /**
  * Starts a service exactly as `npm start` does (its main.ts on the pinned Node), on its own
- * port and database schema, with a token secret made for this run; resolves once /health
+ * port and database schema, with a token secret and issuer made for this run; resolves once /health
  * answers 200.
  */
 export async function startService(
@@ -23,6 +25,8 @@ export async function startService(
   { port, schema }: { port: number; schema: string },
 ): Promise<RunningService> {
   const jwtSecret = randomBytes(32).toString('hex');
+  const issuer = 'implant-trace-e2e';
+  const audience = 'implant-trace';
   const output: string[] = [];
   const child: ChildProcess = spawn(
     process.execPath,
@@ -35,6 +39,8 @@ export async function startService(
         PORT: String(port),
         DATABASE_SCHEMA: schema,
         AUTH_JWT_SECRET: jwtSecret,
+        AUTH_ISSUER: issuer,
+        AUTH_AUDIENCE: audience,
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -58,6 +64,8 @@ export async function startService(
   return {
     baseUrl,
     jwtSecret,
+    issuer,
+    audience,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -30,5 +30,4 @@ export {
   type LogLevel,
   type RuntimeEnvironment,
 } from './lib/service-base.config';
-export * from './lib/services';
 export { TestInfrastructureConfig } from './lib/test-infrastructure.config';

@@ -6,3 +6,9 @@ export {
   type SchemaDataSourceOptions,
 } from './lib/data-source.factory';
 export { DatabaseModule, type DatabaseModuleOptions } from './lib/database.module';
+export {
+  assertSchemaCurrent,
+  pendingMigrations,
+  schemaDrift,
+  SchemaNotCurrentError,
+} from './lib/schema-verification.util';

@@ -30,6 +30,7 @@ export {
   createServiceApp,
   type ServiceAppOptions,
 } from './lib/service-app.factory';
+export { migrateService, type ServiceSchema } from './lib/service-migration.util';
 export {
   DEFAULT_RATE_LIMIT,
   PLATFORM_MIGRATIONS,

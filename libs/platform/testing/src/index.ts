@@ -1,5 +1,6 @@
 export { startSecureTestBroker, type SecureTestBroker } from './lib/secure-test-broker.util';
 export { testInfrastructure } from './lib/test-infrastructure.util';
+export { ProbeServiceConfig } from './lib/probe-service.config';
 export { testServiceConfig } from './lib/test-service-config.util';
 export { uniqueName } from './lib/unique-name.util';
 export { waitFor, type WaitForOptions } from './lib/wait-for.util';

@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 
 import type { Role } from '@implant-trace/platform-auth';
 import { mintDevelopmentToken, runAuthorisationMatrix } from '@implant-trace/platform-auth';
-import { DeviceRegistryConfig } from '@implant-trace/platform-config';
+import { ServiceConfigBase } from '@implant-trace/platform-config';
 import { createSchemaDataSource } from '@implant-trace/platform-database';
 import { createServiceApp } from '@implant-trace/platform-http';
 import { EventPublisher } from '@implant-trace/platform-messaging';
@@ -27,12 +27,17 @@ const secret = 'integration-test-secret-of-at-least-32-chars';
 const schema = uniqueName('it_device_registry');
 const SAMPLES = join(__dirname, '../../sample-data');
 
-function serviceConfig(): DeviceRegistryConfig {
-  return testServiceConfig(DeviceRegistryConfig, {
-    schema,
-    jwtSecret: secret,
-    overrides: { IMPORT_MAX_BYTES: String(64 * 1024) },
-  });
+const IMPORT_MAX_BYTES = 64 * 1024;
+
+/** The shared settings the device-registry app reads (its own class lives with the app). */
+class DeviceRegistryTestConfig extends ServiceConfigBase {
+  readonly serviceName = 'device-registry';
+  override port = 3001;
+  override databaseSchema = schema;
+}
+
+function serviceConfig(): DeviceRegistryTestConfig {
+  return testServiceConfig(DeviceRegistryTestConfig, { schema, jwtSecret: secret });
 }
 
 const token = (role: Role, ods?: string) =>
@@ -109,7 +114,7 @@ describe('device-registry against the real PostgreSQL, Redis and Kafka', () => {
         DeviceRegistryModule.forRoot({
           serviceName: config.serviceName,
           kafka: config,
-          importMaxBytes: config.importMaxBytes,
+          importMaxBytes: IMPORT_MAX_BYTES,
         }),
       ],
       entities: DEVICE_REGISTRY_ENTITIES,

@@ -11,6 +11,7 @@ import {
 import { DeviceEntity } from './catalogue/device.entity';
 import { DeviceIdentifierEntity } from './catalogue/device-identifier.entity';
 import { CreateDeviceCatalogue1767225600100 } from './catalogue/device-catalogue.migration';
+import { RecordGeneratedColumns1767225600101 } from './catalogue/generated-columns.migration';
 import { DeviceCatalogueRepository } from './catalogue/device-catalogue.repository';
 import { DEVICE_REGISTRY_OPTIONS, type DeviceRegistryOptions } from './device-registry.options';
 import { DevicesController } from './devices.controller';
@@ -25,6 +26,7 @@ export const DEVICE_REGISTRY_ENTITIES = [DeviceEntity, DeviceIdentifierEntity];
 export const DEVICE_REGISTRY_MIGRATIONS = [
   ...MESSAGING_MIGRATIONS,
   CreateDeviceCatalogue1767225600100,
+  RecordGeneratedColumns1767225600101,
 ];
 
 /** The device catalogue: its HTTP API, use cases and the outbox feeding the devices topic. */

@@ -24,7 +24,7 @@ export function renderEnvExample(configClasses: readonly ConfigClass[]): string 
     return `## ${String(config['serviceName'])}\n${lines.join('\n')}`;
   });
   return (
-    '# Generated from libs/platform/config by `npm run config:env-example`; do not edit.\n' +
+    '# Generated from the service config classes by `npm run config:env-example`; do not edit.\n' +
     '# Every variable is optional unless marked required in its description; the values shown\n' +
     '# are the defaults used for local development.\n\n' +
     sections.join('\n\n') +

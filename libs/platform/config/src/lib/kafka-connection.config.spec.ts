@@ -4,7 +4,11 @@ import { inspect } from 'node:util';
 import { kafkaConnectionSettings } from './kafka-connection.config';
 import type { Environment } from './load-config';
 import { ConfigValidationError, describeConfig, loadConfig } from './load-config';
-import { DeviceRegistryConfig } from './services';
+import { ServiceConfigBase } from './service-base.config';
+
+class ProbeServiceConfig extends ServiceConfigBase {
+  readonly serviceName = 'probe-service';
+}
 
 const base = { AUTH_JWT_SECRET: 'x'.repeat(40), KAFKA_BROKERS: 'kafka-1:9093' };
 const password = 'scram-password-that-must-never-be-shown';
@@ -13,7 +17,7 @@ const privateKeyPem = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
   .toString();
 
 function load(env: Environment) {
-  return loadConfig(DeviceRegistryConfig, { ...base, ...env });
+  return loadConfig(ProbeServiceConfig, { ...base, ...env });
 }
 
 function problemsOf(env: Environment): ConfigValidationError {

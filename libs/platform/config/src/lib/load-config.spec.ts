@@ -1,11 +1,24 @@
+import { IsBoolean, IsInt, Min } from 'class-validator';
+
+import { EnvVariable } from './env-variable.decorator';
 import { ConfigValidationError, describeConfig, loadConfig } from './load-config';
-import { envVariablesOf } from './env-variable.decorator';
-import {
-  DeviceRegistryConfig,
-  ImplantEventsConfig,
-  NotificationsConfig,
-  SERVICE_CONFIG_CLASSES,
-} from './services';
+import { ServiceConfigBase } from './service-base.config';
+
+/** A service's config as the services write theirs (apps/<service>/src/<service>.config.ts). */
+class ProbeServiceConfig extends ServiceConfigBase {
+  readonly serviceName = 'probe-service';
+  override port = 3001;
+  override databaseSchema = 'probe_service';
+
+  @EnvVariable({ name: 'PROBE_ALLOW_PRIVATE_URLS', description: 'A service flag' })
+  @IsBoolean()
+  allowPrivateUrls: boolean = false;
+
+  @EnvVariable({ name: 'PROBE_TIMEOUT_MS', description: 'A service number' })
+  @IsInt()
+  @Min(100)
+  timeoutMs: number = 10_000;
+}
 
 const secret = 'x'.repeat(40);
 
@@ -21,31 +34,25 @@ function problemsOf(run: () => unknown) {
 
 describe('loadConfig', () => {
   it('applies the service defaults and converts typed variables', () => {
-    const config = loadConfig(DeviceRegistryConfig, {
+    const config = loadConfig(ProbeServiceConfig, {
       AUTH_JWT_SECRET: secret,
       PORT: '4001',
       KAFKA_BROKERS: 'a:9092, b:9093',
     });
     expect(config.port).toBe(4001);
-    expect(config.databaseSchema).toBe('device_registry');
+    expect(config.databaseSchema).toBe('probe_service');
     expect(config.kafkaBrokers).toEqual(['a:9092', 'b:9093']);
-    expect(config.serviceName).toBe('device-registry');
-  });
-
-  it('gives every service its own port and schema by default', () => {
-    const implantEvents = loadConfig(ImplantEventsConfig, { AUTH_JWT_SECRET: secret });
-    const notifications = loadConfig(NotificationsConfig, { AUTH_JWT_SECRET: secret });
-    expect([implantEvents.port, implantEvents.databaseSchema]).toEqual([3002, 'implant_events']);
-    expect([notifications.port, notifications.databaseSchema]).toEqual([3004, 'notifications']);
+    expect(config.serviceName).toBe('probe-service');
   });
 
   it('lists every bad variable at once, by name', () => {
     const error = problemsOf(() =>
-      loadConfig(DeviceRegistryConfig, {
+      loadConfig(ProbeServiceConfig, {
         PORT: 'eighty',
         NODE_ENV: 'staging',
         KAFKA_BROKERS: 'no-port',
         DATABASE_URL: 'mysql://db',
+        // Another service's variable: not this service's business.
         WEBHOOK_ALLOW_PRIVATE_URLS: 'maybe',
       }),
     );
@@ -56,22 +63,22 @@ describe('loadConfig', () => {
       'NODE_ENV',
       'PORT',
     ]);
-    expect(error.message).toContain('Invalid configuration for DeviceRegistryConfig');
+    expect(error.message).toContain('Invalid configuration for ProbeServiceConfig');
   });
 
   it('rejects a non-boolean flag', () => {
     const error = problemsOf(() =>
-      loadConfig(NotificationsConfig, {
+      loadConfig(ProbeServiceConfig, {
         AUTH_JWT_SECRET: secret,
-        WEBHOOK_ALLOW_PRIVATE_URLS: 'maybe',
+        PROBE_ALLOW_PRIVATE_URLS: 'maybe',
       }),
     );
-    expect(error.problems.map((p) => p.variable)).toEqual(['WEBHOOK_ALLOW_PRIVATE_URLS']);
+    expect(error.problems.map((p) => p.variable)).toEqual(['PROBE_ALLOW_PRIVATE_URLS']);
   });
 
   it('never echoes a secret value in its error', () => {
     const error = problemsOf(() =>
-      loadConfig(DeviceRegistryConfig, { AUTH_JWT_SECRET: 'short-secret-value' }),
+      loadConfig(ProbeServiceConfig, { AUTH_JWT_SECRET: 'short-secret-value' }),
     );
     expect(error.problems.map((p) => p.variable)).toEqual(['AUTH_JWT_SECRET']);
     expect(error.message).not.toContain('short-secret-value');
@@ -79,50 +86,50 @@ describe('loadConfig', () => {
 
   it('requires a JWKS URL in production', () => {
     const error = problemsOf(() =>
-      loadConfig(DeviceRegistryConfig, { NODE_ENV: 'production', AUTH_JWT_SECRET: secret }),
+      loadConfig(ProbeServiceConfig, { NODE_ENV: 'production', AUTH_JWT_SECRET: secret }),
     );
     expect(error.problems.map((p) => p.variable)).toEqual(['AUTH_JWKS_URL']);
-    const production = loadConfig(DeviceRegistryConfig, {
+    const production = loadConfig(ProbeServiceConfig, {
       NODE_ENV: 'production',
       AUTH_JWKS_URL: 'https://login.example.org/jwks.json',
     });
     expect(production.authJwtSecret).toBeUndefined();
   });
+
+  it('accepts an HS256 secret instead of a JWKS in production only when explicitly allowed', () => {
+    const allowed = loadConfig(ProbeServiceConfig, {
+      NODE_ENV: 'production',
+      AUTH_HS256_IN_PRODUCTION: 'true',
+      AUTH_JWT_SECRET: secret,
+    });
+    expect([allowed.authJwksUrl, allowed.authJwtSecret]).toEqual([undefined, secret]);
+    const withoutSecret = problemsOf(() =>
+      loadConfig(ProbeServiceConfig, { NODE_ENV: 'production', AUTH_HS256_IN_PRODUCTION: 'true' }),
+    );
+    expect(withoutSecret.problems.map((p) => p.variable)).toEqual(['AUTH_JWT_SECRET']);
+  });
 });
 
 describe('typed variables', () => {
   it('converts numbers and booleans from the environment', () => {
-    const config = loadConfig(NotificationsConfig, {
+    const config = loadConfig(ProbeServiceConfig, {
       AUTH_JWT_SECRET: secret,
       HTTP_BODY_LIMIT_BYTES: '2048',
       DATABASE_POOL_SIZE: '4',
       AUDIT_REQUIRED: 'false',
-      WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
-      WEBHOOK_TIMEOUT_MS: '500',
+      PROBE_ALLOW_PRIVATE_URLS: 'true',
+      PROBE_TIMEOUT_MS: '500',
     });
-    expect([config.httpBodyLimitBytes, config.databasePoolSize, config.webhookTimeoutMs]).toEqual([
+    expect([config.httpBodyLimitBytes, config.databasePoolSize, config.timeoutMs]).toEqual([
       2048, 4, 500,
     ]);
-    expect([config.auditRequired, config.webhookAllowPrivateUrls]).toEqual([false, true]);
+    expect([config.auditRequired, config.allowPrivateUrls]).toEqual([false, true]);
   });
-
-  it.each(SERVICE_CONFIG_CLASSES.map((c) => [c.name, c] as const))(
-    '%s: every variable is declared with the type of its default',
-    (_name, configClass) => {
-      const defaults = new configClass() as unknown as Record<string, unknown>;
-      for (const variable of envVariablesOf(configClass)) {
-        const value = defaults[variable.property];
-        if (value === undefined) continue;
-        const runtimeType = Array.isArray(value) ? 'string[]' : typeof value;
-        expect(`${variable.name}: ${variable.type}`).toBe(`${variable.name}: ${runtimeType}`);
-      }
-    },
-  );
 });
 
 describe('describeConfig', () => {
   it('masks secrets and shows the rest', () => {
-    const config = loadConfig(DeviceRegistryConfig, {
+    const config = loadConfig(ProbeServiceConfig, {
       AUTH_JWT_SECRET: secret,
       DATABASE_URL: 'postgres://app:hunter2@db:5432/implant_trace',
     });

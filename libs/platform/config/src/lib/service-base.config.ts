@@ -229,13 +229,22 @@ export abstract class ServiceConfigBase implements KafkaConnectionConfig {
   })
   @ValidateIf(
     (config: ServiceConfigBase) =>
-      config.environment === 'production' || config.authJwksUrl !== undefined,
+      (config.environment === 'production' && !config.authHs256InProduction) ||
+      config.authJwksUrl !== undefined,
   )
   @IsUrl(
     { protocols: ['https'], require_tld: false },
     { message: 'AUTH_JWKS_URL must be an https URL (required in production)' },
   )
   authJwksUrl?: string;
+
+  @EnvVariable({
+    name: 'AUTH_HS256_IN_PRODUCTION',
+    description:
+      'Verify HS256 tokens with AUTH_JWT_SECRET in production instead of a JWKS (explicit opt-in)',
+  })
+  @IsBoolean()
+  authHs256InProduction: boolean = false;
 
   @EnvVariable({ name: 'AUTH_ISSUER', description: 'Expected token issuer (iss)' })
   @IsString()

@@ -4,9 +4,13 @@ import { DataSource } from 'typeorm';
 
 import type { SchemaDataSourceOptions } from './data-source.factory';
 import { createSchemaDataSource, prepareSchema } from './data-source.factory';
+import { assertSchemaCurrent } from './schema-verification.util';
 
 export interface DatabaseModuleOptions extends SchemaDataSourceOptions {
-  /** Apply pending migrations at start-up (development, tests); production runs them as a step. */
+  /**
+   * Apply pending migrations at start-up (development, tests); production runs them as their
+   * own step first. Either way the service refuses a schema that is not current.
+   */
   migrate: boolean;
 }
 
@@ -35,7 +39,13 @@ export class DatabaseModule {
           useFactory: async () => {
             const dataSource = createSchemaDataSource(options);
             await dataSource.initialize();
-            if (options.migrate) await prepareSchema(dataSource);
+            try {
+              if (options.migrate) await prepareSchema(dataSource);
+              await assertSchemaCurrent(dataSource);
+            } catch (error) {
+              await dataSource.destroy();
+              throw error;
+            }
             return dataSource;
           },
         },

@@ -6,8 +6,7 @@ import { Controller, Get, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 import { mintDevelopmentToken, Roles } from '@implant-trace/platform-auth';
-import { DeviceRegistryConfig } from '@implant-trace/platform-config';
-import { testServiceConfig, uniqueName } from '@implant-trace/platform-testing';
+import { ProbeServiceConfig, testServiceConfig, uniqueName } from '@implant-trace/platform-testing';
 
 import { createServiceApp } from './service-app.factory';
 
@@ -79,7 +78,7 @@ describe('rate limiting per client address, before the token is verified', () =>
 
   beforeAll(async () => {
     app = await createServiceApp({
-      config: testServiceConfig(DeviceRegistryConfig, { schema, jwtSecret: secret }),
+      config: testServiceConfig(ProbeServiceConfig, { schema, jwtSecret: secret }),
       imports: [ProbeModule],
       addressRateLimit: { limit: 3, windowSeconds: 3600 },
     });
@@ -120,7 +119,7 @@ describe('rate limiting per client address, before the token is verified', () =>
 
   it('counts the forwarded client address behind a trusted proxy, not the proxy', async () => {
     const behindProxy = await createServiceApp({
-      config: testServiceConfig(DeviceRegistryConfig, {
+      config: testServiceConfig(ProbeServiceConfig, {
         schema,
         jwtSecret: secret,
         overrides: { HTTP_TRUSTED_PROXY_HOPS: '1' },

@@ -3,9 +3,9 @@ import { Controller, Get, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 import { mintDevelopmentToken, Roles } from '@implant-trace/platform-auth';
-import { DeviceRegistryConfig } from '@implant-trace/platform-config';
 import type { OwnRedisServer } from '@implant-trace/platform-testing';
 import {
+  ProbeServiceConfig,
   startOwnRedisServer,
   testServiceConfig,
   uniqueName,
@@ -61,7 +61,7 @@ describe('a service whose Redis goes away', () => {
   beforeAll(async () => {
     redis = await startOwnRedisServer();
     app = await createServiceApp({
-      config: testServiceConfig(DeviceRegistryConfig, {
+      config: testServiceConfig(ProbeServiceConfig, {
         schema,
         jwtSecret: secret,
         overrides: { REDIS_URL: redis.url },
@@ -122,7 +122,7 @@ describe('a service whose Redis goes away', () => {
     const gone = await startOwnRedisServer();
     await gone.stop();
     const down = await createServiceApp({
-      config: testServiceConfig(DeviceRegistryConfig, {
+      config: testServiceConfig(ProbeServiceConfig, {
         schema,
         jwtSecret: secret,
         overrides: { REDIS_URL: gone.url },

@@ -9,7 +9,6 @@ import { DataSource } from 'typeorm';
 import type { ImplantExplantedV1 } from '@implant-trace/contracts';
 import { EVENTS, IMPLANTS_TOPIC } from '@implant-trace/contracts';
 import { uuidV7 } from '@implant-trace/identifiers';
-import { DeviceRegistryConfig } from '@implant-trace/platform-config';
 import { createSchemaDataSource } from '@implant-trace/platform-database';
 import {
   InboxEventContext,
@@ -17,7 +16,12 @@ import {
   MESSAGING_MIGRATIONS,
   MessagingModule,
 } from '@implant-trace/platform-messaging';
-import { testServiceConfig, uniqueName, waitFor } from '@implant-trace/platform-testing';
+import {
+  ProbeServiceConfig,
+  testServiceConfig,
+  uniqueName,
+  waitFor,
+} from '@implant-trace/platform-testing';
 
 import { createServiceApp } from './service-app.factory';
 
@@ -50,7 +54,7 @@ class ExplantConsumer {
 }
 
 describe('a service built with createServiceApp runs its @EventPattern consumers', () => {
-  const config = testServiceConfig(DeviceRegistryConfig, {
+  const config = testServiceConfig(ProbeServiceConfig, {
     schema,
     jwtSecret: 'integration-test-secret-of-at-least-32-chars',
   });

@@ -18,7 +18,7 @@ import {
   runAuthorisationMatrix,
 } from '@implant-trace/platform-auth';
 import type { Principal } from '@implant-trace/platform-auth';
-import { DeviceRegistryConfig } from '@implant-trace/platform-config';
+import { ServiceConfigBase } from '@implant-trace/platform-config';
 import { testServiceConfig, uniqueName } from '@implant-trace/platform-testing';
 
 import { Idempotent } from './idempotent.decorator';
@@ -121,8 +121,14 @@ class ProbeController {
 @Module({ controllers: [ProbeController] })
 class ProbeModule {}
 
-function serviceConfig(): DeviceRegistryConfig {
-  return testServiceConfig(DeviceRegistryConfig, {
+class ProbeServiceConfig extends ServiceConfigBase {
+  readonly serviceName = 'probe-service';
+  override port = 3001;
+  override databaseSchema = schema;
+}
+
+function serviceConfig(): ProbeServiceConfig {
+  return testServiceConfig(ProbeServiceConfig, {
     schema,
     jwtSecret: secret,
     overrides: { HTTP_BODY_LIMIT_BYTES: '2048' },

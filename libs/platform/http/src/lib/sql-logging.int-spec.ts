@@ -3,8 +3,7 @@ import { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import { DeviceRegistryConfig } from '@implant-trace/platform-config';
-import { testServiceConfig, uniqueName } from '@implant-trace/platform-testing';
+import { ProbeServiceConfig, testServiceConfig, uniqueName } from '@implant-trace/platform-testing';
 
 import { createServiceApp } from './service-app.factory';
 
@@ -20,7 +19,7 @@ describe("TypeORM's own logging in a service", () => {
   beforeAll(async () => {
     consoleSpies = consoleMethods.map((method) => jest.spyOn(console, method));
     app = await createServiceApp({
-      config: testServiceConfig(DeviceRegistryConfig, {
+      config: testServiceConfig(ProbeServiceConfig, {
         schema,
         jwtSecret: 'integration-test-secret-of-at-least-32-chars',
       }),

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 
 import type { Environment } from '@implant-trace/platform-config';
-import { DeviceRegistryConfig } from '@implant-trace/platform-config';
 import type { SecureTestBroker } from '@implant-trace/platform-testing';
 import {
+  ProbeServiceConfig,
   startSecureTestBroker,
   testServiceConfig,
   uniqueName,
@@ -56,8 +56,8 @@ function roundTripWith(options: KafkaClientOptions): Promise<string[]> {
   );
 }
 
-function serviceConfig(overrides: Environment): DeviceRegistryConfig {
-  return testServiceConfig(DeviceRegistryConfig, {
+function serviceConfig(overrides: Environment): ProbeServiceConfig {
+  return testServiceConfig(ProbeServiceConfig, {
     schema: 'it_kafka_tls',
     jwtSecret: 'k'.repeat(40),
     overrides,

@@ -1,7 +1,6 @@
 import { IsBoolean, IsInt, Max, Min } from 'class-validator';
 
-import { EnvVariable } from '../env-variable.decorator';
-import { ServiceConfigBase } from '../service-base.config';
+import { EnvVariable, ServiceConfigBase } from '@implant-trace/platform-config';
 
 export class NotificationsConfig extends ServiceConfigBase {
   readonly serviceName = 'notifications';

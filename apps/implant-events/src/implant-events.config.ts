@@ -1,7 +1,6 @@
 import { IsIn } from 'class-validator';
 
-import { EnvVariable } from '../env-variable.decorator';
-import { ServiceConfigBase } from '../service-base.config';
+import { EnvVariable, ServiceConfigBase } from '@implant-trace/platform-config';
 
 export const NHS_NUMBER_POLICIES = ['refuse-test-numbers', 'require-test-numbers', 'any'] as const;
 export type NhsNumberPolicy = (typeof NHS_NUMBER_POLICIES)[number];

@@ -1,4 +1,4 @@
-import { ServiceConfigBase } from '../service-base.config';
+import { ServiceConfigBase } from '@implant-trace/platform-config';
 
 export class RecallMatchingConfig extends ServiceConfigBase {
   readonly serviceName = 'recall-matching';

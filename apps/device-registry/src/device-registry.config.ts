@@ -1,7 +1,6 @@
 import { IsInt, Min } from 'class-validator';
 
-import { EnvVariable } from '../env-variable.decorator';
-import { ServiceConfigBase } from '../service-base.config';
+import { EnvVariable, ServiceConfigBase } from '@implant-trace/platform-config';
 
 export class DeviceRegistryConfig extends ServiceConfigBase {
   readonly serviceName = 'device-registry';
