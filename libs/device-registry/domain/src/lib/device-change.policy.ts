@@ -156,8 +156,17 @@ export function decideUpsert(
   const current = ownerId === undefined ? undefined : view.recordOf(ownerId);
   const conflicts = conflictsOf(draft.identifiers, ownerId, view);
   if (conflicts.length > 0) return { kind: 'conflict', conflicts };
-  const { identifiers, ...attributes } = draft;
+  const { identifiers, labelCarries, ...attributes } = draft;
   if (current === undefined) {
+    // Never assumed: a label taken to carry no lot or serial makes every implant of the device
+    // a mere "possible" match in a recall by lot or serial.
+    if (labelCarries === undefined) {
+      return {
+        kind: 'rejected',
+        reason:
+          'labelCarries is required for a new device (lotNumber, serialNumber, expirationDate, manufactureDate)',
+      };
+    }
     const record: DeviceRecord = withoutUndefined({
       ...attributes,
       deviceId: context.newDeviceId(),
@@ -165,12 +174,7 @@ export function decideUpsert(
       identifiers: ordered(identifiers),
       implantable: attributes.implantable ?? false,
       mriSafety: attributes.mriSafety ?? 'unknown',
-      labelCarries: attributes.labelCarries ?? {
-        lotNumber: false,
-        serialNumber: false,
-        expirationDate: false,
-        manufactureDate: false,
-      },
+      labelCarries,
       status: attributes.status ?? 'on-market',
       updatedAt: context.now,
     });
@@ -182,6 +186,7 @@ export function decideUpsert(
     {
       ...rest,
       ...withoutUndefined(attributes),
+      ...(labelCarries === undefined ? {} : { labelCarries }),
       identifiers: mergeIdentifiers(current.identifiers, identifiers),
     },
     context.now,

@@ -72,6 +72,11 @@ describe('createImportRowParser', () => {
       '05012345678900|k|B|M|C||D|true|true|true|true|MR Safe|In Commercial Distribution|true|1',
       /companyName is empty/,
     ],
+    [
+      'some label flags blank (never read as false)',
+      '05012345678900|k|B|M|C|Co|D|true||true|true|MR Safe|In Commercial Distribution|true|1',
+      /serialNumber empty: the label flags/,
+    ],
     ['too few fields', '05012345678900|k|B', /has 3 fields, the header has 15/],
   ])('rejects a GUDID device row with %s', (_case, row, reason) => {
     expect(parserFor(GUDID_DEVICE_HEADER).parse(row)).toEqual({

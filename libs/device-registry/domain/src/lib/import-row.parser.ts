@@ -111,14 +111,23 @@ class Row {
   }
 }
 
+/**
+ * What the label carries: all four flags, or none (a device already registered keeps its own).
+ * A flag left blank is never read as false: that would make its implants mere possible matches.
+ */
 function labelCarries(row: Row, names: [string, string, string, string]): LabelCarries | undefined {
-  const [lot, serial, expiry, manufacture] = names.map((name) => row.flag(name));
-  if ([lot, serial, expiry, manufacture].every((value) => value === undefined)) return undefined;
+  const flags = names.map((name) => row.flag(name));
+  if (flags.every((value) => value === undefined)) return undefined;
+  const blank = names.filter((_name, index) => flags[index] === undefined);
+  if (blank.length > 0) {
+    reject(`${blank.join(', ')} empty: the label flags ${names.join(', ')} go together`);
+  }
+  const flag = (index: number) => flags[index] === true;
   return {
-    lotNumber: lot ?? false,
-    serialNumber: serial ?? false,
-    expirationDate: expiry ?? false,
-    manufactureDate: manufacture ?? false,
+    lotNumber: flag(0),
+    serialNumber: flag(1),
+    expirationDate: flag(2),
+    manufactureDate: flag(3),
   };
 }
 

@@ -253,6 +253,59 @@ describe('device-registry against the real PostgreSQL, Redis and Kafka', () => {
       );
     });
 
+    it.each([
+      ['missing', undefined],
+      ['null', null],
+      ['a string', 'lot and serial'],
+      ['a boolean', true],
+      ['an array', []],
+    ])(
+      'refuses (400) a device whose labelCarries is %s, naming it, and stores nothing',
+      async (_case, labelCarries) => {
+        const before = await counts();
+        const refused = await call(
+          'POST',
+          '/v1/devices',
+          device({
+            identifiers: [
+              { deviceIdentifier: '05012345678931', issuingAgency: 'GS1', type: 'primary' },
+            ],
+            labelCarries,
+          }),
+        );
+        expect(refused.status).toBe(400);
+        expect(refused.body['type']).toBe('urn:implant-trace:problem:validation-failed');
+        const errors = refused.body['errors'] as { field: string; message: string }[];
+        expect([...new Set(errors.map((e) => e.field))]).toEqual(['labelCarries']);
+        expect(errors.map((e) => e.message)).toContain(
+          'labelCarries is required and must be an object',
+        );
+        expect(await counts()).toEqual(before);
+        expect((await call('GET', '/v1/devices/by-identifier/05012345678931')).status).toBe(404);
+      },
+    );
+
+    it('names each missing flag of labelCarries and every identifier that is not an object', async () => {
+      const refused = await call(
+        'POST',
+        '/v1/devices',
+        device({
+          identifiers: [
+            { deviceIdentifier: '05012345678931', issuingAgency: 'GS1', type: 'primary' },
+            [],
+          ],
+          labelCarries: { lotNumber: true },
+        }),
+      );
+      expect(refused.status).toBe(400);
+      expect(refused.body['errors'].map((e: { field: string }) => e.field).sort()).toEqual([
+        'identifiers',
+        'labelCarries.expirationDate',
+        'labelCarries.manufactureDate',
+        'labelCarries.serialNumber',
+      ]);
+    });
+
     it('writes the device and its event in one transaction: a failed publish stores neither', async () => {
       const before = await counts();
       const publisher = app.get(EventPublisher);

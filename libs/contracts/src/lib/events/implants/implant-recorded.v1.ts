@@ -3,6 +3,7 @@ import {
   IsArray,
   IsIn,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -12,7 +13,12 @@ import {
 } from 'class-validator';
 
 import { UdiValue } from '../../shared/udi.value';
-import { IsNhsNumberDigits, IsOdsCode } from '../../shared/validation.util';
+import {
+  IsNhsNumberDigits,
+  IsOdsCode,
+  OptionalNested,
+  RequiredNested,
+} from '../../shared/validation.util';
 
 export const LATERALITIES = ['left', 'right', 'bilateral', 'na'] as const;
 export const ENTRY_METHODS = ['barcode', 'manual'] as const;
@@ -43,6 +49,7 @@ export class PatientValue {
   nhsNumber?: string;
 
   @ValidateIf((patient: PatientValue) => patient.nhsNumber === undefined)
+  @IsObject({ message: '$property must be an object when nhsNumber is absent' })
   @ValidateNested()
   @Type(() => NhsNumberUnavailableValue)
   nhsNumberUnavailable?: NhsNumberUnavailableValue;
@@ -68,12 +75,10 @@ export class ImplantRecordedV1 {
   @IsOdsCode()
   hospitalOds!: string;
 
-  @ValidateNested()
-  @Type(() => PatientValue)
+  @RequiredNested(() => PatientValue)
   patient!: PatientValue;
 
-  @ValidateNested()
-  @Type(() => UdiValue)
+  @RequiredNested(() => UdiValue)
   udi!: UdiValue;
 
   @IsOptional()
@@ -88,9 +93,7 @@ export class ImplantRecordedV1 {
   @MaxLength(4096)
   rawScan?: string;
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ProcedureValue)
+  @OptionalNested(() => ProcedureValue)
   procedure?: ProcedureValue;
 
   @IsOptional()
