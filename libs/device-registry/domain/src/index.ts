@@ -28,7 +28,6 @@ export {
   type ImportRowParser,
   type RowResult,
 } from './lib/import-row.parser';
-export { splitCsvLine, splitPipeLine } from './lib/delimited-line.util';
 export {
   decodeSearchCursor,
   encodeSearchCursor,

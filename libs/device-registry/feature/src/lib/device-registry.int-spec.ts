@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 
 import type { INestApplication } from '@nestjs/common';
@@ -11,14 +12,23 @@ import { DeviceRegistryConfig } from '@implant-trace/platform-config';
 import { createSchemaDataSource } from '@implant-trace/platform-database';
 import { createServiceApp } from '@implant-trace/platform-http';
 import { EventPublisher } from '@implant-trace/platform-messaging';
-import { testInfrastructure, testServiceConfig, uniqueName } from '@implant-trace/platform-testing';
+import {
+  testInfrastructure,
+  testServiceConfig,
+  uniqueName,
+  waitFor,
+} from '@implant-trace/platform-testing';
 
 import {
   DEVICE_REGISTRY_ENTITIES,
   DEVICE_REGISTRY_MIGRATIONS,
   DeviceRegistryModule,
 } from './device-registry.module';
-import { ImportDevicesUseCase } from './import-devices/import-devices.use-case';
+import {
+  IMPORT_MAX_LINE_BYTES,
+  ImportAbortedError,
+  ImportDevicesUseCase,
+} from './import-devices/import-devices.use-case';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read answers as loose JSON
 type JsonBody = Record<string, any>;
@@ -31,7 +41,7 @@ function serviceConfig(): DeviceRegistryConfig {
   return testServiceConfig(DeviceRegistryConfig, {
     schema,
     jwtSecret: secret,
-    overrides: { IMPORT_MAX_BYTES: String(64 * 1024) },
+    overrides: { IMPORT_MAX_BYTES: String(256 * 1024) },
   });
 }
 
@@ -43,6 +53,12 @@ const token = (role: Role, ods?: string) =>
     issuer: 'implant-trace-dev',
     audience: 'implant-trace',
   });
+
+/** A GTIN-14 of the 13 digits given and their GS1 check digit. */
+const withCheckDigit = (body13: string) => {
+  const sum = [...body13].reduce((acc, d, i) => acc + Number(d) * (i % 2 === 0 ? 3 : 1), 0);
+  return `${body13}${(10 - (sum % 10)) % 10}`;
+};
 
 const device = (overrides: Record<string, unknown> = {}) => ({
   identifiers: [
@@ -482,6 +498,135 @@ describe('device-registry against the real PostgreSQL, Redis and Kafka', () => {
       expect(after!.events - before!.events).toBe(3);
     });
 
+    const CSV_HEADER =
+      'deviceIdentifier,manufacturer,brand,lotNumber,serialNumber,expirationDate,manufactureDate';
+    const csvRow = (gtin: string, manufacturer: string, brand = 'Hip') =>
+      `${gtin},${manufacturer},${brand},true,true,true,false`;
+    const postImport = async (body: string | Buffer) => {
+      const response = await fetch(`${baseUrl}/v1/devices/import`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${regulator}`, 'content-type': 'text/csv' },
+        body,
+      });
+      return { status: response.status, body: (await response.json()) as JsonBody };
+    };
+    const devicesMadeBy = async (manufacturer: string) => {
+      const [row] = (await dataSource.query(
+        `SELECT count(*)::int AS n FROM devices WHERE manufacturer = $1`,
+        [manufacturer],
+      )) as [{ n: number }];
+      return row.n;
+    };
+
+    it('rejects rows whose quotes break RFC 4180, each by its line, and imports the rest', async () => {
+      const maker = uniqueName('Quoteco');
+      const result = await postImport(
+        [
+          CSV_HEADER,
+          csvRow(withCheckDigit('0780000000001'), maker),
+          `${withCheckDigit('0780000000002')},${maker},Hip "Pro",true,true,true,false`,
+          `${withCheckDigit('0780000000003')},${maker},"Hip"Pro,true,true,true,false`,
+          `${withCheckDigit('0780000000004')},${maker},"Hip, ""Pro""",true,true,true,false`,
+          `${withCheckDigit('0780000000005')},${maker},"Hip,true,true,true,false`,
+          csvRow(withCheckDigit('0780000000006'), maker),
+        ].join('\n'),
+      );
+      expect(result).toMatchObject({ status: 201, body: { rows: 6, created: 3, rejected: 3 } });
+      expect(result.body['rejections']).toEqual([
+        { line: 3, reason: 'a quote inside a field that does not start with one' },
+        { line: 4, reason: 'text after the closing quote of a field' },
+        { line: 6, reason: 'a quoted field is not closed on its line' },
+      ]);
+      const quoted = await call(
+        'GET',
+        `/v1/devices/by-identifier/${withCheckDigit('0780000000004')}`,
+      );
+      expect(quoted.body['brand']).toBe('Hip, "Pro"');
+      expect(await devicesMadeBy(maker)).toBe(3);
+    });
+
+    it('refuses (400) a header that names a column twice and stores nothing', async () => {
+      const before = await counts();
+      const result = await postImport(
+        `${CSV_HEADER},Brand\n${csvRow(withCheckDigit('0780000000101'), 'Dupco')},Other\n`,
+      );
+      expect(result).toMatchObject({
+        status: 400,
+        body: { detail: 'the header names "brand" more than once' },
+      });
+      expect(await counts()).toEqual(before);
+    });
+
+    it('rejects a line that is not valid UTF-8 with its line number, and imports the rest', async () => {
+      const maker = uniqueName('Utfco');
+      const result = await postImport(
+        Buffer.concat([
+          Buffer.from(`${CSV_HEADER}\n${csvRow(withCheckDigit('0780000000201'), maker)}\n`),
+          Buffer.from(`${withCheckDigit('0780000000202')},${maker},Hip `),
+          Buffer.from([0xc3, 0x28]),
+          Buffer.from(`,true,true,true,false\n${csvRow(withCheckDigit('0780000000203'), maker)}\n`),
+        ]),
+      );
+      expect(result).toMatchObject({ status: 201, body: { rows: 3, created: 2, rejected: 1 } });
+      expect(result.body['rejections']).toEqual([
+        { line: 3, reason: 'the line is not valid UTF-8' },
+      ]);
+      expect(
+        (await call('GET', `/v1/devices/by-identifier/${withCheckDigit('0780000000202')}`)).status,
+      ).toBe(404);
+    });
+
+    it('rejects a line longer than the limit and a field longer than the contract as rows, keeping the report', async () => {
+      const maker = uniqueName('Longco');
+      const result = await postImport(
+        [
+          CSV_HEADER,
+          csvRow(withCheckDigit('0780000000301'), maker, 'B'.repeat(IMPORT_MAX_LINE_BYTES)),
+          csvRow(withCheckDigit('0780000000302'), maker, 'B'.repeat(201)),
+          csvRow(withCheckDigit('0780000000303'), maker),
+        ].join('\n'),
+      );
+      expect(result).toMatchObject({ status: 201, body: { rows: 3, created: 1, rejected: 2 } });
+      expect(result.body['rejections']).toEqual([
+        { line: 2, reason: `the line is longer than ${IMPORT_MAX_LINE_BYTES} bytes` },
+        { line: 3, reason: 'brand: is 201 characters long, at most 200' },
+      ]);
+      expect(await devicesMadeBy(maker)).toBe(1);
+    });
+
+    it('ends the import when the client aborts its upload: the request is destroyed and nothing more is written', async () => {
+      const maker = uniqueName('Abortco');
+      const importer = app.get(ImportDevicesUseCase);
+      const execute = jest.spyOn(importer, 'execute');
+      try {
+        // 1,500 rows: the first batch of 1,000 commits, the rest wait for a line that never comes.
+        const rows = Array.from({ length: 1500 }, (_, i) =>
+          csvRow(withCheckDigit(`079${String(i).padStart(10, '0')}`), maker),
+        );
+        const upload = httpRequest(`${baseUrl}/v1/devices/import`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${regulator}`,
+            'content-type': 'text/csv',
+            'transfer-encoding': 'chunked',
+          },
+        });
+        upload.on('error', () => undefined);
+        upload.write(`${CSV_HEADER}\n${rows.join('\n')}\n`);
+        await waitFor(async () => (await devicesMadeBy(maker)) === 1000, {
+          description: 'the first batch committed',
+        });
+        const [source] = execute.mock.calls[0] ?? [];
+        const importing = execute.mock.results[0]?.value as Promise<unknown>;
+        upload.destroy();
+        await expect(importing).rejects.toThrow(ImportAbortedError);
+        expect(source?.destroyed).toBe(true);
+        expect(await devicesMadeBy(maker)).toBe(1000);
+      } finally {
+        execute.mockRestore();
+      }
+    });
+
     it('refuses an unknown file format, a wrong media type and an over-large body', async () => {
       const post = (body: string, type = 'text/csv') =>
         fetch(`${baseUrl}/v1/devices/import`, {
@@ -491,7 +636,7 @@ describe('device-registry against the real PostgreSQL, Redis and Kafka', () => {
         });
       expect((await post('name;value\n1;2\n')).status).toBe(400);
       expect((await post('{}', 'application/xml')).status).toBe(415);
-      expect((await post('x'.repeat(70 * 1024))).status).toBe(413);
+      expect((await post('x'.repeat(300 * 1024))).status).toBe(413);
     });
   });
 
@@ -524,11 +669,6 @@ describe('device-registry against the real PostgreSQL, Redis and Kafka', () => {
   });
 
   describe('concurrent registration', () => {
-    const withCheckDigit = (body13: string) => {
-      const sum = [...body13].reduce((acc, d, i) => acc + Number(d) * (i % 2 === 0 ? 3 : 1), 0);
-      return `${body13}${(10 - (sum % 10)) % 10}`;
-    };
-
     it('registers one device when the same new device is posted eight times at once', async () => {
       const primary = withCheckDigit('0509876543210');
       const body = device({
