@@ -37,7 +37,6 @@ async function main(): Promise<void> {
     if (config.environment !== 'production') await prepareSchema(dataSource);
     const importer = new ImportDevicesUseCase(
       new ApplyDeviceChangesUseCase(
-        dataSource,
         new DeviceCatalogueRepository(dataSource),
         new EventPublisher(config.serviceName),
         { now: () => new Date() },

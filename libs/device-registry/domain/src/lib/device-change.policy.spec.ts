@@ -78,6 +78,7 @@ describe('decideChange (upsert)', () => {
   it('refuses a new device whose draft does not say what its label carries', () => {
     expect(decideChange({ kind: 'upsert', draft: draft() }, view([]), context)).toEqual({
       kind: 'rejected',
+      field: 'labelCarries',
       reason: expect.stringMatching(/labelCarries is required for a new device/),
     });
   });
@@ -190,10 +191,12 @@ describe('decideChange (add-identifiers)', () => {
   it('rejects an unknown device and a second primary', () => {
     expect(add([], OTHER)).toEqual({
       kind: 'rejected',
+      field: 'primaryDeviceIdentifier',
       reason: expect.stringMatching(/no device/),
     });
     expect(add([{ deviceIdentifier: OTHER, issuingAgency: 'GS1', type: 'primary' }])).toEqual({
       kind: 'rejected',
+      field: 'identifiers',
       reason: expect.stringMatching(/given as primary/),
     });
   });

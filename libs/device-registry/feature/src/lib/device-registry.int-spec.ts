@@ -6,6 +6,11 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import {
+  ConcurrentCatalogueChangeError,
+  ImportAbortedError,
+} from '@implant-trace/device-registry-domain';
+import { uuidV7 } from '@implant-trace/identifiers';
 import type { Role } from '@implant-trace/platform-auth';
 import { mintDevelopmentToken, runAuthorisationMatrix } from '@implant-trace/platform-auth';
 import { DeviceRegistryConfig } from '@implant-trace/platform-config';
@@ -24,9 +29,9 @@ import {
   DEVICE_REGISTRY_MIGRATIONS,
   DeviceRegistryModule,
 } from './device-registry.module';
+import { DeviceCatalogueRepository } from './catalogue/device-catalogue.repository';
 import {
   IMPORT_MAX_LINE_BYTES,
-  ImportAbortedError,
   ImportDevicesUseCase,
 } from './import-devices/import-devices.use-case';
 
@@ -176,7 +181,15 @@ describe('device-registry against the real PostgreSQL, Redis and Kafka', () => {
         status: 200,
         body: { deviceId, brand: 'Acme Hip' },
       });
-      expect((await call('GET', '/v1/devices/by-identifier/05012345678917')).status).toBe(404);
+      expect(await call('GET', '/v1/devices/by-identifier/05012345678917')).toEqual({
+        status: 404,
+        body: {
+          type: 'about:blank',
+          title: 'Not Found',
+          status: 404,
+          detail: 'No device has identifier 05012345678917',
+        },
+      });
       expect((await call('GET', '/v1/devices/019c0f3e-8a4b-7c3d-9e2f-0123456789ab')).status).toBe(
         404,
       );
@@ -229,12 +242,30 @@ describe('device-registry against the real PostgreSQL, Redis and Kafka', () => {
         }),
       );
       expect(conflict.status).toBe(409);
+      expect(conflict.body).toMatchObject({
+        type: 'urn:implant-trace:problem:device-identifier-conflict',
+        title: 'Conflict',
+        detail: 'An identifier already belongs to another device',
+      });
       expect(conflict.body['errors']).toEqual([
         {
           field: 'identifiers[1].deviceIdentifier',
           message: `15012345678907 already identifies device ${deviceId}`,
         },
       ]);
+      expect(await counts()).toEqual(before);
+    });
+
+    it('has the repository turn a unique violation into a concurrent-change error, storing nothing', async () => {
+      const before = await counts();
+      const catalogue = app.get(DeviceCatalogueRepository);
+      const [existing] = await catalogue.findByIds([deviceId]);
+      if (existing === undefined) throw new Error('the device registered above');
+      await expect(
+        catalogue.inTransaction((manager) =>
+          catalogue.save(manager, [{ ...existing, deviceId: uuidV7() }]),
+        ),
+      ).rejects.toThrow(ConcurrentCatalogueChangeError);
       expect(await counts()).toEqual(before);
     });
 
@@ -406,7 +437,14 @@ describe('device-registry against the real PostgreSQL, Redis and Kafka', () => {
 
     it('refuses a forged cursor and an over-large limit', async () => {
       const forged = await call('GET', '/v1/devices?cursor=bm90LWEtY3Vyc29y');
-      expect(forged).toMatchObject({ status: 400, body: { errors: [{ field: 'cursor' }] } });
+      expect(forged).toMatchObject({
+        status: 400,
+        body: {
+          type: 'urn:implant-trace:problem:validation-failed',
+          detail: 'The search is invalid',
+          errors: [{ field: 'cursor' }],
+        },
+      });
       expect((await call('GET', '/v1/devices?limit=1000')).status).toBe(400);
     });
 

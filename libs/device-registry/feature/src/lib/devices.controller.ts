@@ -17,17 +17,12 @@ import { ApiTags } from '@nestjs/swagger';
 
 import type { DeviceRecord } from '@implant-trace/device-registry-domain';
 import { Roles } from '@implant-trace/platform-auth';
-import { PROBLEM_TYPES, ProblemException } from '@implant-trace/platform-http';
+import { ProblemException } from '@implant-trace/platform-http';
 
 import { DEVICE_REGISTRY_OPTIONS, type DeviceRegistryOptions } from './device-registry.options';
 import { GetDeviceUseCase } from './get-device/get-device.use-case';
 import type { ImportReport } from './import-devices/import-devices.use-case';
-import {
-  ImportAbortedError,
-  ImportDevicesUseCase,
-  ImportFormatError,
-  ImportTooLargeError,
-} from './import-devices/import-devices.use-case';
+import { ImportDevicesUseCase } from './import-devices/import-devices.use-case';
 import { RegisterDeviceDto } from './register-device/register-device.dto';
 import { RegisterDeviceUseCase } from './register-device/register-device.use-case';
 import { SearchDevicesDto } from './search-devices/search-devices.dto';
@@ -66,7 +61,7 @@ export class DevicesController {
 
   @Roles('regulator', 'admin')
   @Post('import')
-  async import(@Req() request: IncomingMessage): Promise<ImportReport> {
+  import(@Req() request: IncomingMessage): Promise<ImportReport> {
     const mediaType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
     if (!IMPORT_MEDIA_TYPES.includes(mediaType ?? '')) {
       throw new ProblemException(
@@ -79,21 +74,7 @@ export class DevicesController {
     if (Number(request.headers['content-length'] ?? 0) > limit) {
       throw new ProblemException(413, 'about:blank', `Import files are limited to ${limit} bytes`);
     }
-    try {
-      return await this.importDevices.execute(request, { maxBytes: limit });
-    } catch (error) {
-      if (error instanceof ImportFormatError || error instanceof ImportAbortedError) {
-        throw new ProblemException(400, PROBLEM_TYPES.validation, error.message);
-      }
-      if (error instanceof ImportTooLargeError) {
-        throw new ProblemException(
-          413,
-          'about:blank',
-          `${error.message}; the batches before the limit were applied and a re-import is safe`,
-        );
-      }
-      throw error;
-    }
+    return this.importDevices.execute(request, { maxBytes: limit });
   }
 
   @Roles(...EVERY_ROLE)

@@ -1,15 +1,15 @@
 import { Readable } from 'node:stream';
 
 import type { ChangeOutcome, DeviceChange } from '@implant-trace/device-registry-domain';
+import {
+  ImportAbortedError,
+  ImportFormatError,
+  ImportTooLargeError,
+} from '@implant-trace/device-registry-domain';
 import { waitFor } from '@implant-trace/platform-testing';
 
 import type { ApplyDeviceChangesUseCase } from '../apply-device-changes/apply-device-changes.use-case';
-import {
-  ImportAbortedError,
-  ImportDevicesUseCase,
-  ImportFormatError,
-  ImportTooLargeError,
-} from './import-devices.use-case';
+import { ImportDevicesUseCase } from './import-devices.use-case';
 
 const HEADER = 'deviceIdentifier,manufacturer,brand';
 

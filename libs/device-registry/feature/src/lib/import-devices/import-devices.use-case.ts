@@ -11,7 +11,12 @@ import type {
   ImportRowParser,
   RowResult,
 } from '@implant-trace/device-registry-domain';
-import { createImportRowParser } from '@implant-trace/device-registry-domain';
+import {
+  createImportRowParser,
+  ImportAbortedError,
+  ImportFormatError,
+  ImportTooLargeError,
+} from '@implant-trace/device-registry-domain';
 
 import { ApplyDeviceChangesUseCase } from '../apply-device-changes/apply-device-changes.use-case';
 
@@ -50,19 +55,6 @@ export interface ImportOptions {
 
 /** Room for every field of a device at its contract limit, quoted, with its other identifiers. */
 export const IMPORT_MAX_LINE_BYTES = 16 * 1024;
-
-/** The file is not one of the formats the importer reads; nothing was imported. */
-export class ImportFormatError extends Error {}
-
-/** The file is larger than the importer accepts; the batches before the limit were applied. */
-export class ImportTooLargeError extends Error {
-  constructor(readonly maxBytes: number) {
-    super(`Import files are limited to ${maxBytes} bytes`);
-  }
-}
-
-/** The upload ended before the file did (the client went away); later rows were not read. */
-export class ImportAbortedError extends Error {}
 
 function byteLimit(maxBytes: number): Transform {
   let received = 0;
@@ -105,7 +97,7 @@ export class ImportDevicesUseCase {
       await consuming.catch(() => undefined);
       if (error instanceof ImportFormatError || error instanceof ImportTooLargeError) throw error;
       if (source.destroyed && !source.readableEnded) {
-        throw new ImportAbortedError('the upload ended before the end of the file');
+        throw new ImportAbortedError();
       }
       throw error;
     }
