@@ -23,6 +23,7 @@ import {
   uniqueName,
   waitFor,
 } from '@implant-trace/platform-testing';
+import { gs1CheckDigit } from '@implant-trace/udi';
 
 import {
   DEVICE_REGISTRY_ENTITIES,
@@ -60,10 +61,7 @@ const token = (role: Role, ods?: string) =>
   });
 
 /** A GTIN-14 of the 13 digits given and their GS1 check digit. */
-const withCheckDigit = (body13: string) => {
-  const sum = [...body13].reduce((acc, d, i) => acc + Number(d) * (i % 2 === 0 ? 3 : 1), 0);
-  return `${body13}${(10 - (sum % 10)) % 10}`;
-};
+const withCheckDigit = (body13: string) => `${body13}${gs1CheckDigit(body13)}`;
 
 const device = (overrides: Record<string, unknown> = {}) => ({
   identifiers: [
@@ -384,10 +382,7 @@ describe('device-registry against the real PostgreSQL, Redis and Kafka', () => {
     beforeAll(async () => {
       for (let i = 0; i < 5; i++) {
         const body = `076199900000${i}`;
-        const weighted = [...body]
-          .reverse()
-          .reduce((sum, digit, k) => sum + Number(digit) * (k % 2 === 0 ? 3 : 1), 0);
-        const gtin = `${body}${(10 - (weighted % 10)) % 10}`;
+        const gtin = withCheckDigit(body);
         const created = await call(
           'POST',
           '/v1/devices',

@@ -7,6 +7,7 @@ import {
   ImportTooLargeError,
 } from '@implant-trace/device-registry-domain';
 import { waitFor } from '@implant-trace/platform-testing';
+import { gs1CheckDigit } from '@implant-trace/udi';
 
 import type { ApplyDeviceChangesUseCase } from '../apply-device-changes/apply-device-changes.use-case';
 import { ImportDevicesUseCase } from './import-devices.use-case';
@@ -15,10 +16,7 @@ const HEADER = 'deviceIdentifier,manufacturer,brand';
 
 function gtin(n: number): string {
   const body = `0761234${String(n).padStart(6, '0')}`;
-  const weighted = [...body]
-    .reverse()
-    .reduce((sum, digit, k) => sum + Number(digit) * (k % 2 === 0 ? 3 : 1), 0);
-  return `${body}${(10 - (weighted % 10)) % 10}`;
+  return `${body}${gs1CheckDigit(body)}`;
 }
 
 /** Stands in for the database: every change creates a device, and the batch sizes are recorded. */
