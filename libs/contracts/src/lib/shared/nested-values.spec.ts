@@ -161,6 +161,31 @@ describe('nested values of the contracts', () => {
     expect(recorded.failingFields(withField(recorded.payload, 'procedure', undefined))).toEqual([]);
   });
 
+  it('refuses a patient with both an NHS number and the reason it is unavailable, checking the number', () => {
+    const { payload, failingFields } = of('implant.recorded.v1');
+    const unavailable = { reason: 'unconscious, no wristband', localPatientId: 'L-1' };
+    expect(
+      failingFields(
+        withField(payload, 'patient', {
+          nhsNumber: '9434765919',
+          nhsNumberUnavailable: unavailable,
+        }),
+      ),
+    ).toEqual(['patient.nhsNumber']);
+    const result = validateEventPayload(
+      EVENTS.implantRecordedV1,
+      withField(payload, 'patient', { nhsNumber: 'garbage', nhsNumberUnavailable: unavailable }),
+      'publish',
+    );
+    expect((result.ok ? [] : result.errors.map((error) => error.message)).sort()).toEqual([
+      'give nhsNumber or nhsNumberUnavailable, not both',
+      'nhsNumber must be a 10-digit NHS number',
+    ]);
+    expect(
+      failingFields(withField(payload, 'patient', { nhsNumberUnavailable: unavailable })),
+    ).toEqual([]);
+  });
+
   it('refuses a patient whose only identity is an empty array in place of nhsNumberUnavailable', () => {
     const { payload, failingFields } = of('implant.recorded.v1');
     expect(failingFields(withField(payload, 'patient', { nhsNumberUnavailable: [] }))).toEqual([

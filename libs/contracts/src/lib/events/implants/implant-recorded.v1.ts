@@ -8,6 +8,7 @@ import {
   IsString,
   IsUUID,
   MaxLength,
+  ValidateBy,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
@@ -44,7 +45,19 @@ export class NhsNumberUnavailableValue {
 
 /** Exactly one of `nhsNumber` or `nhsNumberUnavailable`. */
 export class PatientValue {
-  @ValidateIf((patient: PatientValue) => patient.nhsNumberUnavailable === undefined)
+  // Validated whenever given: with both given, an unchecked NHS number would travel unseen.
+  @ValidateIf(
+    (patient: PatientValue) =>
+      patient.nhsNumber !== undefined || patient.nhsNumberUnavailable === undefined,
+  )
+  @ValidateBy({
+    name: 'notWithNhsNumberUnavailable',
+    validator: {
+      validate: (_value, args) =>
+        (args?.object as PatientValue | undefined)?.nhsNumberUnavailable === undefined,
+      defaultMessage: () => 'give nhsNumber or nhsNumberUnavailable, not both',
+    },
+  })
   @IsNhsNumberDigits()
   nhsNumber?: string;
 
