@@ -104,6 +104,17 @@ describe('ImportDevicesUseCase', () => {
     expect(batches).toEqual([2]);
   });
 
+  it('reports a batch that fails to apply as that failure, not as an aborted upload', async () => {
+    const failing = {
+      execute: () => Promise.reject(new Error('database gone')),
+    } as unknown as ApplyDeviceChangesUseCase;
+    const source = Readable.from([`${HEADER}\n${gtin(1)},Acme,Hip\n`]);
+    await expect(new ImportDevicesUseCase(failing).execute(source)).rejects.toThrow(
+      'database gone',
+    );
+    expect(source.destroyed).toBe(true);
+  });
+
   it('stops at the byte limit', async () => {
     const rows = Array.from({ length: 50 }, (_, i) => `${gtin(i)},Acme,Hip\n`);
     await expect(

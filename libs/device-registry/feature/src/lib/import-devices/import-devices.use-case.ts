@@ -17,6 +17,7 @@ import {
   ImportFormatError,
   ImportTooLargeError,
 } from '@implant-trace/device-registry-domain';
+import { DomainError } from '@implant-trace/domain-kernel';
 
 import { ApplyDeviceChangesUseCase } from '../apply-device-changes/apply-device-changes.use-case';
 
@@ -82,6 +83,13 @@ export class ImportDevicesUseCase {
 
   async execute(source: Readable, options: ImportOptions = {}): Promise<ImportReport> {
     let consuming: Promise<ImportReport | undefined> = Promise.resolve(undefined);
+    // Which failed first: the source (an upload reset or closed unfinished) or a stage of ours.
+    // The pipeline destroys the source after a stage fails, so only the order tells them apart.
+    let failedFirst: 'source' | 'stage' | undefined;
+    const sourceEndedEarly = () => {
+      if (!source.readableEnded) failedFirst ??= 'source';
+    };
+    source.once('error', sourceEndedEarly).once('close', sourceEndedEarly);
     try {
       await pipeline(
         source,
@@ -89,17 +97,17 @@ export class ImportDevicesUseCase {
         splitImportLines(options.maxLineBytes ?? IMPORT_MAX_LINE_BYTES),
         async (lines: AsyncIterable<ImportLine>) => {
           consuming = this.consume(lines, options);
-          await consuming;
+          await consuming.catch((error: unknown) => {
+            failedFirst ??= 'stage';
+            throw error;
+          });
         },
       );
     } catch (error) {
       // The pipeline settles on the first failure; the batch in flight may still be committing.
       await consuming.catch(() => undefined);
-      if (error instanceof ImportFormatError || error instanceof ImportTooLargeError) throw error;
-      if (source.destroyed && !source.readableEnded) {
-        throw new ImportAbortedError();
-      }
-      throw error;
+      if (error instanceof DomainError || failedFirst !== 'source') throw error;
+      throw new ImportAbortedError();
     }
     const report = await consuming;
     if (report === undefined) throw new ImportFormatError('the file is empty');
