@@ -108,6 +108,34 @@ describe('problemFromError for the domain errors use cases throw', () => {
 });
 
 describe('fieldErrorsOf', () => {
+  it('names a nested object that is not an object once, by its own message', () => {
+    const errors = [
+      {
+        property: 'labelCarries',
+        constraints: {
+          isObject: 'labelCarries is required and must be an object',
+          nestedValidation: 'nested property labelCarries must be either object or array',
+        },
+        children: [],
+      },
+      {
+        property: 'items',
+        children: [
+          {
+            property: '1',
+            constraints: {
+              nestedValidation: 'each value in nested property items must be an object',
+            },
+          },
+        ],
+      },
+    ] as ValidationError[];
+    expect(fieldErrorsOf(errors)).toEqual([
+      { field: 'labelCarries', message: 'labelCarries is required and must be an object' },
+      { field: 'items[1]', message: 'each value in nested property items must be an object' },
+    ]);
+  });
+
   it('lists every failing field with its nested path', () => {
     const errors = [
       { property: 'barcode', constraints: { isString: 'barcode must be a string' }, children: [] },

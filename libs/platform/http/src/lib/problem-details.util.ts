@@ -111,6 +111,16 @@ export function problemFromError(error: unknown): ProblemDetails {
   };
 }
 
+/**
+ * The messages of one property. class-validator adds "nested property … must be either object or
+ * array" beside the property's own `IsObject` message; one message per fault is enough.
+ */
+function ownMessages(error: ValidationError): string[] {
+  const { nestedValidation, ...others } = error.constraints ?? {};
+  const messages = Object.values(others);
+  return messages.length > 0 || nestedValidation === undefined ? messages : [nestedValidation];
+}
+
 /** Every failing field of a validated body, nested paths included (`patient.nhsNumber`, `items[0].lot`). */
 export function fieldErrorsOf(errors: readonly ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
@@ -119,7 +129,7 @@ export function fieldErrorsOf(errors: readonly ValidationError[], parent = ''): 
       : parent === ''
         ? error.property
         : `${parent}.${error.property}`;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({
+    const own = ownMessages(error).map((message) => ({
       field,
       message: message.replace(/^property \S+ /, 'property '),
     }));
