@@ -44,7 +44,6 @@ async function main(): Promise<void> {
     await assertSchemaCurrent(dataSource);
     const importer = new ImportDevicesUseCase(
       new ApplyDeviceChangesUseCase(
-        dataSource,
         new DeviceCatalogueRepository(dataSource),
         new EventPublisher(config.serviceName),
         { now: () => new Date() },

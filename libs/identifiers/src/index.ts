@@ -28,10 +28,5 @@ export type {
 } from './lib/gsrn/wristband-gsrn.util';
 export { encodeWristbandGsrn, parseWristbandGsrn } from './lib/gsrn/wristband-gsrn.util';
 
-export type {
-  Clock,
-  RandomFill,
-  UuidV7Generator,
-  UuidV7GeneratorOptions,
-} from './lib/uuid/uuid-v7.util';
+export type { RandomFill, UuidV7Generator, UuidV7GeneratorOptions } from './lib/uuid/uuid-v7.util';
 export { createUuidV7Generator, isUuidV7, uuidV7, uuidV7Timestamp } from './lib/uuid/uuid-v7.util';

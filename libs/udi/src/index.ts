@@ -1,4 +1,5 @@
 export { parseUdi, MAX_SCAN_LENGTH } from './lib/parse-udi';
+export { gs1CheckDigit, isValidGs1CheckDigit, mod43CheckCharacter } from './lib/check-digits.util';
 export { formatGs1ElementString } from './lib/gs1/element-string.formatter';
 export { formatGs1DigitalLink } from './lib/gs1/digital-link.formatter';
 export { hibccLinkMatches } from './lib/hibcc/hibcc.parser';
@@ -6,7 +7,6 @@ export { UdiIssueCode, UDI_WARNING_CODES } from './lib/udi-issue-code';
 export type {
   ParseUdiOptions,
   Udi,
-  UdiClock,
   UdiElement,
   UdiFormat,
   UdiIssue,

@@ -1,13 +1,11 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 
+import { gs1CheckDigit } from '@implant-trace/udi';
+
 /** A GTIN-14 from a 13-digit body: the GS1 mod-10 check digit appended. */
 function gtin(body: string): string {
-  let sum = 0;
-  for (let k = 0; k < body.length; k++) {
-    sum += Number(body.charAt(body.length - 1 - k)) * (k % 2 === 0 ? 3 : 1);
-  }
-  return `${body}${(10 - (sum % 10)) % 10}`;
+  return `${body}${gs1CheckDigit(body)}`;
 }
 
 async function writeLines(path: string, lines: Iterable<string>): Promise<void> {

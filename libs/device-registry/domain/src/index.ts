@@ -1,5 +1,15 @@
 export * from './lib/device-record.types';
 export {
+  ConcurrentCatalogueChangeError,
+  DeviceIdentifierConflictError,
+  DeviceNotFoundError,
+  DeviceRulesBrokenError,
+  ImportAbortedError,
+  ImportFormatError,
+  ImportTooLargeError,
+  InvalidDeviceSearchError,
+} from './lib/device-registry.errors';
+export {
   buildDeviceDraft,
   primaryOf,
   type DeviceDraftInput,
@@ -12,6 +22,7 @@ export {
   type IdentifierCheck,
 } from './lib/device-identifier.util';
 export {
+  compareIdentifiers,
   decideChange,
   decideIdentifierAddition,
   decideUpsert,
@@ -28,7 +39,6 @@ export {
   type ImportRowParser,
   type RowResult,
 } from './lib/import-row.parser';
-export { splitCsvLine, splitPipeLine } from './lib/delimited-line.util';
 export {
   decodeSearchCursor,
   encodeSearchCursor,

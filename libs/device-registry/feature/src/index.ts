@@ -7,12 +7,10 @@ export { type DeviceRegistryOptions } from './lib/device-registry.options';
 export {
   ApplyDeviceChangesUseCase,
   DEVICE_CLOCK,
-  type DeviceClock,
 } from './lib/apply-device-changes/apply-device-changes.use-case';
 export { DeviceCatalogueRepository } from './lib/catalogue/device-catalogue.repository';
 export {
   ImportDevicesUseCase,
-  ImportFormatError,
   type ImportOptions,
   type ImportRejection,
   type ImportReport,

@@ -10,7 +10,6 @@ export {
 } from './lib/idempotency.policy';
 export { ProblemDetailsFilter } from './lib/problem-details.filter';
 export {
-  clinicallyInvalid,
   fieldErrorsOf,
   PROBLEM_TYPES,
   ProblemException,

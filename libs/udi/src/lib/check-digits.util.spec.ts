@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+
 import {
   gs1CheckDigit,
   isValidGs1CheckCharacterPair,
@@ -44,6 +46,26 @@ describe('GS1 mod-10 check digit', () => {
   it('computes the digit for data without it', () => {
     expect(gs1CheckDigit('629104150021')).toBe(3);
     expect(gs1CheckDigit('0950600013435')).toBe(2);
+    // 0061414199999 from the right: 9*3 + 9 + 9*3 + 9 + 9*3 + 1 + 4*3 + 1 + 4*3 + 1 + 6*3 + 0 + 0
+    // = 144; (10 - 144 mod 10) mod 10 = 6 (a GSRN-style key: libs/identifiers uses this one)
+    expect(gs1CheckDigit('0061414199999')).toBe(6);
+    // 1*1 + 3*3 = 10
+    expect(gs1CheckDigit('13')).toBe(0);
+  });
+
+  it('computes the digit that makes the key valid, and catches every single-digit substitution', () => {
+    const digits = fc
+      .array(fc.integer({ min: 0, max: 9 }), { minLength: 17, maxLength: 17 })
+      .map((d) => d.join(''));
+    fc.assert(
+      fc.property(digits, fc.nat(16), fc.integer({ min: 1, max: 9 }), (body, position, shift) => {
+        const key = `${body}${gs1CheckDigit(body)}`;
+        expect(isValidGs1CheckDigit(key, 0, key.length)).toBe(true);
+        const changed = (Number(body[position]) + shift) % 10;
+        const typo = `${body.slice(0, position)}${changed}${body.slice(position + 1)}`;
+        expect(gs1CheckDigit(typo)).not.toBe(gs1CheckDigit(body));
+      }),
+    );
   });
 });
 
@@ -59,6 +81,7 @@ describe('HIBCC mod-43 check character', () => {
   it('sums every character including the leading +', () => {
     // HIBC Supplier Labeling Standard 2.6, primary data example "+A123BJC5D6E71" (check char G).
     expect(mod43CheckCharacter('+A123BJC5D6E71', 0, 14)).toBe('G');
+    expect(mod43CheckCharacter('+H123ABC1', 0, 9)).toBe('C');
     expect(mod43CheckCharacter('+a', 0, 2)).toBeUndefined();
   });
 });

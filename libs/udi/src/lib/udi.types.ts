@@ -1,3 +1,5 @@
+import type { Clock } from '@implant-trace/domain-kernel';
+
 export type UdiFormat = 'gs1' | 'gs1-digital-link' | 'hibcc' | 'iccbba';
 export type UdiIssuingAgency = 'GS1' | 'HIBCC' | 'ICCBBA';
 
@@ -32,14 +34,9 @@ export interface UdiIssue {
 export type UdiParseResult =
   { ok: true; udi: Udi; warnings: UdiIssue[] } | { ok: false; errors: UdiIssue[] };
 
-/** Source of "today" for the GS1 century window; injected so results are deterministic in tests. */
-export interface UdiClock {
-  now(): Date;
-}
-
 export interface ParseUdiOptions {
   /** Strings a scanner or keyboard wedge sends in place of GS (ASCII 29), e.g. `'{GS}'`. */
   gsAliases?: string[];
-  /** Defaults to the system clock. */
-  clock?: UdiClock;
+  /** Source of "today" for the GS1 century window; defaults to the system clock. */
+  clock?: Clock;
 }

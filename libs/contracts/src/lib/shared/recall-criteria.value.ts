@@ -1,14 +1,6 @@
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsOptional,
-  IsString,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength } from 'class-validator';
 
-import { IsCalendarDate } from './validation.util';
+import { IsCalendarDate, NestedArray, OptionalNested } from './validation.util';
 
 export class SerialRangeValue {
   @IsString()
@@ -67,18 +59,12 @@ export class RecallCriteriaValue {
   serialNumbers?: string[];
 
   @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => SerialRangeValue)
+  @NestedArray(() => SerialRangeValue)
   serialRanges?: SerialRangeValue[];
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => DateWindowValue)
+  @OptionalNested(() => DateWindowValue)
   manufacturedBetween?: DateWindowValue;
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => DateWindowValue)
+  @OptionalNested(() => DateWindowValue)
   expiresBetween?: DateWindowValue;
 }

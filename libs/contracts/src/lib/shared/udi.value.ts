@@ -1,5 +1,6 @@
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 
+import { UDI_FIELD_LIMITS } from './field-limits';
 import { IsCalendarDate } from './validation.util';
 
 export const UDI_FORMATS = ['gs1', 'gs1-digital-link', 'hibcc', 'iccbba', 'manual'] as const;
@@ -15,17 +16,17 @@ export class UdiValue {
   issuingAgency!: IssuingAgency;
 
   @IsString()
-  @MaxLength(64)
+  @MaxLength(UDI_FIELD_LIMITS.deviceIdentifier)
   deviceIdentifier!: string;
 
   @IsOptional()
   @IsString()
-  @MaxLength(64)
+  @MaxLength(UDI_FIELD_LIMITS.lotNumber)
   lotNumber?: string;
 
   @IsOptional()
   @IsString()
-  @MaxLength(64)
+  @MaxLength(UDI_FIELD_LIMITS.serialNumber)
   serialNumber?: string;
 
   @IsOptional()

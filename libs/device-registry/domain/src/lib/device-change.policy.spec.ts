@@ -48,8 +48,17 @@ const existing: DeviceRecord = {
 };
 
 describe('decideChange (upsert)', () => {
+  const carries = {
+    lotNumber: true,
+    serialNumber: false,
+    expirationDate: true,
+    manufactureDate: false,
+  };
+
   it('creates an unknown device at revision 1 with the documented defaults', () => {
-    expect(decideChange({ kind: 'upsert', draft: draft() }, view([]), context)).toEqual({
+    expect(
+      decideChange({ kind: 'upsert', draft: draft({ labelCarries: carries }) }, view([]), context),
+    ).toEqual({
       kind: 'created',
       record: {
         deviceId: 'new-device',
@@ -59,16 +68,30 @@ describe('decideChange (upsert)', () => {
         brand: 'Hip',
         implantable: false,
         mriSafety: 'unknown',
-        labelCarries: {
-          lotNumber: false,
-          serialNumber: false,
-          expirationDate: false,
-          manufactureDate: false,
-        },
+        labelCarries: carries,
         status: 'on-market',
         updatedAt: context.now,
       },
     });
+  });
+
+  it('refuses a new device whose draft does not say what its label carries', () => {
+    expect(decideChange({ kind: 'upsert', draft: draft() }, view([]), context)).toEqual({
+      kind: 'rejected',
+      field: 'labelCarries',
+      reason: expect.stringMatching(/labelCarries is required for a new device/),
+    });
+  });
+
+  it('keeps what the label carries when an update does not restate it', () => {
+    const outcome = decideChange(
+      { kind: 'upsert', draft: draft({ brand: 'Hip II' }) },
+      view([existing]),
+      context,
+    );
+    expect(outcome.kind === 'updated' && outcome.record.labelCarries).toEqual(
+      existing.labelCarries,
+    );
   });
 
   it('leaves a device unchanged when the draft restates it, however partially', () => {
@@ -168,10 +191,12 @@ describe('decideChange (add-identifiers)', () => {
   it('rejects an unknown device and a second primary', () => {
     expect(add([], OTHER)).toEqual({
       kind: 'rejected',
+      field: 'primaryDeviceIdentifier',
       reason: expect.stringMatching(/no device/),
     });
     expect(add([{ deviceIdentifier: OTHER, issuingAgency: 'GS1', type: 'primary' }])).toEqual({
       kind: 'rejected',
+      field: 'identifiers',
       reason: expect.stringMatching(/given as primary/),
     });
   });

@@ -25,7 +25,7 @@ export type ChangeOutcome =
   | { kind: 'updated'; record: DeviceRecord }
   | { kind: 'unchanged'; record: DeviceRecord }
   | { kind: 'conflict'; conflicts: IdentifierConflict[] }
-  | { kind: 'rejected'; reason: string };
+  | { kind: 'rejected'; field: string; reason: string };
 
 export interface ChangeContext {
   /** Id for a device this change creates (UUID v7, minted by the caller). */
@@ -38,17 +38,24 @@ const TYPE_RANK = new Map<DeviceIdentifierType, number>(
   DEVICE_IDENTIFIER_TYPES.map((type, rank) => [type, rank]),
 );
 
-/** One canonical order, so that two equal records compare equal and publish identical payloads. */
-function ordered(identifiers: Iterable<DeviceIdentifier>): DeviceIdentifier[] {
-  return [...identifiers].sort(
-    (a, b) =>
-      (TYPE_RANK.get(a.type) ?? 0) - (TYPE_RANK.get(b.type) ?? 0) ||
-      (a.deviceIdentifier < b.deviceIdentifier
-        ? -1
-        : a.deviceIdentifier > b.deviceIdentifier
-          ? 1
-          : 0),
+/**
+ * The one order of a device's identifiers, wherever they are listed (a decided record, one read
+ * back from the database): by type as the contract lists the types, then by identifier in code
+ * unit order (never locale order, which differs between machines). Two equal records therefore
+ * compare equal and publish identical payloads.
+ */
+export function compareIdentifiers(
+  a: Pick<DeviceIdentifier, 'type' | 'deviceIdentifier'>,
+  b: Pick<DeviceIdentifier, 'type' | 'deviceIdentifier'>,
+): number {
+  return (
+    (TYPE_RANK.get(a.type) ?? 0) - (TYPE_RANK.get(b.type) ?? 0) ||
+    (a.deviceIdentifier < b.deviceIdentifier ? -1 : a.deviceIdentifier > b.deviceIdentifier ? 1 : 0)
   );
+}
+
+function ordered(identifiers: Iterable<DeviceIdentifier>): DeviceIdentifier[] {
+  return [...identifiers].sort(compareIdentifiers);
 }
 
 /** Everything of a record except its revision bookkeeping, in a stable form. */
@@ -156,8 +163,18 @@ export function decideUpsert(
   const current = ownerId === undefined ? undefined : view.recordOf(ownerId);
   const conflicts = conflictsOf(draft.identifiers, ownerId, view);
   if (conflicts.length > 0) return { kind: 'conflict', conflicts };
-  const { identifiers, ...attributes } = draft;
+  const { identifiers, labelCarries, ...attributes } = draft;
   if (current === undefined) {
+    // Never assumed: a label taken to carry no lot or serial makes every implant of the device
+    // a mere "possible" match in a recall by lot or serial.
+    if (labelCarries === undefined) {
+      return {
+        kind: 'rejected',
+        field: 'labelCarries',
+        reason:
+          'labelCarries is required for a new device (lotNumber, serialNumber, expirationDate, manufactureDate)',
+      };
+    }
     const record: DeviceRecord = withoutUndefined({
       ...attributes,
       deviceId: context.newDeviceId(),
@@ -165,12 +182,7 @@ export function decideUpsert(
       identifiers: ordered(identifiers),
       implantable: attributes.implantable ?? false,
       mriSafety: attributes.mriSafety ?? 'unknown',
-      labelCarries: attributes.labelCarries ?? {
-        lotNumber: false,
-        serialNumber: false,
-        expirationDate: false,
-        manufactureDate: false,
-      },
+      labelCarries,
       status: attributes.status ?? 'on-market',
       updatedAt: context.now,
     });
@@ -182,6 +194,7 @@ export function decideUpsert(
     {
       ...rest,
       ...withoutUndefined(attributes),
+      ...(labelCarries === undefined ? {} : { labelCarries }),
       identifiers: mergeIdentifiers(current.identifiers, identifiers),
     },
     context.now,
@@ -203,6 +216,7 @@ export function decideIdentifierAddition(
   if (current === undefined) {
     return {
       kind: 'rejected',
+      field: 'primaryDeviceIdentifier',
       reason: `no device has primary identifier ${primaryDeviceIdentifier}`,
     };
   }
@@ -213,6 +227,7 @@ export function decideIdentifierAddition(
   if (strayPrimary !== undefined) {
     return {
       kind: 'rejected',
+      field: 'identifiers',
       reason: `${strayPrimary.deviceIdentifier} is given as primary but the device's primary is ${currentPrimary}`,
     };
   }

@@ -60,6 +60,19 @@ describe('buildDeviceDraft', () => {
     ]);
   });
 
+  it('refuses a text longer than the contract allows, naming each field and its limit', () => {
+    expect(
+      buildDeviceDraft(input({ manufacturer: 'm'.repeat(201), description: 'd'.repeat(2001) })),
+    ).toEqual({
+      ok: false,
+      problems: [
+        { field: 'manufacturer', message: 'is 201 characters long, at most 200' },
+        { field: 'description', message: 'is 2001 characters long, at most 2000' },
+      ],
+    });
+    expect(buildDeviceDraft(input({ gmdnCode: ` ${'1'.repeat(20)} ` })).ok).toBe(true);
+  });
+
   it('refuses the same identifier twice, even spelt differently', () => {
     const result = buildDeviceDraft(
       input({

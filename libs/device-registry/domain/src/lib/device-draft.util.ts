@@ -1,3 +1,5 @@
+import { DEVICE_FIELD_LIMITS } from '@implant-trace/contracts';
+
 import type {
   DeviceDraft,
   DeviceIdentifier,
@@ -83,14 +85,30 @@ export function buildDeviceDraft(input: DeviceDraftInput): DraftResult {
   const brand = text(input.brand);
   if (manufacturer === undefined) problems.push({ field: 'manufacturer', message: 'is empty' });
   if (brand === undefined) problems.push({ field: 'brand', message: 'is empty' });
-  if (problems.length > 0 || manufacturer === undefined || brand === undefined) {
-    return { ok: false, problems };
-  }
-  const optional = {
+  const texts = {
+    manufacturer,
+    brand,
     model: text(input.model),
     catalogNumber: text(input.catalogNumber),
     description: text(input.description),
     gmdnCode: text(input.gmdnCode),
+  };
+  // The published record must pass its contract: a longer value is refused here, by field,
+  // not when its event is published (which would fail the whole request or import batch).
+  for (const [field, value] of Object.entries(texts)) {
+    const limit = DEVICE_FIELD_LIMITS[field as keyof typeof texts];
+    if (value !== undefined && value.length > limit) {
+      problems.push({ field, message: `is ${value.length} characters long, at most ${limit}` });
+    }
+  }
+  if (problems.length > 0 || manufacturer === undefined || brand === undefined) {
+    return { ok: false, problems };
+  }
+  const optional = {
+    model: texts.model,
+    catalogNumber: texts.catalogNumber,
+    description: texts.description,
+    gmdnCode: texts.gmdnCode,
     implantable: input.implantable,
     mriSafety: input.mriSafety,
     labelCarries: input.labelCarries,

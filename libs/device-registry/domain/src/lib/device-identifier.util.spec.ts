@@ -1,4 +1,3 @@
-import { hibccCheckCharacter } from './hibcc-check-character.util';
 import {
   inferIssuingAgency,
   lookupFormOf,
@@ -64,12 +63,5 @@ describe('inferIssuingAgency', () => {
   it('reads digits as GS1 and anything else as HIBCC', () => {
     expect(inferIssuingAgency('05012345678900')).toBe('GS1');
     expect(inferIssuingAgency('H123ABC1')).toBe('HIBCC');
-  });
-});
-
-describe('hibccCheckCharacter', () => {
-  it('computes the mod-43 character of a primary symbol and refuses non-HIBC characters', () => {
-    expect(hibccCheckCharacter('H123ABC1')).toBe('C');
-    expect(() => hibccCheckCharacter('h')).toThrow(RangeError);
   });
 });

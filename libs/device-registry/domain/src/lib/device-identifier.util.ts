@@ -1,12 +1,12 @@
-import { parseUdi } from '@implant-trace/udi';
+import type { Clock } from '@implant-trace/domain-kernel';
+import { mod43CheckCharacter, parseUdi } from '@implant-trace/udi';
 
-import { hibccCheckCharacter } from './hibcc-check-character.util';
 import type { IssuingAgency } from './device-record.types';
 
 export type IdentifierCheck = { ok: true; value: string } | { ok: false; message: string };
 
 // A fixed clock: only device identifiers are read here, never dates, so "today" cannot matter.
-const clock = { now: () => new Date(Date.UTC(2026, 0, 1)) };
+const clock: Clock = { now: () => new Date(Date.UTC(2026, 0, 1)) };
 
 /**
  * GS1: GTIN-8, -12 (UPC), -13 (EAN) or -14 with a valid check digit, stored as GTIN-14. The
@@ -36,7 +36,11 @@ function normaliseHibcc(raw: string): IdentifierCheck {
         'a HIBCC device identifier is a labeler code (a letter and 3 letters or digits), a product code of 1-18 letters or digits and a unit-of-measure digit',
     };
   }
-  const result = parseUdi(`+${di}${hibccCheckCharacter(di)}`, { clock });
+  // A whole primary symbol around the bare identifier, so that parseUdi judges its structure.
+  const symbol = `+${di}`;
+  const result = parseUdi(`${symbol}${mod43CheckCharacter(symbol, 0, symbol.length) ?? ''}`, {
+    clock,
+  });
   if (!result.ok || result.udi.deviceIdentifier !== di) {
     const reason = result.ok ? 'structure not recognised' : result.errors[0]?.message;
     return { ok: false, message: `not a valid HIBCC device identifier: ${reason ?? 'rejected'}` };

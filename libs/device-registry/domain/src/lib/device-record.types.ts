@@ -77,7 +77,4 @@ export type DeviceChange =
   | { kind: 'upsert'; draft: DeviceDraft }
   | { kind: 'add-identifiers'; primaryDeviceIdentifier: string; identifiers: DeviceIdentifier[] };
 
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
+export type { FieldProblem } from '@implant-trace/domain-kernel';

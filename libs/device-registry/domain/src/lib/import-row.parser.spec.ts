@@ -19,6 +19,25 @@ describe('createImportRowParser', () => {
     expect(createImportRowParser('name;value')).toEqual({ ok: false, reason: expect.any(String) });
   });
 
+  it('refuses a header that names a column twice, whatever the case', () => {
+    expect(createImportRowParser('deviceIdentifier,manufacturer,brand,Brand')).toEqual({
+      ok: false,
+      reason: 'the header names "brand" more than once',
+    });
+    expect(createImportRowParser(`${GUDID_DEVICE_HEADER}|companyName`)).toEqual({
+      ok: false,
+      reason: 'the header names "companyname" more than once',
+    });
+  });
+
+  it('reads a quote in a pipe-delimited GUDID field as text', () => {
+    const parser = parserFor('PrimaryDI|brandName|companyName|deviceDescription');
+    expect(parser.parse('05012345678900|Hip "Pro"|Acme|12" lead')).toMatchObject({
+      kind: 'change',
+      change: { draft: { brand: 'Hip "Pro"', description: '12" lead' } },
+    });
+  });
+
   it('reads a GUDID device row with its GUDID vocabulary', () => {
     const parser = parserFor(GUDID_DEVICE_HEADER);
     const row =
@@ -71,6 +90,11 @@ describe('createImportRowParser', () => {
       'a missing company',
       '05012345678900|k|B|M|C||D|true|true|true|true|MR Safe|In Commercial Distribution|true|1',
       /companyName is empty/,
+    ],
+    [
+      'some label flags blank (never read as false)',
+      '05012345678900|k|B|M|C|Co|D|true||true|true|MR Safe|In Commercial Distribution|true|1',
+      /serialNumber empty: the label flags/,
     ],
     ['too few fields', '05012345678900|k|B', /has 3 fields, the header has 15/],
   ])('rejects a GUDID device row with %s', (_case, row, reason) => {
@@ -136,7 +160,10 @@ describe('createImportRowParser', () => {
   });
 
   it.each([
-    ['an unclosed quote', '05012345678900,"Acme,Hip', /quoted field/],
+    ['an unclosed quote', '05012345678900,"Acme,Hip', /quoted field is not closed/],
+    ['a quote inside an unquoted field', '05012345678900,Ac"me,Hip,,', /quote inside a field/],
+    ['text after a closing quote', '05012345678900,"Acme"x,Hip,,', /after the closing quote/],
+    ['a space before an opening quote', '05012345678900, "Acme",Hip,,', /quote inside a field/],
     ['a bad other identifier', '05012345678900,Acme,Hip,crate:1,', /unknown type/],
     [
       'a bad quantity',

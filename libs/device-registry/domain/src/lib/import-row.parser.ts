@@ -1,3 +1,6 @@
+import type { Options as CsvOptions } from 'csv-parse/sync';
+import { CsvError, parse as parseCsv } from 'csv-parse/sync';
+
 import type {
   DeviceChange,
   DeviceIdentifier,
@@ -15,7 +18,6 @@ import {
 } from './device-record.types';
 import { buildDeviceDraft } from './device-draft.util';
 import { inferIssuingAgency, normaliseDeviceIdentifier } from './device-identifier.util';
-import { splitCsvLine, splitPipeLine } from './delimited-line.util';
 
 /**
  * `gudid-device`: the FDA GUDID release `device.txt` (one device per line, its primary DI).
@@ -111,14 +113,23 @@ class Row {
   }
 }
 
+/**
+ * What the label carries: all four flags, or none (a device already registered keeps its own).
+ * A flag left blank is never read as false: that would make its implants mere possible matches.
+ */
 function labelCarries(row: Row, names: [string, string, string, string]): LabelCarries | undefined {
-  const [lot, serial, expiry, manufacture] = names.map((name) => row.flag(name));
-  if ([lot, serial, expiry, manufacture].every((value) => value === undefined)) return undefined;
+  const flags = names.map((name) => row.flag(name));
+  if (flags.every((value) => value === undefined)) return undefined;
+  const blank = names.filter((_name, index) => flags[index] === undefined);
+  if (blank.length > 0) {
+    reject(`${blank.join(', ')} empty: the label flags ${names.join(', ')} go together`);
+  }
+  const flag = (index: number) => flags[index] === true;
   return {
-    lotNumber: lot ?? false,
-    serialNumber: serial ?? false,
-    expirationDate: expiry ?? false,
-    manufactureDate: manufacture ?? false,
+    lotNumber: flag(0),
+    serialNumber: flag(1),
+    expirationDate: flag(2),
+    manufactureDate: flag(3),
   };
 }
 
@@ -248,46 +259,113 @@ function csvDevice(row: Row): DeviceChange {
   });
 }
 
+/**
+ * How a line of each format is split into fields, by csv-parse. Each line is parsed on its own
+ * (the file arrives as lines, see `import-devices`), so a bad quote costs its own row and can
+ * never swallow the lines after it into one field. CSV quoting is strict (RFC 4180: a quote
+ * only opens a field or doubles inside a quoted one); GUDID release files are pipe-delimited
+ * with no quoting, so a `"` there is text.
+ */
+const CSV_LINE: CsvOptions = {
+  delimiter: ',',
+  quote: '"',
+  escape: '"',
+  record_delimiter: '\n',
+  relax_quotes: false,
+  relax_column_count: true,
+  bom: false,
+};
+const PIPE_LINE: CsvOptions = {
+  delimiter: '|',
+  quote: false,
+  record_delimiter: '\n',
+  relax_column_count: true,
+  bom: false,
+};
+
+type SplitResult = { ok: true; fields: string[] } | { ok: false; reason: string };
+
+const CSV_ERROR_REASONS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field is not closed on its line',
+  INVALID_OPENING_QUOTE: 'a quote inside a field that does not start with one',
+  CSV_INVALID_CLOSING_QUOTE: 'text after the closing quote of a field',
+};
+
+function splitter(options: CsvOptions): (line: string) => SplitResult {
+  return (line) => {
+    try {
+      const records = parseCsv(line, options) as string[][];
+      return { ok: true, fields: records[0] ?? [''] };
+    } catch (error) {
+      if (!(error instanceof CsvError)) throw error;
+      return { ok: false, reason: CSV_ERROR_REASONS[error.code] ?? error.message };
+    }
+  };
+}
+
 const FORMATS: {
   format: ImportFormat;
-  split: (line: string) => string[] | undefined;
+  split: (line: string) => SplitResult;
   required: string[];
   read: (row: Row) => DeviceChange;
 }[] = [
   {
     format: 'gudid-identifiers',
-    split: splitPipeLine,
+    split: splitter(PIPE_LINE),
     required: ['PrimaryDI', 'deviceId', 'deviceIdType', 'deviceIdIssuingAgency'],
     read: gudidIdentifier,
   },
   {
     format: 'gudid-device',
-    split: splitPipeLine,
+    split: splitter(PIPE_LINE),
     required: ['PrimaryDI', 'brandName', 'companyName'],
     read: gudidDevice,
   },
   {
     format: 'csv',
-    split: splitCsvLine,
+    split: splitter(CSV_LINE),
     required: ['deviceIdentifier', 'manufacturer', 'brand'],
     read: csvDevice,
   },
 ];
 
-/** Recognises the file from its header line and returns the parser for its data lines. */
+/** Names given to more than one column (header names are matched without regard to case). */
+function duplicatesOf(names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) duplicates.add(name);
+    seen.add(name);
+  }
+  return [...duplicates];
+}
+
+/**
+ * Recognises the file from its header line and returns the parser for its data lines. A header
+ * that names a column twice is refused: which of the two a row's value came from would be a
+ * guess.
+ */
 export function createImportRowParser(headerLine: string): HeaderResult {
   const header = headerLine.replace(/^\uFEFF/, '').trim();
   for (const candidate of FORMATS) {
-    const names = candidate.split(header)?.map((name) => name.trim().toLowerCase()) ?? [];
+    const split = candidate.split(header);
+    const names = split.ok ? split.fields.map((name) => name.trim().toLowerCase()) : [];
     if (!candidate.required.every((name) => names.includes(name.toLowerCase()))) continue;
+    const duplicates = duplicatesOf(names);
+    if (duplicates.length > 0) {
+      return {
+        ok: false,
+        reason: `the header names ${duplicates.map((name) => `"${name}"`).join(', ')} more than once`,
+      };
+    }
     const columns = new Map(names.map((name, index) => [name, index]));
     const parser: ImportRowParser = {
       format: candidate.format,
       parse(line) {
         if (line.trim() === '') return { kind: 'blank' };
-        const fields = candidate.split(line.replace(/\r$/, ''));
-        if (fields === undefined)
-          return { kind: 'rejected', reason: 'a quoted field is not closed on its line' };
+        const split = candidate.split(line.replace(/\r$/, ''));
+        if (!split.ok) return { kind: 'rejected', reason: split.reason };
+        const { fields } = split;
         if (fields.length !== names.length) {
           return {
             kind: 'rejected',

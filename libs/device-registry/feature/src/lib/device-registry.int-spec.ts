@@ -1,24 +1,41 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
+import {
+  ConcurrentCatalogueChangeError,
+  ImportAbortedError,
+} from '@implant-trace/device-registry-domain';
+import { uuidV7 } from '@implant-trace/identifiers';
 import type { Role } from '@implant-trace/platform-auth';
 import { mintDevelopmentToken, runAuthorisationMatrix } from '@implant-trace/platform-auth';
 import { ServiceConfigBase } from '@implant-trace/platform-config';
 import { createSchemaDataSource } from '@implant-trace/platform-database';
 import { createServiceApp } from '@implant-trace/platform-http';
 import { EventPublisher } from '@implant-trace/platform-messaging';
-import { testInfrastructure, testServiceConfig, uniqueName } from '@implant-trace/platform-testing';
+import {
+  testInfrastructure,
+  testServiceConfig,
+  uniqueName,
+  waitFor,
+} from '@implant-trace/platform-testing';
+import { gs1CheckDigit } from '@implant-trace/udi';
 
 import {
   DEVICE_REGISTRY_ENTITIES,
   DEVICE_REGISTRY_MIGRATIONS,
   DeviceRegistryModule,
 } from './device-registry.module';
-import { ImportDevicesUseCase } from './import-devices/import-devices.use-case';
+import { DeviceCatalogueRepository } from './catalogue/device-catalogue.repository';
+import {
+  IMPORT_MAX_LINE_BYTES,
+  ImportDevicesUseCase,
+} from './import-devices/import-devices.use-case';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read answers as loose JSON
 type JsonBody = Record<string, any>;
@@ -27,7 +44,7 @@ const secret = 'integration-test-secret-of-at-least-32-chars';
 const schema = uniqueName('it_device_registry');
 const SAMPLES = join(__dirname, '../../sample-data');
 
-const IMPORT_MAX_BYTES = 64 * 1024;
+const IMPORT_MAX_BYTES = 256 * 1024;
 
 /** The shared settings the device-registry app reads (its own class lives with the app). */
 class DeviceRegistryTestConfig extends ServiceConfigBase {
@@ -48,6 +65,9 @@ const token = (role: Role, ods?: string) =>
     issuer: 'implant-trace-dev',
     audience: 'implant-trace',
   });
+
+/** A GTIN-14 of the 13 digits given and their GS1 check digit. */
+const withCheckDigit = (body13: string) => `${body13}${gs1CheckDigit(body13)}`;
 
 const device = (overrides: Record<string, unknown> = {}) => ({
   identifiers: [
@@ -165,7 +185,15 @@ describe('device-registry against the real PostgreSQL, Redis and Kafka', () => {
         status: 200,
         body: { deviceId, brand: 'Acme Hip' },
       });
-      expect((await call('GET', '/v1/devices/by-identifier/05012345678917')).status).toBe(404);
+      expect(await call('GET', '/v1/devices/by-identifier/05012345678917')).toEqual({
+        status: 404,
+        body: {
+          type: 'about:blank',
+          title: 'Not Found',
+          status: 404,
+          detail: 'No device has identifier 05012345678917',
+        },
+      });
       expect((await call('GET', '/v1/devices/019c0f3e-8a4b-7c3d-9e2f-0123456789ab')).status).toBe(
         404,
       );
@@ -218,12 +246,30 @@ describe('device-registry against the real PostgreSQL, Redis and Kafka', () => {
         }),
       );
       expect(conflict.status).toBe(409);
+      expect(conflict.body).toMatchObject({
+        type: 'urn:implant-trace:problem:device-identifier-conflict',
+        title: 'Conflict',
+        detail: 'An identifier already belongs to another device',
+      });
       expect(conflict.body['errors']).toEqual([
         {
           field: 'identifiers[1].deviceIdentifier',
           message: `15012345678907 already identifies device ${deviceId}`,
         },
       ]);
+      expect(await counts()).toEqual(before);
+    });
+
+    it('has the repository turn a unique violation into a concurrent-change error, storing nothing', async () => {
+      const before = await counts();
+      const catalogue = app.get(DeviceCatalogueRepository);
+      const [existing] = await catalogue.findByIds([deviceId]);
+      if (existing === undefined) throw new Error('the device registered above');
+      await expect(
+        catalogue.inTransaction((manager) =>
+          catalogue.save(manager, [{ ...existing, deviceId: uuidV7() }]),
+        ),
+      ).rejects.toThrow(ConcurrentCatalogueChangeError);
       expect(await counts()).toEqual(before);
     });
 
@@ -258,6 +304,57 @@ describe('device-registry against the real PostgreSQL, Redis and Kafka', () => {
       );
     });
 
+    it.each([
+      ['missing', undefined],
+      ['null', null],
+      ['a string', 'lot and serial'],
+      ['a boolean', true],
+      ['an array', []],
+    ])(
+      'refuses (400) a device whose labelCarries is %s, naming it, and stores nothing',
+      async (_case, labelCarries) => {
+        const before = await counts();
+        const refused = await call(
+          'POST',
+          '/v1/devices',
+          device({
+            identifiers: [
+              { deviceIdentifier: '05012345678931', issuingAgency: 'GS1', type: 'primary' },
+            ],
+            labelCarries,
+          }),
+        );
+        expect(refused.status).toBe(400);
+        expect(refused.body['type']).toBe('urn:implant-trace:problem:validation-failed');
+        expect(refused.body['errors']).toEqual([
+          { field: 'labelCarries', message: 'labelCarries is required and must be an object' },
+        ]);
+        expect(await counts()).toEqual(before);
+        expect((await call('GET', '/v1/devices/by-identifier/05012345678931')).status).toBe(404);
+      },
+    );
+
+    it('names each missing flag of labelCarries and every identifier that is not an object', async () => {
+      const refused = await call(
+        'POST',
+        '/v1/devices',
+        device({
+          identifiers: [
+            { deviceIdentifier: '05012345678931', issuingAgency: 'GS1', type: 'primary' },
+            [],
+          ],
+          labelCarries: { lotNumber: true },
+        }),
+      );
+      expect(refused.status).toBe(400);
+      expect(refused.body['errors'].map((e: { field: string }) => e.field).sort()).toEqual([
+        'identifiers',
+        'labelCarries.expirationDate',
+        'labelCarries.manufactureDate',
+        'labelCarries.serialNumber',
+      ]);
+    });
+
     it('writes the device and its event in one transaction: a failed publish stores neither', async () => {
       const before = await counts();
       const publisher = app.get(EventPublisher);
@@ -289,10 +386,7 @@ describe('device-registry against the real PostgreSQL, Redis and Kafka', () => {
     beforeAll(async () => {
       for (let i = 0; i < 5; i++) {
         const body = `076199900000${i}`;
-        const weighted = [...body]
-          .reverse()
-          .reduce((sum, digit, k) => sum + Number(digit) * (k % 2 === 0 ? 3 : 1), 0);
-        const gtin = `${body}${(10 - (weighted % 10)) % 10}`;
+        const gtin = withCheckDigit(body);
         const created = await call(
           'POST',
           '/v1/devices',
@@ -342,7 +436,14 @@ describe('device-registry against the real PostgreSQL, Redis and Kafka', () => {
 
     it('refuses a forged cursor and an over-large limit', async () => {
       const forged = await call('GET', '/v1/devices?cursor=bm90LWEtY3Vyc29y');
-      expect(forged).toMatchObject({ status: 400, body: { errors: [{ field: 'cursor' }] } });
+      expect(forged).toMatchObject({
+        status: 400,
+        body: {
+          type: 'urn:implant-trace:problem:validation-failed',
+          detail: 'The search is invalid',
+          errors: [{ field: 'cursor' }],
+        },
+      });
       expect((await call('GET', '/v1/devices?limit=1000')).status).toBe(400);
     });
 
@@ -434,6 +535,135 @@ describe('device-registry against the real PostgreSQL, Redis and Kafka', () => {
       expect(after!.events - before!.events).toBe(3);
     });
 
+    const CSV_HEADER =
+      'deviceIdentifier,manufacturer,brand,lotNumber,serialNumber,expirationDate,manufactureDate';
+    const csvRow = (gtin: string, manufacturer: string, brand = 'Hip') =>
+      `${gtin},${manufacturer},${brand},true,true,true,false`;
+    const postImport = async (body: string | Buffer) => {
+      const response = await fetch(`${baseUrl}/v1/devices/import`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${regulator}`, 'content-type': 'text/csv' },
+        body,
+      });
+      return { status: response.status, body: (await response.json()) as JsonBody };
+    };
+    const devicesMadeBy = async (manufacturer: string) => {
+      const [row] = (await dataSource.query(
+        `SELECT count(*)::int AS n FROM devices WHERE manufacturer = $1`,
+        [manufacturer],
+      )) as [{ n: number }];
+      return row.n;
+    };
+
+    it('rejects rows whose quotes break RFC 4180, each by its line, and imports the rest', async () => {
+      const maker = uniqueName('Quoteco');
+      const result = await postImport(
+        [
+          CSV_HEADER,
+          csvRow(withCheckDigit('0780000000001'), maker),
+          `${withCheckDigit('0780000000002')},${maker},Hip "Pro",true,true,true,false`,
+          `${withCheckDigit('0780000000003')},${maker},"Hip"Pro,true,true,true,false`,
+          `${withCheckDigit('0780000000004')},${maker},"Hip, ""Pro""",true,true,true,false`,
+          `${withCheckDigit('0780000000005')},${maker},"Hip,true,true,true,false`,
+          csvRow(withCheckDigit('0780000000006'), maker),
+        ].join('\n'),
+      );
+      expect(result).toMatchObject({ status: 201, body: { rows: 6, created: 3, rejected: 3 } });
+      expect(result.body['rejections']).toEqual([
+        { line: 3, reason: 'a quote inside a field that does not start with one' },
+        { line: 4, reason: 'text after the closing quote of a field' },
+        { line: 6, reason: 'a quoted field is not closed on its line' },
+      ]);
+      const quoted = await call(
+        'GET',
+        `/v1/devices/by-identifier/${withCheckDigit('0780000000004')}`,
+      );
+      expect(quoted.body['brand']).toBe('Hip, "Pro"');
+      expect(await devicesMadeBy(maker)).toBe(3);
+    });
+
+    it('refuses (400) a header that names a column twice and stores nothing', async () => {
+      const before = await counts();
+      const result = await postImport(
+        `${CSV_HEADER},Brand\n${csvRow(withCheckDigit('0780000000101'), 'Dupco')},Other\n`,
+      );
+      expect(result).toMatchObject({
+        status: 400,
+        body: { detail: 'the header names "brand" more than once' },
+      });
+      expect(await counts()).toEqual(before);
+    });
+
+    it('rejects a line that is not valid UTF-8 with its line number, and imports the rest', async () => {
+      const maker = uniqueName('Utfco');
+      const result = await postImport(
+        Buffer.concat([
+          Buffer.from(`${CSV_HEADER}\n${csvRow(withCheckDigit('0780000000201'), maker)}\n`),
+          Buffer.from(`${withCheckDigit('0780000000202')},${maker},Hip `),
+          Buffer.from([0xc3, 0x28]),
+          Buffer.from(`,true,true,true,false\n${csvRow(withCheckDigit('0780000000203'), maker)}\n`),
+        ]),
+      );
+      expect(result).toMatchObject({ status: 201, body: { rows: 3, created: 2, rejected: 1 } });
+      expect(result.body['rejections']).toEqual([
+        { line: 3, reason: 'the line is not valid UTF-8' },
+      ]);
+      expect(
+        (await call('GET', `/v1/devices/by-identifier/${withCheckDigit('0780000000202')}`)).status,
+      ).toBe(404);
+    });
+
+    it('rejects a line longer than the limit and a field longer than the contract as rows, keeping the report', async () => {
+      const maker = uniqueName('Longco');
+      const result = await postImport(
+        [
+          CSV_HEADER,
+          csvRow(withCheckDigit('0780000000301'), maker, 'B'.repeat(IMPORT_MAX_LINE_BYTES)),
+          csvRow(withCheckDigit('0780000000302'), maker, 'B'.repeat(201)),
+          csvRow(withCheckDigit('0780000000303'), maker),
+        ].join('\n'),
+      );
+      expect(result).toMatchObject({ status: 201, body: { rows: 3, created: 1, rejected: 2 } });
+      expect(result.body['rejections']).toEqual([
+        { line: 2, reason: `the line is longer than ${IMPORT_MAX_LINE_BYTES} bytes` },
+        { line: 3, reason: 'brand: is 201 characters long, at most 200' },
+      ]);
+      expect(await devicesMadeBy(maker)).toBe(1);
+    });
+
+    it('ends the import when the client aborts its upload: the request is destroyed and nothing more is written', async () => {
+      const maker = uniqueName('Abortco');
+      const importer = app.get(ImportDevicesUseCase);
+      const execute = jest.spyOn(importer, 'execute');
+      try {
+        // 1,500 rows: the first batch of 1,000 commits, the rest wait for a line that never comes.
+        const rows = Array.from({ length: 1500 }, (_, i) =>
+          csvRow(withCheckDigit(`079${String(i).padStart(10, '0')}`), maker),
+        );
+        const upload = httpRequest(`${baseUrl}/v1/devices/import`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${regulator}`,
+            'content-type': 'text/csv',
+            'transfer-encoding': 'chunked',
+          },
+        });
+        upload.on('error', () => undefined);
+        upload.write(`${CSV_HEADER}\n${rows.join('\n')}\n`);
+        await waitFor(async () => (await devicesMadeBy(maker)) === 1000, {
+          description: 'the first batch committed',
+        });
+        const [source] = execute.mock.calls[0] ?? [];
+        const importing = execute.mock.results[0]?.value as Promise<unknown>;
+        upload.destroy();
+        await expect(importing).rejects.toThrow(ImportAbortedError);
+        expect(source?.destroyed).toBe(true);
+        expect(await devicesMadeBy(maker)).toBe(1000);
+      } finally {
+        execute.mockRestore();
+      }
+    });
+
     it('refuses an unknown file format, a wrong media type and an over-large body', async () => {
       const post = (body: string, type = 'text/csv') =>
         fetch(`${baseUrl}/v1/devices/import`, {
@@ -443,7 +673,19 @@ describe('device-registry against the real PostgreSQL, Redis and Kafka', () => {
         });
       expect((await post('name;value\n1;2\n')).status).toBe(400);
       expect((await post('{}', 'application/xml')).status).toBe(415);
-      expect((await post('x'.repeat(70 * 1024))).status).toBe(413);
+      expect((await post('x'.repeat(300 * 1024))).status).toBe(413);
+      // Chunked, so no length to refuse up front: the limit inside the import's pipeline answers.
+      const chunked = await fetch(`${baseUrl}/v1/devices/import`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${regulator}`, 'content-type': 'text/csv' },
+        body: Readable.from([
+          Buffer.from('deviceIdentifier,manufacturer,brand\n'),
+          'x'.repeat(300 * 1024),
+        ]),
+        duplex: 'half',
+      } as RequestInit);
+      expect(chunked.status).toBe(413);
+      expect(((await chunked.json()) as JsonBody)['detail']).toMatch(/limited to 262144 bytes/);
     });
   });
 
@@ -476,11 +718,6 @@ describe('device-registry against the real PostgreSQL, Redis and Kafka', () => {
   });
 
   describe('concurrent registration', () => {
-    const withCheckDigit = (body13: string) => {
-      const sum = [...body13].reduce((acc, d, i) => acc + Number(d) * (i % 2 === 0 ? 3 : 1), 0);
-      return `${body13}${(10 - (sum % 10)) % 10}`;
-    };
-
     it('registers one device when the same new device is posted eight times at once', async () => {
       const primary = withCheckDigit('0509876543210');
       const body = device({

@@ -2,6 +2,7 @@ import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 
 import { DEVICES_TOPIC } from '@implant-trace/contracts';
+import { systemClock } from '@implant-trace/domain-kernel';
 import { MESSAGING_MIGRATIONS, MessagingModule } from '@implant-trace/platform-messaging';
 
 import {
@@ -45,7 +46,7 @@ export class DeviceRegistryModule {
       controllers: [DevicesController],
       providers: [
         { provide: DEVICE_REGISTRY_OPTIONS, useValue: options },
-        { provide: DEVICE_CLOCK, useValue: { now: () => new Date() } },
+        { provide: DEVICE_CLOCK, useValue: systemClock },
         DeviceCatalogueRepository,
         ApplyDeviceChangesUseCase,
         RegisterDeviceUseCase,

@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { Transform } from 'node:stream';
 
 import {
   Body,
@@ -18,12 +17,12 @@ import { ApiTags } from '@nestjs/swagger';
 
 import type { DeviceRecord } from '@implant-trace/device-registry-domain';
 import { Roles } from '@implant-trace/platform-auth';
-import { PROBLEM_TYPES, ProblemException } from '@implant-trace/platform-http';
+import { ProblemException } from '@implant-trace/platform-http';
 
 import { DEVICE_REGISTRY_OPTIONS, type DeviceRegistryOptions } from './device-registry.options';
 import { GetDeviceUseCase } from './get-device/get-device.use-case';
 import type { ImportReport } from './import-devices/import-devices.use-case';
-import { ImportDevicesUseCase, ImportFormatError } from './import-devices/import-devices.use-case';
+import { ImportDevicesUseCase } from './import-devices/import-devices.use-case';
 import { RegisterDeviceDto } from './register-device/register-device.dto';
 import { RegisterDeviceUseCase } from './register-device/register-device.use-case';
 import { SearchDevicesDto } from './search-devices/search-devices.dto';
@@ -32,8 +31,6 @@ import { SearchDevicesUseCase } from './search-devices/search-devices.use-case';
 
 const EVERY_ROLE = ['theatre', 'regulator', 'hospital-system', 'admin'] as const;
 const IMPORT_MEDIA_TYPES = ['text/csv', 'text/plain', 'application/octet-stream'];
-
-class BodyTooLarge extends Error {}
 
 /** The one thing this controller does with Express's response. */
 interface StatusSettable {
@@ -64,7 +61,7 @@ export class DevicesController {
 
   @Roles('regulator', 'admin')
   @Post('import')
-  async import(@Req() request: IncomingMessage): Promise<ImportReport> {
+  import(@Req() request: IncomingMessage): Promise<ImportReport> {
     const mediaType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
     if (!IMPORT_MEDIA_TYPES.includes(mediaType ?? '')) {
       throw new ProblemException(
@@ -77,31 +74,7 @@ export class DevicesController {
     if (Number(request.headers['content-length'] ?? 0) > limit) {
       throw new ProblemException(413, 'about:blank', `Import files are limited to ${limit} bytes`);
     }
-    let received = 0;
-    // A chunked upload declares no length: count as it streams and stop at the limit.
-    const limited = request.pipe(
-      new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          received += chunk.length;
-          callback(received > limit ? new BodyTooLarge() : null, chunk);
-        },
-      }),
-    );
-    try {
-      return await this.importDevices.execute(limited);
-    } catch (error) {
-      if (error instanceof ImportFormatError) {
-        throw new ProblemException(400, PROBLEM_TYPES.validation, error.message);
-      }
-      if (error instanceof BodyTooLarge) {
-        throw new ProblemException(
-          413,
-          'about:blank',
-          `Import files are limited to ${limit} bytes; the batches before the limit were applied and a re-import is safe`,
-        );
-      }
-      throw error;
-    }
+    return this.importDevices.execute(request, { maxBytes: limit });
   }
 
   @Roles(...EVERY_ROLE)

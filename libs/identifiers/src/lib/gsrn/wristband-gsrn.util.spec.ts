@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 
+import { gs1CheckDigit } from '@implant-trace/udi';
+
 import type { NhsNumber } from '../nhs-number/nhs-number.util';
 import { nhsNumberCheckDigit } from '../nhs-number/nhs-number.util';
 import { TEST_NHS_NUMBER_CAPACITY, testNhsNumber } from '../nhs-number/nhs-number-test-data.util';
-import { gs1CheckDigit } from './gs1-check-digit.util';
 import { encodeWristbandGsrn, parseWristbandGsrn } from './wristband-gsrn.util';
 
 const GS = '\u001d';

@@ -1,6 +1,7 @@
+import { gs1CheckDigit } from '@implant-trace/udi';
+
 import type { NhsNumber, NhsNumberOptions, NhsNumberReason } from '../nhs-number/nhs-number.util';
 import { parseNhsNumber } from '../nhs-number/nhs-number.util';
-import { gs1CheckDigit } from './gs1-check-digit.util';
 
 /*
  * How an NHS patient wristband carries the NHS number in a GSRN.

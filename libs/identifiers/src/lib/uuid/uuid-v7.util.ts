@@ -1,7 +1,5 @@
-/** Wall-clock time in milliseconds since the Unix epoch; injected so tests control time. */
-export interface Clock {
-  now(): number;
-}
+import type { Clock } from '@implant-trace/domain-kernel';
+import { systemClock } from '@implant-trace/domain-kernel';
 
 /** Fills the array with cryptographically strong random bytes. */
 export type RandomFill = (bytes: Uint8Array) => void;
@@ -25,7 +23,6 @@ const RANDOM_BYTES = 10;
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
-const systemClock: Clock = { now: () => Date.now() };
 const cryptoRandom: RandomFill = (bytes) => {
   globalThis.crypto.getRandomValues(bytes);
 };
@@ -46,7 +43,7 @@ export function createUuidV7Generator(options: UuidV7GeneratorOptions = {}): Uui
   let counter = 0;
 
   return () => {
-    const now = clock.now();
+    const now = clock.now().getTime();
     if (!Number.isSafeInteger(now) || now < 0 || now > MAX_TIMESTAMP) {
       throw new RangeError('The clock must give whole milliseconds from 0 to 2^48 - 1');
     }

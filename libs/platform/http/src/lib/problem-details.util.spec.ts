@@ -5,7 +5,15 @@ import {
 } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
 
-import { clinicallyInvalid, fieldErrorsOf, problemFromError } from './problem-details.util';
+import {
+  ClinicallyInvalidError,
+  ConflictError,
+  InvalidInputError,
+  NotFoundError,
+  TooLargeError,
+} from '@implant-trace/domain-kernel';
+
+import { fieldErrorsOf, problemFromError } from './problem-details.util';
 
 describe('problemFromError', () => {
   it('keeps the detail of client errors', () => {
@@ -44,7 +52,9 @@ describe('problemFromError', () => {
   it('carries the fields of a clinically invalid request', () => {
     expect(
       problemFromError(
-        clinicallyInvalid([{ field: 'patient.nhsNumber', message: 'check digit fails' }]),
+        new ClinicallyInvalidError('The request is clinically invalid', [
+          { field: 'patient.nhsNumber', message: 'check digit fails' },
+        ]),
       ),
     ).toEqual({
       type: 'urn:implant-trace:problem:clinically-invalid',
@@ -56,7 +66,76 @@ describe('problemFromError', () => {
   });
 });
 
+describe('problemFromError for the domain errors use cases throw', () => {
+  it.each([
+    [new InvalidInputError('bad cursor'), 400, 'urn:implant-trace:problem:validation-failed'],
+    [new NotFoundError('No device d1'), 404, 'about:blank'],
+    [new ConflictError('claimed'), 409, 'about:blank'],
+    [new TooLargeError('too big'), 413, 'about:blank'],
+    [
+      new ClinicallyInvalidError('check digit'),
+      422,
+      'urn:implant-trace:problem:clinically-invalid',
+    ],
+  ])(
+    'answers %p with %i and its message, without errors[] when no field failed',
+    (error, status, type) => {
+      expect(problemFromError(error)).toEqual({
+        type,
+        title: expect.any(String),
+        status,
+        detail: error.message,
+      });
+    },
+  );
+
+  it('uses the problem type a domain error names for itself', () => {
+    class IdentifierClaimed extends ConflictError {
+      override readonly problemType = 'urn:implant-trace:problem:device-identifier-conflict';
+    }
+    expect(
+      problemFromError(
+        new IdentifierClaimed('An identifier already belongs to another device', [
+          { field: 'identifiers[0].deviceIdentifier', message: 'already identifies d1' },
+        ]),
+      ),
+    ).toMatchObject({
+      type: 'urn:implant-trace:problem:device-identifier-conflict',
+      status: 409,
+      errors: [{ field: 'identifiers[0].deviceIdentifier', message: 'already identifies d1' }],
+    });
+  });
+});
+
 describe('fieldErrorsOf', () => {
+  it('names a nested object that is not an object once, by its own message', () => {
+    const errors = [
+      {
+        property: 'labelCarries',
+        constraints: {
+          isObject: 'labelCarries is required and must be an object',
+          nestedValidation: 'nested property labelCarries must be either object or array',
+        },
+        children: [],
+      },
+      {
+        property: 'items',
+        children: [
+          {
+            property: '1',
+            constraints: {
+              nestedValidation: 'each value in nested property items must be an object',
+            },
+          },
+        ],
+      },
+    ] as ValidationError[];
+    expect(fieldErrorsOf(errors)).toEqual([
+      { field: 'labelCarries', message: 'labelCarries is required and must be an object' },
+      { field: 'items[1]', message: 'each value in nested property items must be an object' },
+    ]);
+  });
+
   it('lists every failing field with its nested path', () => {
     const errors = [
       { property: 'barcode', constraints: { isString: 'barcode must be a string' }, children: [] },

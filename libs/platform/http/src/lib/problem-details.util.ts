@@ -1,6 +1,9 @@
 import { HttpException } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
 
+import type { DomainErrorKind } from '@implant-trace/domain-kernel';
+import { DomainError } from '@implant-trace/domain-kernel';
+
 export interface FieldError {
   field: string;
   message: string;
@@ -70,10 +73,12 @@ function exposedClientStatus(error: unknown): number | undefined {
 }
 
 /**
- * Maps anything thrown while serving a request to the problem it answers with. Server errors
- * never carry their message or stack: those go to the log only.
+ * Maps anything thrown while serving a request to the problem it answers with: domain errors
+ * of the use cases by their kind, HTTP exceptions of the platform by their status. Server
+ * errors never carry their message or stack: those go to the log only.
  */
 export function problemFromError(error: unknown): ProblemDetails {
+  if (error instanceof DomainError) return problemFromDomainError(error);
   if (error instanceof ProblemException) {
     const status = error.getStatus();
     return {
@@ -106,6 +111,16 @@ export function problemFromError(error: unknown): ProblemDetails {
   };
 }
 
+/**
+ * The messages of one property. class-validator adds "nested property … must be either object or
+ * array" beside the property's own `IsObject` message; one message per fault is enough.
+ */
+function ownMessages(error: ValidationError): string[] {
+  const { nestedValidation, ...others } = error.constraints ?? {};
+  const messages = Object.values(others);
+  return messages.length > 0 || nestedValidation === undefined ? messages : [nestedValidation];
+}
+
 /** Every failing field of a validated body, nested paths included (`patient.nhsNumber`, `items[0].lot`). */
 export function fieldErrorsOf(errors: readonly ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
@@ -114,7 +129,7 @@ export function fieldErrorsOf(errors: readonly ValidationError[], parent = ''): 
       : parent === ''
         ? error.property
         : `${parent}.${error.property}`;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({
+    const own = ownMessages(error).map((message) => ({
       field,
       message: message.replace(/^property \S+ /, 'property '),
     }));
@@ -131,10 +146,22 @@ export const PROBLEM_TYPES = {
   rateLimited: 'urn:implant-trace:problem:rate-limited',
 } as const;
 
-/** 422: the request is well formed but clinically invalid (e.g. an NHS number fails its check digit). */
-export function clinicallyInvalid(
-  errors: FieldError[],
-  detail = 'The request is clinically invalid',
-): ProblemException {
-  return new ProblemException(422, PROBLEM_TYPES.clinicallyInvalid, detail, errors);
+/** The one answer each kind of domain error gets (API.md, "Errors"). */
+const DOMAIN_ERROR_ANSWERS: Record<DomainErrorKind, { status: number; type: string }> = {
+  'invalid-input': { status: 400, type: PROBLEM_TYPES.validation },
+  'not-found': { status: 404, type: 'about:blank' },
+  conflict: { status: 409, type: 'about:blank' },
+  'too-large': { status: 413, type: 'about:blank' },
+  'clinically-invalid': { status: 422, type: PROBLEM_TYPES.clinicallyInvalid },
+};
+
+function problemFromDomainError(error: DomainError): ProblemDetails {
+  const answer = DOMAIN_ERROR_ANSWERS[error.kind];
+  return {
+    type: error.problemType ?? answer.type,
+    title: titleOf(answer.status),
+    status: answer.status,
+    detail: error.message,
+    ...(error.problems.length === 0 ? {} : { errors: [...error.problems] }),
+  };
 }

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 
 import type { INestApplication } from '@nestjs/common';
 import { Body, Controller, Get, Inject, Module, Param, Post, Res } from '@nestjs/common';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length } from 'class-validator';
 import { DataSource } from 'typeorm';
 
+import { RequiredNested } from '@implant-trace/contracts';
 import type { Role } from '@implant-trace/platform-auth';
 import {
   Audited,
@@ -43,8 +43,7 @@ class RecordImplantDto {
   @IsString()
   barcode!: string;
 
-  @ValidateNested()
-  @Type(() => PatientDto)
+  @RequiredNested(() => PatientDto)
   patient!: PatientDto;
 
   @IsOptional()
@@ -212,6 +211,16 @@ describe('a service built with createServiceApp, against the real PostgreSQL and
         400,
       ],
       ['unknown fields', JSON.stringify({ ...JSON.parse(goodBody()), surgeonPin: '1234' }), 400],
+      [
+        'a required nested object left out',
+        JSON.stringify({ ods: OWN, barcode: '(01)05012345678900' }),
+        400,
+      ],
+      [
+        'a required nested object given as an array',
+        JSON.stringify({ ods: OWN, barcode: '(01)05012345678900', patient: [] }),
+        400,
+      ],
       [
         'an oversized body',
         JSON.stringify({ ods: OWN, barcode: 'x'.repeat(4096), patient: { nhsNumber: NHS_NUMBER } }),

@@ -1,7 +1,5 @@
-import { Type } from 'class-transformer';
 import {
   ArrayMinSize,
-  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -11,10 +9,11 @@ import {
   IsUUID,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
 
+import { DEVICE_FIELD_LIMITS } from '../../shared/field-limits';
 import { ISSUING_AGENCIES, type IssuingAgency } from '../../shared/udi.value';
+import { NestedArray, RequiredNested } from '../../shared/validation.util';
 
 export const DEVICE_IDENTIFIER_TYPES = [
   'primary',
@@ -29,7 +28,7 @@ export const MARKET_STATUSES = ['on-market', 'withdrawn'] as const;
 
 export class DeviceIdentifierValue {
   @IsString()
-  @MaxLength(64)
+  @MaxLength(DEVICE_FIELD_LIMITS.deviceIdentifier)
   deviceIdentifier!: string;
 
   @IsIn(ISSUING_AGENCIES)
@@ -67,38 +66,36 @@ export class DeviceRecordValue {
   @Min(1)
   revision!: number;
 
-  @IsArray()
   @ArrayMinSize(1)
-  @ValidateNested({ each: true })
-  @Type(() => DeviceIdentifierValue)
+  @NestedArray(() => DeviceIdentifierValue)
   identifiers!: DeviceIdentifierValue[];
 
   @IsString()
-  @MaxLength(200)
+  @MaxLength(DEVICE_FIELD_LIMITS.manufacturer)
   manufacturer!: string;
 
   @IsString()
-  @MaxLength(200)
+  @MaxLength(DEVICE_FIELD_LIMITS.brand)
   brand!: string;
 
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @MaxLength(DEVICE_FIELD_LIMITS.model)
   model?: string;
 
   @IsOptional()
   @IsString()
-  @MaxLength(100)
+  @MaxLength(DEVICE_FIELD_LIMITS.catalogNumber)
   catalogNumber?: string;
 
   @IsOptional()
   @IsString()
-  @MaxLength(2000)
+  @MaxLength(DEVICE_FIELD_LIMITS.description)
   description?: string;
 
   @IsOptional()
   @IsString()
-  @MaxLength(20)
+  @MaxLength(DEVICE_FIELD_LIMITS.gmdnCode)
   gmdnCode?: string;
 
   @IsBoolean()
@@ -107,8 +104,7 @@ export class DeviceRecordValue {
   @IsIn(MRI_SAFETY)
   mriSafety!: (typeof MRI_SAFETY)[number];
 
-  @ValidateNested()
-  @Type(() => LabelCarriesValue)
+  @RequiredNested(() => LabelCarriesValue)
   labelCarries!: LabelCarriesValue;
 
   @IsIn(MARKET_STATUSES)

@@ -3,16 +3,23 @@ import {
   IsArray,
   IsIn,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
   MaxLength,
+  ValidateBy,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
 
 import { UdiValue } from '../../shared/udi.value';
-import { IsNhsNumberDigits, IsOdsCode } from '../../shared/validation.util';
+import {
+  IsNhsNumberDigits,
+  IsOdsCode,
+  OptionalNested,
+  RequiredNested,
+} from '../../shared/validation.util';
 
 export const LATERALITIES = ['left', 'right', 'bilateral', 'na'] as const;
 export const ENTRY_METHODS = ['barcode', 'manual'] as const;
@@ -38,11 +45,24 @@ export class NhsNumberUnavailableValue {
 
 /** Exactly one of `nhsNumber` or `nhsNumberUnavailable`. */
 export class PatientValue {
-  @ValidateIf((patient: PatientValue) => patient.nhsNumberUnavailable === undefined)
+  // Validated whenever given: with both given, an unchecked NHS number would travel unseen.
+  @ValidateIf(
+    (patient: PatientValue) =>
+      patient.nhsNumber !== undefined || patient.nhsNumberUnavailable === undefined,
+  )
+  @ValidateBy({
+    name: 'notWithNhsNumberUnavailable',
+    validator: {
+      validate: (_value, args) =>
+        (args?.object as PatientValue | undefined)?.nhsNumberUnavailable === undefined,
+      defaultMessage: () => 'give nhsNumber or nhsNumberUnavailable, not both',
+    },
+  })
   @IsNhsNumberDigits()
   nhsNumber?: string;
 
   @ValidateIf((patient: PatientValue) => patient.nhsNumber === undefined)
+  @IsObject({ message: '$property must be an object when nhsNumber is absent' })
   @ValidateNested()
   @Type(() => NhsNumberUnavailableValue)
   nhsNumberUnavailable?: NhsNumberUnavailableValue;
@@ -68,12 +88,10 @@ export class ImplantRecordedV1 {
   @IsOdsCode()
   hospitalOds!: string;
 
-  @ValidateNested()
-  @Type(() => PatientValue)
+  @RequiredNested(() => PatientValue)
   patient!: PatientValue;
 
-  @ValidateNested()
-  @Type(() => UdiValue)
+  @RequiredNested(() => UdiValue)
   udi!: UdiValue;
 
   @IsOptional()
@@ -88,9 +106,7 @@ export class ImplantRecordedV1 {
   @MaxLength(4096)
   rawScan?: string;
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ProcedureValue)
+  @OptionalNested(() => ProcedureValue)
   procedure?: ProcedureValue;
 
   @IsOptional()

@@ -1,8 +1,7 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsISO8601, IsUUID, ValidateNested } from 'class-validator';
+import { IsIn, IsISO8601, IsUUID } from 'class-validator';
 
 import { UdiValue } from '../../shared/udi.value';
-import { IsOdsCode } from '../../shared/validation.util';
+import { IsOdsCode, RequiredNested } from '../../shared/validation.util';
 import { PatientValue } from '../implants/implant-recorded.v1';
 
 export const MATCH_KINDS = ['matched', 'possible'] as const;
@@ -27,12 +26,10 @@ export class RecallMatchFoundV1 {
   @IsIn(MATCH_KINDS)
   match!: (typeof MATCH_KINDS)[number];
 
-  @ValidateNested()
-  @Type(() => PatientValue)
+  @RequiredNested(() => PatientValue)
   patient!: PatientValue;
 
-  @ValidateNested()
-  @Type(() => UdiValue)
+  @RequiredNested(() => UdiValue)
   udi!: UdiValue;
 
   @IsISO8601({ strict: true })

@@ -1,16 +1,7 @@
-import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 
 import { RecallCriteriaValue } from '../../shared/recall-criteria.value';
-import { IsCalendarDate } from '../../shared/validation.util';
+import { IsCalendarDate, RequiredNested } from '../../shared/validation.util';
 
 export const RECALL_CLASSES = ['I', 'II', 'III'] as const;
 export const RECALL_STATUSES = ['open', 'closed'] as const;
@@ -49,8 +40,7 @@ export class RecallDetailsValue {
   @IsCalendarDate()
   actionsCompleteBy?: string;
 
-  @ValidateNested()
-  @Type(() => RecallCriteriaValue)
+  @RequiredNested(() => RecallCriteriaValue)
   criteria!: RecallCriteriaValue;
 
   @IsIn(RECALL_STATUSES)

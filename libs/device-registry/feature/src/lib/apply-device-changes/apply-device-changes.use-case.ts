@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, QueryFailedError } from 'typeorm';
 
 import { EVENTS } from '@implant-trace/contracts';
 import type {
@@ -8,40 +7,35 @@ import type {
   DeviceChange,
   DeviceRecord,
 } from '@implant-trace/device-registry-domain';
-import { decideChange, identifiersOf } from '@implant-trace/device-registry-domain';
+import {
+  ConcurrentCatalogueChangeError,
+  decideChange,
+  identifiersOf,
+} from '@implant-trace/device-registry-domain';
+import type { Clock } from '@implant-trace/domain-kernel';
 import { uuidV7 } from '@implant-trace/identifiers';
 import { EventPublisher } from '@implant-trace/platform-messaging';
 
 import { DeviceCatalogueRepository } from '../catalogue/device-catalogue.repository';
 
-/** unique_violation (an identifier claimed concurrently), deadlock, serialization failure. */
-const RETRYABLE = new Set(['23505', '40P01', '40001']);
 const ATTEMPTS = 5;
 
 export const DEVICE_CLOCK = Symbol('DEVICE_CLOCK');
-export interface DeviceClock {
-  now(): Date;
-}
-
-function isRetryable(error: unknown): boolean {
-  const code = (error as { driverError?: { code?: string } }).driverError?.code;
-  return error instanceof QueryFailedError && code !== undefined && RETRYABLE.has(code);
-}
 
 /**
  * Applies a batch of catalogue changes in one transaction: decides each against the catalogue
  * as it stands (and as earlier changes of the batch left it), writes every changed device and
  * publishes its full record through the outbox in that same transaction. A device changed
  * twice in a batch is written and published once, with its final state (revisions stay
- * monotonic; the intermediate one is never published).
+ * monotonic; the intermediate one is never published). A batch that met a concurrent writer
+ * stored nothing and is decided again on what that writer committed.
  */
 @Injectable()
 export class ApplyDeviceChangesUseCase {
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(DeviceCatalogueRepository) private readonly catalogue: DeviceCatalogueRepository,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
-    @Inject(DEVICE_CLOCK) private readonly clock: DeviceClock,
+    @Inject(DEVICE_CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute(changes: readonly DeviceChange[]): Promise<ChangeOutcome[]> {
@@ -49,13 +43,13 @@ export class ApplyDeviceChangesUseCase {
       try {
         return await this.attempt(changes);
       } catch (error) {
-        if (attempt >= ATTEMPTS || !isRetryable(error)) throw error;
+        if (attempt >= ATTEMPTS || !(error instanceof ConcurrentCatalogueChangeError)) throw error;
       }
     }
   }
 
   private attempt(changes: readonly DeviceChange[]): Promise<ChangeOutcome[]> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.catalogue.inTransaction(async (manager) => {
       const owners = await this.catalogue.lockOwners(manager, changes.flatMap(identifiersOf));
       const deviceIds = [...new Set(owners.values())];
       await this.catalogue.lockDevices(manager, deviceIds);

@@ -1,9 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, QueryFailedError } from 'typeorm';
 
-import { DEVICE_IDENTIFIER_TYPES } from '@implant-trace/contracts';
 import type { DeviceIdentifier, DeviceRecord } from '@implant-trace/device-registry-domain';
+import {
+  compareIdentifiers,
+  ConcurrentCatalogueChangeError,
+} from '@implant-trace/device-registry-domain';
 
 import { DeviceEntity } from './device.entity';
 
@@ -14,6 +17,16 @@ export interface DeviceSearch {
   textQuery?: string;
   afterDeviceId?: string;
   limit: number;
+}
+
+/** unique_violation (an identifier claimed concurrently), deadlock, serialization failure. */
+const CONCURRENT_WRITE_CODES = new Set(['23505', '40P01', '40001']);
+
+function isConcurrentWrite(error: unknown): boolean {
+  const code = (error as { driverError?: { code?: string } }).driverError?.code;
+  return (
+    error instanceof QueryFailedError && code !== undefined && CONCURRENT_WRITE_CODES.has(code)
+  );
 }
 
 function recordOf(entity: DeviceEntity): DeviceRecord {
@@ -55,6 +68,20 @@ function recordOf(entity: DeviceEntity): DeviceRecord {
 export class DeviceCatalogueRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
+  /**
+   * Runs `work` in one transaction. PostgreSQL's refusals of a concurrent writer (an identifier
+   * claimed meanwhile, a deadlock, a serialization failure) come back as the domain's
+   * ConcurrentCatalogueChangeError, so no caller reads driver error codes.
+   */
+  async inTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.dataSource.transaction(work);
+    } catch (error) {
+      if (isConcurrentWrite(error)) throw new ConcurrentCatalogueChangeError();
+      throw error;
+    }
+  }
+
   async findById(deviceId: string, manager: EntityManager = this.dataSource.manager) {
     const [record] = await this.findByIds([deviceId], manager);
     return record;
@@ -70,11 +97,7 @@ export class DeviceCatalogueRepository {
     return deviceIds.flatMap((id) => {
       const entity = byId.get(id);
       if (entity === undefined) return [];
-      entity.identifiers.sort(
-        (a, b) =>
-          DEVICE_IDENTIFIER_TYPES.indexOf(a.type) - DEVICE_IDENTIFIER_TYPES.indexOf(b.type) ||
-          a.deviceIdentifier.localeCompare(b.deviceIdentifier),
-      );
+      entity.identifiers.sort(compareIdentifiers);
       return [recordOf(entity)];
     });
   }

@@ -1,7 +1,7 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 
 import type { DeviceRecord } from '@implant-trace/device-registry-domain';
-import { lookupFormOf } from '@implant-trace/device-registry-domain';
+import { DeviceNotFoundError, lookupFormOf } from '@implant-trace/device-registry-domain';
 
 import { DeviceCatalogueRepository } from '../catalogue/device-catalogue.repository';
 
@@ -24,7 +24,7 @@ export class GetDeviceUseCase {
   }
 
   private found(record: DeviceRecord | undefined, detail: string): DeviceRecord {
-    if (record === undefined) throw new NotFoundException(detail);
+    if (record === undefined) throw new DeviceNotFoundError(detail);
     return record;
   }
 }

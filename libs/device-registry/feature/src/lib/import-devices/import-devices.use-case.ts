@@ -1,5 +1,6 @@
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 import { Inject, Injectable } from '@nestjs/common';
 
@@ -8,10 +9,20 @@ import type {
   DeviceChange,
   ImportFormat,
   ImportRowParser,
+  RowResult,
 } from '@implant-trace/device-registry-domain';
-import { createImportRowParser } from '@implant-trace/device-registry-domain';
+import {
+  createImportRowParser,
+  ImportAbortedError,
+  ImportFormatError,
+  ImportTooLargeError,
+} from '@implant-trace/device-registry-domain';
+import { DomainError } from '@implant-trace/domain-kernel';
 
 import { ApplyDeviceChangesUseCase } from '../apply-device-changes/apply-device-changes.use-case';
+
+import type { ImportLine } from './import-lines.util';
+import { splitImportLines } from './import-lines.util';
 
 export interface ImportRejection {
   line: number;
@@ -36,16 +47,33 @@ export interface ImportOptions {
   batchSize?: number;
   /** Rejections listed in the report (all are counted), so a bad file cannot exhaust memory. */
   maxRejectionsListed?: number;
+  /** Largest file read; beyond it the import stops (the batches before it stay applied). */
+  maxBytes?: number;
+  /** Longest line read; a longer one is a rejected row, and is never held in memory. */
+  maxLineBytes?: number;
   onBatch?: (report: Readonly<ImportReport>) => void;
 }
 
-/** The file is not one of the formats the importer reads; nothing was imported. */
-export class ImportFormatError extends Error {}
+/** Room for every field of a device at its contract limit, quoted, with its other identifiers. */
+export const IMPORT_MAX_LINE_BYTES = 16 * 1024;
+
+function byteLimit(maxBytes: number): Transform {
+  let received = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      received += chunk.length;
+      callback(received > maxBytes ? new ImportTooLargeError(maxBytes) : null, chunk);
+    },
+  });
+}
 
 /**
  * Streams a GUDID device file, a GUDID identifiers file or a CSV line by line and applies it in
- * batches: memory stays bounded by the batch size whatever the file size, and reading pauses
- * while a batch commits. Re-importing a file finds every row unchanged and publishes nothing.
+ * batches: memory stays bounded by the batch size and the line limit whatever the file size,
+ * and reading pauses while a batch commits. The stages run in one `stream.pipeline`, so a
+ * source that fails or is aborted (a client closing its upload) ends the import and destroys
+ * every stage; the batch being committed at that moment finishes, nothing after it is read.
+ * Re-importing a file finds every row unchanged and publishes nothing.
  */
 @Injectable()
 export class ImportDevicesUseCase {
@@ -54,13 +82,47 @@ export class ImportDevicesUseCase {
   ) {}
 
   async execute(source: Readable, options: ImportOptions = {}): Promise<ImportReport> {
+    let consuming: Promise<ImportReport | undefined> = Promise.resolve(undefined);
+    // Which failed first: the source (an upload reset or closed unfinished) or a stage of ours.
+    // The pipeline destroys the source after a stage fails, so only the order tells them apart.
+    let failedFirst: 'source' | 'stage' | undefined;
+    const sourceEndedEarly = () => {
+      if (!source.readableEnded) failedFirst ??= 'source';
+    };
+    source.once('error', sourceEndedEarly).once('close', sourceEndedEarly);
+    try {
+      await pipeline(
+        source,
+        byteLimit(options.maxBytes ?? Number.POSITIVE_INFINITY),
+        splitImportLines(options.maxLineBytes ?? IMPORT_MAX_LINE_BYTES),
+        async (lines: AsyncIterable<ImportLine>) => {
+          consuming = this.consume(lines, options);
+          await consuming.catch((error: unknown) => {
+            failedFirst ??= 'stage';
+            throw error;
+          });
+        },
+      );
+    } catch (error) {
+      // The pipeline settles on the first failure; the batch in flight may still be committing.
+      await consuming.catch(() => undefined);
+      if (error instanceof DomainError || failedFirst !== 'source') throw error;
+      throw new ImportAbortedError();
+    }
+    const report = await consuming;
+    if (report === undefined) throw new ImportFormatError('the file is empty');
+    return report;
+  }
+
+  private async consume(
+    lines: AsyncIterable<ImportLine>,
+    options: ImportOptions,
+  ): Promise<ImportReport | undefined> {
     const batchSize = options.batchSize ?? 1000;
     const maxListed = options.maxRejectionsListed ?? 1000;
-    const lines = createInterface({ input: source, crlfDelay: Infinity });
     let parser: ImportRowParser | undefined;
     let report: ImportReport | undefined;
     let batch: { line: number; change: DeviceChange }[] = [];
-    let lineNumber = 0;
 
     const reject = (line: number, reason: string) => {
       if (report === undefined) return;
@@ -68,6 +130,7 @@ export class ImportDevicesUseCase {
       if (report.rejections.length < maxListed) report.rejections.push({ line, reason });
       else report.rejectionsTruncated = true;
     };
+
     const count = (line: number, outcome: ChangeOutcome) => {
       if (report === undefined) return;
       switch (outcome.kind) {
@@ -87,6 +150,7 @@ export class ImportDevicesUseCase {
           return reject(line, outcome.reason);
       }
     };
+
     const flush = async () => {
       if (batch.length === 0 || report === undefined) return;
       const current = batch;
@@ -96,40 +160,36 @@ export class ImportDevicesUseCase {
       options.onBatch?.(report);
     };
 
-    try {
-      for await (const line of lines) {
-        lineNumber++;
-        if (parser === undefined) {
-          const header = createImportRowParser(line);
-          if (!header.ok) throw new ImportFormatError(header.reason);
-          parser = header.parser;
-          report = {
-            format: parser.format,
-            rows: 0,
-            created: 0,
-            updated: 0,
-            unchanged: 0,
-            rejected: 0,
-            rejections: [],
-            rejectionsTruncated: false,
-          };
-          continue;
-        }
-        const row = parser.parse(line);
-        if (row.kind === 'blank') continue;
-        if (report !== undefined) report.rows++;
-        if (row.kind === 'rejected') reject(lineNumber, row.reason);
-        else batch.push({ line: lineNumber, change: row.change });
-        if (batch.length >= batchSize) await flush();
+    for await (const line of lines) {
+      if (parser === undefined) {
+        if ('problem' in line) throw new ImportFormatError(`line ${line.line}: ${line.problem}`);
+        const header = createImportRowParser(line.text);
+        if (!header.ok) throw new ImportFormatError(header.reason);
+        parser = header.parser;
+        report = {
+          format: parser.format,
+          rows: 0,
+          created: 0,
+          updated: 0,
+          unchanged: 0,
+          rejected: 0,
+          rejections: [],
+          rejectionsTruncated: false,
+        };
+        continue;
       }
-      await flush();
-    } finally {
-      lines.close();
+      const row: RowResult =
+        'problem' in line ? { kind: 'rejected', reason: line.problem } : parser.parse(line.text);
+      if (row.kind === 'blank') continue;
+      if (report !== undefined) report.rows++;
+      if (row.kind === 'rejected') reject(line.line, row.reason);
+      else batch.push({ line: line.line, change: row.change });
+      if (batch.length >= batchSize) await flush();
     }
-    if (report === undefined) throw new ImportFormatError('the file is empty');
+    await flush();
     // Rows rejected while parsing are listed at once, those refused by the catalogue when their
     // batch commits: the report lists them in file order.
-    report.rejections.sort((a, b) => a.line - b.line);
+    report?.rejections.sort((a, b) => a.line - b.line);
     return report;
   }
 }

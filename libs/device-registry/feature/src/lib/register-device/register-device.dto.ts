@@ -1,9 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
-  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -11,14 +9,16 @@ import {
   IsString,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
 
 import {
+  DEVICE_FIELD_LIMITS,
   DEVICE_IDENTIFIER_TYPES,
   ISSUING_AGENCIES,
   MARKET_STATUSES,
   MRI_SAFETY,
+  NestedArray,
+  RequiredNested,
 } from '@implant-trace/contracts';
 import type {
   DeviceIdentifierType,
@@ -27,10 +27,13 @@ import type {
   MriSafety,
 } from '@implant-trace/device-registry-domain';
 
+/** Identifiers one request may list; a device gathers more over time, never all at once. */
+const IDENTIFIERS_PER_REQUEST = 50;
+
 export class DeviceIdentifierDto {
   @ApiProperty({ example: '05012345678900' })
   @IsString()
-  @MaxLength(64)
+  @MaxLength(DEVICE_FIELD_LIMITS.deviceIdentifier)
   deviceIdentifier!: string;
 
   @ApiProperty({ enum: ISSUING_AGENCIES })
@@ -65,39 +68,37 @@ export class LabelCarriesDto {
 /** `POST /v1/devices`: the shape; the identifier rules are the domain's (422 when broken). */
 export class RegisterDeviceDto {
   @ApiProperty({ type: [DeviceIdentifierDto] })
-  @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => DeviceIdentifierDto)
+  @ArrayMaxSize(IDENTIFIERS_PER_REQUEST)
+  @NestedArray(() => DeviceIdentifierDto)
   identifiers!: DeviceIdentifierDto[];
 
   @IsString()
-  @MaxLength(200)
+  @MaxLength(DEVICE_FIELD_LIMITS.manufacturer)
   manufacturer!: string;
 
   @IsString()
-  @MaxLength(200)
+  @MaxLength(DEVICE_FIELD_LIMITS.brand)
   brand!: string;
 
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @MaxLength(DEVICE_FIELD_LIMITS.model)
   model?: string;
 
   @IsOptional()
   @IsString()
-  @MaxLength(100)
+  @MaxLength(DEVICE_FIELD_LIMITS.catalogNumber)
   catalogNumber?: string;
 
   @IsOptional()
   @IsString()
-  @MaxLength(2000)
+  @MaxLength(DEVICE_FIELD_LIMITS.description)
   description?: string;
 
   @IsOptional()
   @IsString()
-  @MaxLength(20)
+  @MaxLength(DEVICE_FIELD_LIMITS.gmdnCode)
   gmdnCode?: string;
 
   @IsBoolean()
@@ -108,8 +109,9 @@ export class RegisterDeviceDto {
   @IsIn(MRI_SAFETY)
   mriSafety?: MriSafety;
 
-  @ValidateNested()
-  @Type(() => LabelCarriesDto)
+  /** Required: a label assumed to carry nothing would turn every recall match into "possible". */
+  @ApiProperty({ type: LabelCarriesDto })
+  @RequiredNested(() => LabelCarriesDto)
   labelCarries!: LabelCarriesDto;
 
   @ApiPropertyOptional({ enum: MARKET_STATUSES })

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 
 import type { DeviceDraftInput, DeviceRecord } from '@implant-trace/device-registry-domain';
-import { buildDeviceDraft } from '@implant-trace/device-registry-domain';
-import { clinicallyInvalid, ProblemException } from '@implant-trace/platform-http';
+import {
+  buildDeviceDraft,
+  DeviceIdentifierConflictError,
+  DeviceRulesBrokenError,
+} from '@implant-trace/device-registry-domain';
 
 import { ApplyDeviceChangesUseCase } from '../apply-device-changes/apply-device-changes.use-case';
-
-export const DEVICE_CONFLICT_PROBLEM = 'urn:implant-trace:problem:device-identifier-conflict';
 
 export interface RegisterDeviceResult {
   /** 201 when a device was created, 200 when an existing one was updated or restated. */
@@ -16,7 +17,7 @@ export interface RegisterDeviceResult {
 
 /**
  * Registers a device, or updates the device its primary identifier already names. An
- * identifier that already resolves to another device is refused (409), listing each one.
+ * identifier that already resolves to another device is refused, listing each one.
  */
 @Injectable()
 export class RegisterDeviceUseCase {
@@ -26,12 +27,7 @@ export class RegisterDeviceUseCase {
 
   async execute(input: DeviceDraftInput): Promise<RegisterDeviceResult> {
     const draft = buildDeviceDraft(input);
-    if (!draft.ok) {
-      throw clinicallyInvalid(
-        draft.problems,
-        'The device identifiers or fields break the catalogue rules',
-      );
-    }
+    if (!draft.ok) throw new DeviceRulesBrokenError(draft.problems);
     const [outcome] = await this.applyChanges.execute([{ kind: 'upsert', draft: draft.draft }]);
     if (outcome === undefined) throw new Error('one change gives one outcome');
     switch (outcome.kind) {
@@ -44,10 +40,7 @@ export class RegisterDeviceUseCase {
         const indexOf = new Map(
           draft.draft.identifiers.map((identifier, index) => [identifier.deviceIdentifier, index]),
         );
-        throw new ProblemException(
-          409,
-          DEVICE_CONFLICT_PROBLEM,
-          'An identifier already belongs to another device',
+        throw new DeviceIdentifierConflictError(
           outcome.conflicts.map((conflict) => ({
             field: `identifiers[${indexOf.get(conflict.deviceIdentifier) ?? 0}].deviceIdentifier`,
             message: `${conflict.deviceIdentifier} already identifies device ${conflict.ownerDeviceId}`,
@@ -55,7 +48,7 @@ export class RegisterDeviceUseCase {
         );
       }
       case 'rejected':
-        throw clinicallyInvalid([{ field: 'identifiers', message: outcome.reason }]);
+        throw new DeviceRulesBrokenError([{ field: outcome.field, message: outcome.reason }]);
     }
   }
 }

@@ -1,19 +1,20 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 
+import { DEVICE_FIELD_LIMITS } from '@implant-trace/contracts';
 import { SEARCH_LIMIT_MAX } from '@implant-trace/device-registry-domain';
 
 export class SearchDevicesDto {
   @IsOptional()
   @IsString()
   @MinLength(1)
-  @MaxLength(200)
+  @MaxLength(DEVICE_FIELD_LIMITS.manufacturer)
   manufacturer?: string;
 
   @IsOptional()
   @IsString()
   @MinLength(1)
-  @MaxLength(100)
+  @MaxLength(DEVICE_FIELD_LIMITS.catalogNumber)
   catalogNumber?: string;
 
   @IsOptional()

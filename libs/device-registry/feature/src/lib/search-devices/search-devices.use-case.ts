@@ -5,9 +5,9 @@ import {
   decodeSearchCursor,
   encodeSearchCursor,
   freeTextQuery,
+  InvalidDeviceSearchError,
   SEARCH_LIMIT_DEFAULT,
 } from '@implant-trace/device-registry-domain';
-import { PROBLEM_TYPES, ProblemException } from '@implant-trace/platform-http';
 
 import { DeviceCatalogueRepository } from '../catalogue/device-catalogue.repository';
 import type { SearchDevicesDto } from './search-devices.dto';
@@ -33,9 +33,7 @@ export class SearchDevicesUseCase {
     if (query.q !== undefined && textQuery === undefined) {
       problems.push({ field: 'q', message: 'holds no letters or digits to search for' });
     }
-    if (problems.length > 0) {
-      throw new ProblemException(400, PROBLEM_TYPES.validation, 'The search is invalid', problems);
-    }
+    if (problems.length > 0) throw new InvalidDeviceSearchError(problems);
     const limit = query.limit ?? SEARCH_LIMIT_DEFAULT;
     // One row more than the page tells whether another page exists without a count.
     const rows = await this.catalogue.search({
