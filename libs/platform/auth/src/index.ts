@@ -27,9 +27,14 @@ export {
 } from './lib/authorisation-matrix.util';
 export { CurrentPrincipal } from './lib/current-principal.decorator';
 export { assertOwnHospital, hospitalFilterFor } from './lib/hospital-scope.util';
-export { findPatientIdentifiers } from './lib/patient-identifiers.util';
+export { findPatientIdentifiers, normalisedFieldName } from './lib/patient-identifiers.util';
 export { InvalidClaimsError, principalFromClaims, type Principal } from './lib/principal.util';
 export { principalOf, type RequestWithPrincipal } from './lib/request-principal.util';
+export {
+  REGULATOR_FACING,
+  RegulatorFacing,
+  type PatientFieldPaths,
+} from './lib/regulator-facing.decorator';
 export {
   HOSPITAL_SCOPED_ROLES,
   isHospitalScopedRole,
@@ -39,6 +44,7 @@ export {
 } from './lib/role.util';
 export {
   listRoutes,
+  regulatorRoutesNotRegulatorFacing,
   routesWithoutAccessDecision,
   type RouteDescription,
 } from './lib/route-inventory.util';

@@ -17,7 +17,7 @@ import {
 import { ApiTags } from '@nestjs/swagger';
 
 import type { DeviceRecord } from '@implant-trace/device-registry-domain';
-import { Roles } from '@implant-trace/platform-auth';
+import { RegulatorFacing, Roles } from '@implant-trace/platform-auth';
 import { PROBLEM_TYPES, ProblemException } from '@implant-trace/platform-http';
 
 import { DEVICE_REGISTRY_OPTIONS, type DeviceRegistryOptions } from './device-registry.options';
@@ -40,6 +40,10 @@ interface StatusSettable {
   status(code: number): unknown;
 }
 
+/**
+ * Regulators call every route here, so each is `@RegulatorFacing()`: the compiler refuses a
+ * response type with a patient field.
+ */
 @ApiTags('devices')
 @Controller('v1/devices')
 export class DevicesController {
@@ -52,6 +56,7 @@ export class DevicesController {
   ) {}
 
   @Roles('regulator', 'admin')
+  @RegulatorFacing()
   @Post()
   async register(
     @Body() body: RegisterDeviceDto,
@@ -63,6 +68,7 @@ export class DevicesController {
   }
 
   @Roles('regulator', 'admin')
+  @RegulatorFacing()
   @Post('import')
   async import(@Req() request: IncomingMessage): Promise<ImportReport> {
     const mediaType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
@@ -105,18 +111,21 @@ export class DevicesController {
   }
 
   @Roles(...EVERY_ROLE)
+  @RegulatorFacing()
   @Get()
   search(@Query() query: SearchDevicesDto): Promise<DevicePage> {
     return this.searchDevices.execute(query);
   }
 
   @Roles(...EVERY_ROLE)
+  @RegulatorFacing()
   @Get('by-identifier/:deviceIdentifier')
   byIdentifier(@Param('deviceIdentifier') deviceIdentifier: string): Promise<DeviceRecord> {
     return this.getDevice.byIdentifier(deviceIdentifier);
   }
 
   @Roles(...EVERY_ROLE)
+  @RegulatorFacing()
   @Get(':deviceId')
   byId(@Param('deviceId', new ParseUUIDPipe()) deviceId: string): Promise<DeviceRecord> {
     return this.getDevice.byId(deviceId);
