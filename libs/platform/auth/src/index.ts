@@ -7,6 +7,8 @@ export {
   type RouteAccess,
 } from './lib/access.policy';
 export { AUDIT_MIGRATIONS, AuthModule, type AuthModuleOptions } from './lib/auth.module';
+export { AuditInterceptor } from './lib/audit.interceptor';
+export { PatientDataInterceptor } from './lib/patient-data.interceptor';
 export {
   GENESIS_HASH,
   verifyAuditChain,

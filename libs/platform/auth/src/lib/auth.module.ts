@@ -1,6 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 
 import { AccessGuard, TOKEN_VERIFIER } from './access.guard';
 import { AUDIT_REQUIRED, AuditInterceptor } from './audit.interceptor';
@@ -20,7 +20,9 @@ export interface AuthModuleOptions extends TokenVerifierOptions {
 
 /**
  * Bearer-token authentication and role/hospital authorisation on every route (global guard),
- * the regulator patient-data barrier and the audit trail. Needs a global `DataSource`.
+ * the regulator patient-data barrier and the audit trail. Needs a global `DataSource`. The
+ * two interceptors are exported, not registered: the app registers every global interceptor
+ * in one ordered list (ServicePlatformModule), since their order decides what a replay skips.
  */
 @Module({})
 export class AuthModule {
@@ -34,10 +36,10 @@ export class AuthModule {
         { provide: AUDIT_REQUIRED, useValue: options.auditRequired },
         AuditTrailRepository,
         { provide: APP_GUARD, useClass: AccessGuard },
-        { provide: APP_INTERCEPTOR, useClass: PatientDataInterceptor },
-        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+        PatientDataInterceptor,
+        AuditInterceptor,
       ],
-      exports: [AuditTrailRepository, TOKEN_VERIFIER],
+      exports: [AuditTrailRepository, TOKEN_VERIFIER, PatientDataInterceptor, AuditInterceptor],
     };
   }
 }

@@ -139,4 +139,28 @@ export abstract class ServiceConfigBase {
   })
   @IsBoolean()
   auditRequired: boolean = true;
+
+  @EnvVariable({
+    name: 'IDEMPOTENCY_LEASE_SECONDS',
+    description: 'How long an in-flight Idempotency-Key is held before a retry may take it over',
+  })
+  @IsInt()
+  @Min(1)
+  idempotencyLeaseSeconds: number = 60;
+
+  @EnvVariable({
+    name: 'IDEMPOTENCY_RETENTION_SECONDS',
+    description: 'How long an answer is kept for replay under its Idempotency-Key',
+  })
+  @IsInt()
+  @Min(1)
+  idempotencyRetentionSeconds: number = 86_400;
+
+  @EnvVariable({
+    name: 'IDEMPOTENCY_PURGE_INTERVAL_SECONDS',
+    description: 'How often keys past their retention are purged',
+  })
+  @IsInt()
+  @Min(1)
+  idempotencyPurgeIntervalSeconds: number = 300;
 }

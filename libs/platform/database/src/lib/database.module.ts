@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 
 import type { SchemaDataSourceOptions } from './data-source.factory';
 import { createSchemaDataSource, prepareSchema } from './data-source.factory';
+import { UnitOfWork } from './unit-of-work.util';
 
 export interface DatabaseModuleOptions extends SchemaDataSourceOptions {
   /** Apply pending migrations at start-up (development, tests); production runs them as a step. */
@@ -21,7 +22,8 @@ class DataSourceCloser implements OnApplicationShutdown {
 
 /**
  * Provides the service's TypeORM `DataSource` (inject it by class), confined to its schema,
- * with the entities and migrations of every platform library the service uses plus its own.
+ * with the entities and migrations of every platform library the service uses plus its own,
+ * and the `UnitOfWork` use cases write through.
  */
 @Module({})
 export class DatabaseModule {
@@ -40,8 +42,9 @@ export class DatabaseModule {
           },
         },
         DataSourceCloser,
+        UnitOfWork,
       ],
-      exports: [DataSource],
+      exports: [DataSource, UnitOfWork],
     };
   }
 }

@@ -9,7 +9,12 @@ import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import type { MigrationInterface } from 'typeorm';
 import { DataSource } from 'typeorm';
 
-import { AUDIT_MIGRATIONS, AuthModule } from '@implant-trace/platform-auth';
+import {
+  AUDIT_MIGRATIONS,
+  AuditInterceptor,
+  AuthModule,
+  PatientDataInterceptor,
+} from '@implant-trace/platform-auth';
 import type { RedisConnection } from '@implant-trace/platform-cache';
 import { connectRedis } from '@implant-trace/platform-cache';
 import type { ServiceConfigBase } from '@implant-trace/platform-config';
@@ -19,14 +24,20 @@ import { ObservabilityModule, ReadinessRegistry } from '@implant-trace/platform-
 
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyKeyRepository } from './idempotency-key.repository';
+import { IdempotencyKeyLeases1767225600020 } from './idempotency-key-leases.migration';
+import { IdempotencyKeyPurger } from './idempotency-key-purger.util';
 import { CreateIdempotencyKeys1767225600001 } from './idempotency-keys.migration';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import type { RateLimit } from './rate-limit.policy';
 import { RATE_LIMIT, RateLimitInterceptor } from './rate-limit.interceptor';
-import { REDIS_CONNECTION, SERVICE_NAME } from './service-platform.tokens';
+import { IDEMPOTENCY_OPTIONS, REDIS_CONNECTION, SERVICE_NAME } from './service-platform.tokens';
 
 /** Migrations of the platform tables every service schema holds (audit trail, idempotency keys). */
-export const PLATFORM_MIGRATIONS = [...AUDIT_MIGRATIONS, CreateIdempotencyKeys1767225600001];
+export const PLATFORM_MIGRATIONS = [
+  ...AUDIT_MIGRATIONS,
+  CreateIdempotencyKeys1767225600001,
+  IdempotencyKeyLeases1767225600020,
+];
 
 export const DEFAULT_RATE_LIMIT: RateLimit = { limit: 600, windowSeconds: 60 };
 
@@ -98,10 +109,23 @@ export class ServicePlatformModule {
           provide: REDIS_CONNECTION,
           useFactory: () => connectRedis(config.redisUrl, config.serviceName),
         },
+        {
+          provide: IDEMPOTENCY_OPTIONS,
+          useValue: {
+            leaseSeconds: config.idempotencyLeaseSeconds,
+            retentionSeconds: config.idempotencyRetentionSeconds,
+            purgeIntervalSeconds: config.idempotencyPurgeIntervalSeconds,
+          },
+        },
         PlatformReadinessChecks,
         IdempotencyKeyRepository,
+        IdempotencyKeyPurger,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        // Every global interceptor, outermost first, in one place: a replay answered by the
+        // idempotency interceptor still passes the regulator check and is audited.
         { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor },
+        { provide: APP_INTERCEPTOR, useExisting: PatientDataInterceptor },
+        { provide: APP_INTERCEPTOR, useExisting: AuditInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
       exports: [REDIS_CONNECTION, SERVICE_NAME, ObservabilityModule],
