@@ -10,14 +10,19 @@ export { AUDIT_MIGRATIONS, AuthModule, type AuthModuleOptions } from './lib/auth
 export { AuditInterceptor } from './lib/audit.interceptor';
 export { PatientDataInterceptor } from './lib/patient-data.interceptor';
 export {
+  anchorOfAuditHeadExport,
+  auditHeadExport,
   GENESIS_HASH,
   verifyAuditChain,
+  type AuditHeadExport,
   type AuditChainProblem,
   type AuditChainReport,
   type AuditEntry,
   type AuditRecord,
 } from './lib/audit-chain.util';
 export { APPLICATION_DB_ROLE, CreateAuditLog1767225600000 } from './lib/audit-log.migration';
+export { ServiceRolePrivileges1767225600030 } from './lib/service-role-privileges.migration';
+export { AUDIT_HEAD_LOG_MESSAGE } from './lib/audit-head-exporter.util';
 export { AuditTrailRepository } from './lib/audit-trail.repository';
 export { Audited, type AuditedRoute } from './lib/audited.decorator';
 export {

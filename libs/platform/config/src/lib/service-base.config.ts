@@ -52,10 +52,21 @@ export abstract class ServiceConfigBase {
     name: 'DATABASE_URL',
     description: 'PostgreSQL connection URL',
     secret: true,
-    example: 'postgres://postgres@127.0.0.1:5432/implant_trace',
+    example: 'postgres://implant_trace_service@127.0.0.1:5432/implant_trace',
   })
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
   databaseUrl = 'postgres://postgres@127.0.0.1:5432/implant_trace';
+
+  @EnvVariable({
+    name: 'DATABASE_MIGRATION_URL',
+    description:
+      'PostgreSQL URL of the schema owner, used only to apply migrations at start-up (defaults to DATABASE_URL; roles: tools/infra/database-roles.sql)',
+    secret: true,
+    example: 'postgres://postgres@127.0.0.1:5432/implant_trace',
+  })
+  @IsOptional()
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
+  databaseMigrationUrl?: string;
 
   @EnvVariable({ name: 'DATABASE_SCHEMA', description: 'The schema this service owns' })
   @Matches(/^[a-z][a-z0-9_]{0,62}$/, {
@@ -163,4 +174,24 @@ export abstract class ServiceConfigBase {
   @IsInt()
   @Min(1)
   idempotencyPurgeIntervalSeconds: number = 300;
+
+  @EnvVariable({
+    name: 'AUDIT_HEAD_EXPORT_INTERVAL_SECONDS',
+    description: 'How often the audit chain head is exported (logged with its HMAC)',
+  })
+  @IsInt()
+  @Min(1)
+  auditHeadExportIntervalSeconds: number = 300;
+
+  @EnvVariable({
+    name: 'AUDIT_HEAD_HMAC_KEY',
+    description:
+      'Key of the HMAC on exported audit chain heads (32+ characters; without one the exports are unsigned)',
+    secret: true,
+    example: '<openssl rand -hex 32>',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  auditHeadHmacKey?: string;
 }

@@ -9,6 +9,18 @@ import { UnitOfWork } from './unit-of-work.util';
 export interface DatabaseModuleOptions extends SchemaDataSourceOptions {
   /** Apply pending migrations at start-up (development, tests); production runs them as a step. */
   migrate: boolean;
+  /** The schema owner's URL that start-up migrations run as; the service itself runs as `url`. */
+  migrationUrl?: string;
+}
+
+async function migrateAsOwner(options: SchemaDataSourceOptions, ownerUrl: string): Promise<void> {
+  const owner = createSchemaDataSource({ ...options, url: ownerUrl, poolSize: 1 });
+  await owner.initialize();
+  try {
+    await prepareSchema(owner);
+  } finally {
+    await owner.destroy();
+  }
 }
 
 @Injectable()
@@ -35,9 +47,11 @@ export class DatabaseModule {
         {
           provide: DataSource,
           useFactory: async () => {
+            const { migrate, migrationUrl } = options;
+            if (migrate && migrationUrl !== undefined) await migrateAsOwner(options, migrationUrl);
             const dataSource = createSchemaDataSource(options);
             await dataSource.initialize();
-            if (options.migrate) await prepareSchema(dataSource);
+            if (migrate && migrationUrl === undefined) await prepareSchema(dataSource);
             return dataSource;
           },
         },

@@ -85,6 +85,9 @@ export class ServicePlatformModule {
       imports: [
         DatabaseModule.forRoot({
           url: config.databaseUrl,
+          ...(config.databaseMigrationUrl === undefined
+            ? {}
+            : { migrationUrl: config.databaseMigrationUrl }),
           schema: config.databaseSchema,
           poolSize: config.databasePoolSize,
           applicationName: config.serviceName,
@@ -98,6 +101,10 @@ export class ServicePlatformModule {
           issuer: config.authIssuer,
           audience: config.authAudience,
           auditRequired: config.auditRequired,
+          auditHeadExport: {
+            intervalSeconds: config.auditHeadExportIntervalSeconds,
+            key: config.auditHeadHmacKey,
+          },
         }),
         ObservabilityModule,
         ...(options.imports ?? []),
