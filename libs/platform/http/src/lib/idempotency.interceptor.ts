@@ -97,7 +97,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
         return body;
       });
     } catch (error) {
-      await this.keys.release(settled.lease);
+      // If the release fails too, the lease still frees the key; the client hears the cause.
+      await this.keys.release(settled.lease).catch(() => undefined);
       if (error instanceof IdempotencyLeaseLostError) {
         // Its effect rolled back; the request that took the key over answers the retry.
         throw new ProblemException(
