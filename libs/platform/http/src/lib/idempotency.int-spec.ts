@@ -38,6 +38,7 @@ function token(role: Role): Promise<string> {
 interface KeyRow {
   state: string;
   lease_expires_at: Date | null;
+  completed_at: Date | null;
 }
 
 describe('idempotency keys against the real PostgreSQL', () => {
@@ -73,7 +74,7 @@ describe('idempotency keys against the real PostgreSQL', () => {
 
   async function keyRows(key: string): Promise<KeyRow[]> {
     return (await dataSource.query(
-      `SELECT state, lease_expires_at FROM idempotency_keys WHERE key = $1`,
+      `SELECT state, lease_expires_at, completed_at FROM idempotency_keys WHERE key = $1`,
       [key],
     )) as KeyRow[];
   }
@@ -92,7 +93,7 @@ describe('idempotency keys against the real PostgreSQL', () => {
       imports: [
         IdempotentWritesProbeModule.forRoot({
           hangAfterEffect: false,
-          slowSeconds: LEASE_SECONDS + 1,
+          slowSeconds: LEASE_SECONDS * 2,
         }),
       ],
     });
@@ -149,7 +150,7 @@ describe('idempotency keys against the real PostgreSQL', () => {
       crashed?.kill('SIGKILL');
       expect(await exited).toBe('SIGKILL');
       await expect(inFlight).rejects.toThrow();
-      // The crash left the key in flight, under a lease that has not yet expired.
+      // The crash left the key in flight, and its effect uncommitted.
       const [left] = await keyRows(key);
       expect(left?.state).toBe('in-flight');
       expect(await writesWithNote(note)).toBe(0);
@@ -159,7 +160,12 @@ describe('idempotency keys against the real PostgreSQL', () => {
       expect(retry.headers.get('idempotent-replayed')).toBeNull();
       expect(await retry.json()).toMatchObject({ note });
       expect(await writesWithNote(note)).toBe(1);
-      expect((await keyRows(key)).map((row) => row.state)).toEqual(['completed']);
+      const [completed] = await keyRows(key);
+      expect(completed?.state).toBe('completed');
+      // Taken over only once the crashed request's lease had expired.
+      expect(completed?.completed_at?.getTime()).toBeGreaterThanOrEqual(
+        left?.lease_expires_at?.getTime() ?? Infinity,
+      );
 
       const again = await post(baseUrl, '/v1/probe/writes', key, { note, outcome: 'succeed' });
       expect(again.headers.get('idempotent-replayed')).toBe('true');
