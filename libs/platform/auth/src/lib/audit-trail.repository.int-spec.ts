@@ -1,14 +1,16 @@
 import { createSchemaDataSource, prepareSchema } from '@implant-trace/platform-database';
-import { testInfrastructure, uniqueName } from '@implant-trace/platform-testing';
+import {
+  SERVICE_LOGIN_ROLE,
+  serviceRoleDatabaseUrl,
+  testInfrastructure,
+  uniqueName,
+} from '@implant-trace/platform-testing';
 import type { DataSource } from 'typeorm';
 
 import type { AuditEntry } from './audit-chain.util';
 import { APPLICATION_DB_ROLE, CreateAuditLog1767225600000 } from './audit-log.migration';
 import { AuditTrailRepository } from './audit-trail.repository';
 import { ServiceRolePrivileges1767225600030 } from './service-role-privileges.migration';
-
-/** The login role services connect as (tools/infra/database-roles.sql, applied by up.sh). */
-const SERVICE_LOGIN_ROLE = 'implant_trace_service';
 
 const entry: AuditEntry = {
   actorSub: 'nurse-1',
@@ -128,10 +130,8 @@ describe('the audit trail against the real PostgreSQL', () => {
     let service: DataSource;
 
     beforeEach(async () => {
-      const url = new URL(testInfrastructure().databaseUrl);
-      url.username = SERVICE_LOGIN_ROLE;
       service = createSchemaDataSource({
-        url: url.toString(),
+        url: serviceRoleDatabaseUrl(),
         schema: String(dataSource.driver.schema),
       });
       await service.initialize();

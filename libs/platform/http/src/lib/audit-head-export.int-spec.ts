@@ -14,6 +14,8 @@ import {
 import { DeviceRegistryConfig } from '@implant-trace/platform-config';
 import { createSchemaDataSource } from '@implant-trace/platform-database';
 import {
+  SERVICE_LOGIN_ROLE,
+  serviceRoleDatabaseUrl,
   testInfrastructure,
   testServiceConfig,
   uniqueName,
@@ -29,13 +31,6 @@ import { createServiceApp } from './service-app.factory';
 const secret = 'integration-test-secret-of-at-least-32-chars';
 const headKey = 'audit-head-key-for-this-test-of-32-chars';
 const schema = uniqueName('it_audit_head');
-
-/** The login role services connect as (tools/infra/database-roles.sql, applied by up.sh). */
-function serviceRoleUrl(): string {
-  const url = new URL(testInfrastructure().databaseUrl);
-  url.username = 'implant_trace_service';
-  return url.toString();
-}
 
 describe('a service running as its least-privilege role, exporting its audit chain head', () => {
   let app: INestApplication;
@@ -79,7 +74,7 @@ describe('a service running as its least-privilege role, exporting its audit cha
         schema,
         jwtSecret: secret,
         overrides: {
-          DATABASE_URL: serviceRoleUrl(),
+          DATABASE_URL: serviceRoleDatabaseUrl(),
           DATABASE_MIGRATION_URL: testInfrastructure().databaseUrl,
           LOG_LEVEL: 'info',
           AUDIT_HEAD_EXPORT_INTERVAL_SECONDS: '1',
@@ -116,7 +111,7 @@ describe('a service running as its least-privilege role, exporting its audit cha
       name: string;
       rolsuper: boolean;
     }[];
-    expect(session).toEqual({ name: 'implant_trace_service', rolsuper: false });
+    expect(session).toEqual({ name: SERVICE_LOGIN_ROLE, rolsuper: false });
   });
 
   it('exports a keyed head that lets a verifier detect a truncated tail', async () => {
