@@ -35,7 +35,8 @@ export class IdempotencyKeyRepository {
   /**
    * The lease on the key if this call now holds it: the key was free, or its holder's lease
    * expired (a crashed request; its effect never committed, since the effect and the
-   * completion commit together). The primary key makes this atomic across processes.
+   * completion commit together). A takeover may carry another body: the crashed request left
+   * no answer to be consistent with. The primary key makes this atomic across processes.
    */
   async claim(
     scope: string,
