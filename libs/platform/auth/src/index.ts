@@ -34,7 +34,12 @@ export {
 } from './lib/authorisation-matrix.util';
 export { CurrentPrincipal } from './lib/current-principal.decorator';
 export { assertOwnHospital, hospitalFilterFor } from './lib/hospital-scope.util';
-export { findPatientIdentifiers, normalisedFieldName } from './lib/patient-identifiers.util';
+export {
+  findPatientIdentifiers,
+  MASKED_NHS_NUMBER,
+  maskNhsNumbersInText,
+  normalisedFieldName,
+} from './lib/patient-identifiers.util';
 export { InvalidClaimsError, principalFromClaims, type Principal } from './lib/principal.util';
 export { principalOf, type RequestWithPrincipal } from './lib/request-principal.util';
 export {

@@ -1,4 +1,8 @@
-import { findPatientIdentifiers, normalisedFieldName } from './patient-identifiers.util';
+import {
+  findPatientIdentifiers,
+  maskNhsNumbersInText,
+  normalisedFieldName,
+} from './patient-identifiers.util';
 
 const NHS_NUMBER = '9434765919';
 
@@ -129,5 +133,26 @@ describe('normalisedFieldName', () => {
         ),
       ),
     ).toEqual(new Set(['nhsnumber']));
+  });
+});
+
+describe('maskNhsNumbersInText', () => {
+  it('masks valid NHS numbers inside strings at any depth, and nothing else', () => {
+    const body = {
+      rejections: [{ line: 9, reason: `${NHS_NUMBER}: not a valid GTIN` }],
+      notes: ['943 476 5919 and 1234567890'],
+      count: 9434765919,
+      [NHS_NUMBER]: 'key',
+    };
+    expect(maskNhsNumbersInText(body)).toEqual({
+      rejections: [{ line: 9, reason: '**********: not a valid GTIN' }],
+      notes: ['********** and 1234567890'],
+      count: 9434765919,
+      [NHS_NUMBER]: 'key',
+    });
+    expect(findPatientIdentifiers(maskNhsNumbersInText(body))).toEqual([
+      '$.count',
+      '$.(an NHS number)',
+    ]);
   });
 });

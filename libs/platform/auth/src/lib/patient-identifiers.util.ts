@@ -79,3 +79,23 @@ export function findPatientIdentifiers(value: unknown, path = '$'): string[] {
     return identifyingField(key, item) ? [itemPath] : findPatientIdentifiers(item, itemPath);
   });
 }
+
+/** What stands in for an NHS number masked out of free text. */
+export const MASKED_NHS_NUMBER = '**********';
+
+/**
+ * A copy of a body with every valid NHS number inside a string value replaced by
+ * `MASKED_NHS_NUMBER`; keys, numbers and patient fields are left for `findPatientIdentifiers`.
+ */
+export function maskNhsNumbersInText(value: unknown): unknown {
+  if (typeof value === 'string') {
+    return value.replace(NHS_NUMBER_IN_TEXT, (match) =>
+      parseNhsNumber(match).ok ? MASKED_NHS_NUMBER : match,
+    );
+  }
+  if (Array.isArray(value)) return value.map(maskNhsNumbersInText);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, maskNhsNumbersInText(item)]),
+  );
+}

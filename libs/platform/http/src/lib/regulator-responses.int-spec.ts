@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { DataSource } from 'typeorm';
 
 import type { Role } from '@implant-trace/platform-auth';
-import { mintDevelopmentToken, Roles } from '@implant-trace/platform-auth';
+import { mintDevelopmentToken, RegulatorFacing, Roles } from '@implant-trace/platform-auth';
 import { DeviceRegistryConfig } from '@implant-trace/platform-config';
 import { testServiceConfig, uniqueName } from '@implant-trace/platform-testing';
 
@@ -46,7 +46,34 @@ class RegulatorProbeController {
   }
 }
 
-@Module({ controllers: [RegulatorProbeController] })
+interface ImportReportProbe {
+  rows: number;
+  rejections: { line: number; reason: string }[];
+}
+
+/** An import report whose rejection quotes a mistyped identifier that passes modulus 11. */
+const REPORT: ImportReportProbe = {
+  rows: 10,
+  rejections: [{ line: 9, reason: `${NHS_NUMBER}: not a valid GTIN (wrong length)` }],
+};
+
+@Controller('v1')
+class RegulatorFacingProbeController {
+  @Roles('regulator')
+  @RegulatorFacing()
+  @Get('typed-report')
+  typed(): ImportReportProbe {
+    return REPORT;
+  }
+
+  @Roles('regulator')
+  @Get('undeclared-report')
+  undeclared(): ImportReportProbe {
+    return REPORT;
+  }
+}
+
+@Module({ controllers: [RegulatorProbeController, RegulatorFacingProbeController] })
 class RegulatorProbeModule {}
 
 function token(role: Role, ods?: string): Promise<string> {
@@ -126,5 +153,18 @@ describe('responses to regulators, against the real PostgreSQL and Redis', () =>
     const theatre = await get('/v1/conflicting-implant', 'theatre');
     expect(theatre.status).toBe(409);
     expect(await theatre.text()).toContain('943 476 5919');
+  });
+
+  it('masks an NHS number in the free text of a regulator-facing route instead of withholding it all', async () => {
+    const typed = await get('/v1/typed-report', 'regulator');
+    expect(typed.status).toBe(200);
+    expect(await typed.json()).toEqual({
+      rows: 10,
+      rejections: [{ line: 9, reason: '**********: not a valid GTIN (wrong length)' }],
+    });
+    expect(logLines.join('')).toContain(
+      'NHS numbers masked in a regulator-facing response at $.rejections[0].reason',
+    );
+    expect((await get('/v1/undeclared-report', 'regulator')).status).toBe(500);
   });
 });
