@@ -37,8 +37,24 @@ function services() {
   );
 }
 
+/**
+ * Services connect as the least-privilege login role and apply their start-up migrations as
+ * the schema owner (tools/infra/database-roles.sql): the owner is the given URL.
+ */
+function databaseRoles() {
+  const owner = new URL(
+    process.env.DATABASE_MIGRATION_URL ??
+      process.env.DATABASE_URL ??
+      `postgres://postgres@127.0.0.1:5432/${process.env.PGDATABASE_NAME ?? 'implant_trace'}`,
+  );
+  const service = new URL(owner);
+  service.username = 'implant_trace_service';
+  service.password = '';
+  return { DATABASE_MIGRATION_URL: owner.toString(), DATABASE_URL: service.toString() };
+}
+
 run('bash', [join(root, 'tools/infra/up.sh')]);
-const env = { ...process.env, ...developmentEnvironment() };
+const env = { ...process.env, ...databaseRoles(), ...developmentEnvironment() };
 // Each service's own migration step, before any service starts, as production runs it.
 try {
   migrateServices(services(), env);

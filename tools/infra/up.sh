@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings up everything the platform and its tests need on this machine, installing from
 # Debian's packages what is missing: PostgreSQL 15 (127.0.0.1:5432, trust auth, database
-# implant_trace), Redis 7 (127.0.0.1:6379), Java 17 + Maven, and the local Kafka broker.
+# implant_trace, with the database roles of tools/infra/database-roles.sql), Redis 7
+# (127.0.0.1:6379), Java 17 + Maven, and the local Kafka broker.
 # Safe to run any number of times.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -45,6 +46,8 @@ ensure_postgres() {
     log "creating database $database"
     psql -h 127.0.0.1 -U postgres -d postgres -qc "create database $database"
   fi
+  # Services connect as the least-privilege login role defined there, not as postgres.
+  psql -h 127.0.0.1 -U postgres -d "$database" -v ON_ERROR_STOP=1 -q -f "$here/database-roles.sql"
 }
 
 redis_answers() { [[ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" == "PONG" ]]; }

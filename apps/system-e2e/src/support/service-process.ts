@@ -3,7 +3,11 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
-import { waitFor } from '@implant-trace/platform-testing';
+import {
+  serviceRoleDatabaseUrl,
+  testInfrastructure,
+  waitFor,
+} from '@implant-trace/platform-testing';
 
 const workspaceRoot = join(__dirname, '..', '..', '..', '..');
 
@@ -35,6 +39,9 @@ export async function startService(
       cwd: workspaceRoot,
       env: {
         ...process.env,
+        // As npm start runs it: as the least-privilege login role, migrating as the owner.
+        DATABASE_URL: serviceRoleDatabaseUrl(),
+        DATABASE_MIGRATION_URL: testInfrastructure().databaseUrl,
         NODE_ENV: 'test',
         PORT: String(port),
         DATABASE_SCHEMA: schema,

@@ -12,3 +12,4 @@ export {
   schemaDrift,
   SchemaNotCurrentError,
 } from './lib/schema-verification.util';
+export { inRequestTransaction, UnitOfWork } from './lib/unit-of-work.util';

@@ -1,6 +1,11 @@
 export { Idempotent } from './lib/idempotent.decorator';
 export { IdempotencyInterceptor } from './lib/idempotency.interceptor';
-export { IdempotencyKeyRepository } from './lib/idempotency-key.repository';
+export {
+  IdempotencyKeyRepository,
+  IdempotencyLeaseLostError,
+  type IdempotencyLease,
+} from './lib/idempotency-key.repository';
+export { IdempotencyKeyLeases1767225600020 } from './lib/idempotency-key-leases.migration';
 export { CreateIdempotencyKeys1767225600001 } from './lib/idempotency-keys.migration';
 export {
   decideOnStoredKey,
@@ -36,5 +41,10 @@ export {
   ServicePlatformModule,
   type ServicePlatformOptions,
 } from './lib/service-platform.module';
-export { REDIS_CONNECTION, SERVICE_NAME } from './lib/service-platform.tokens';
+export {
+  IDEMPOTENCY_OPTIONS,
+  REDIS_CONNECTION,
+  SERVICE_NAME,
+  type IdempotencyOptions,
+} from './lib/service-platform.tokens';
 export { createValidationPipe } from './lib/validation.pipe';

@@ -13,7 +13,11 @@ import {
 } from '@implant-trace/device-registry-domain';
 import { uuidV7 } from '@implant-trace/identifiers';
 import type { Role } from '@implant-trace/platform-auth';
-import { mintDevelopmentToken, runAuthorisationMatrix } from '@implant-trace/platform-auth';
+import {
+  mintDevelopmentToken,
+  regulatorRoutesNotRegulatorFacing,
+  runAuthorisationMatrix,
+} from '@implant-trace/platform-auth';
 import { ServiceConfigBase } from '@implant-trace/platform-config';
 import { createSchemaDataSource } from '@implant-trace/platform-database';
 import { createServiceApp } from '@implant-trace/platform-http';
@@ -715,6 +719,10 @@ describe('device-registry against the real PostgreSQL, Redis and Kafka', () => {
       },
     });
     expect(result).toMatchObject({ unexpectedRoutes: [], missingRoutes: [], mismatches: [] });
+  });
+
+  it('declares every route a regulator may call regulator-facing (no patient fields in its type)', () => {
+    expect(regulatorRoutesNotRegulatorFacing(app).map((route) => route.key)).toEqual([]);
   });
 
   describe('concurrent registration', () => {

@@ -16,7 +16,7 @@ import {
 import { ApiTags } from '@nestjs/swagger';
 
 import type { DeviceRecord } from '@implant-trace/device-registry-domain';
-import { Roles } from '@implant-trace/platform-auth';
+import { RegulatorFacing, Roles } from '@implant-trace/platform-auth';
 import { ProblemException } from '@implant-trace/platform-http';
 
 import { DEVICE_REGISTRY_OPTIONS, type DeviceRegistryOptions } from './device-registry.options';
@@ -37,6 +37,10 @@ interface StatusSettable {
   status(code: number): unknown;
 }
 
+/**
+ * Regulators call every route here, so each is `@RegulatorFacing()`: the compiler refuses a
+ * response type with a patient field.
+ */
 @ApiTags('devices')
 @Controller('v1/devices')
 export class DevicesController {
@@ -49,6 +53,7 @@ export class DevicesController {
   ) {}
 
   @Roles('regulator', 'admin')
+  @RegulatorFacing()
   @Post()
   async register(
     @Body() body: RegisterDeviceDto,
@@ -60,6 +65,7 @@ export class DevicesController {
   }
 
   @Roles('regulator', 'admin')
+  @RegulatorFacing()
   @Post('import')
   import(@Req() request: IncomingMessage): Promise<ImportReport> {
     const mediaType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
@@ -78,18 +84,21 @@ export class DevicesController {
   }
 
   @Roles(...EVERY_ROLE)
+  @RegulatorFacing()
   @Get()
   search(@Query() query: SearchDevicesDto): Promise<DevicePage> {
     return this.searchDevices.execute(query);
   }
 
   @Roles(...EVERY_ROLE)
+  @RegulatorFacing()
   @Get('by-identifier/:deviceIdentifier')
   byIdentifier(@Param('deviceIdentifier') deviceIdentifier: string): Promise<DeviceRecord> {
     return this.getDevice.byIdentifier(deviceIdentifier);
   }
 
   @Roles(...EVERY_ROLE)
+  @RegulatorFacing()
   @Get(':deviceId')
   byId(@Param('deviceId', new ParseUUIDPipe()) deviceId: string): Promise<DeviceRecord> {
     return this.getDevice.byId(deviceId);

@@ -1,5 +1,10 @@
 import type { AuditEntry, AuditRecord } from './audit-chain.util';
-import { nextAuditRecord, verifyAuditChain } from './audit-chain.util';
+import {
+  anchorOfAuditHeadExport,
+  auditHeadExport,
+  nextAuditRecord,
+  verifyAuditChain,
+} from './audit-chain.util';
 
 const entry: AuditEntry = {
   actorSub: 'u1',
@@ -72,6 +77,38 @@ describe('verifyAuditChain', () => {
     const records = chain(3);
     const anchor = { seq: 3, hash: records[2]!.hash };
     expect(verifyAuditChain(records.slice(0, 2), anchor)).toMatchObject({
+      intact: false,
+      problems: [{ seq: 3, problem: 'truncated' }],
+    });
+  });
+});
+
+describe('audit head exports', () => {
+  const key = 'audit-head-key-for-this-test-of-32-chars';
+  const head = chain(3).at(-1) ?? { seq: 0, hash: '' };
+  const exported = auditHeadExport('implant_events', head, new Date(1_700_000_000_000), key);
+
+  it('vouch for the head they were made from, with its hash in base64url (log masking rewrites digit runs)', () => {
+    expect(exported.hash).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(anchorOfAuditHeadExport(exported, key)).toEqual({ seq: 3, hash: head.hash });
+  });
+
+  it('vouch for nothing once any field is changed, or without their key', () => {
+    for (const forged of [
+      { ...exported, seq: 2 },
+      { ...exported, schema: 'recall_matching' },
+      { ...exported, exportedAt: new Date(1_800_000_000_000).toISOString() },
+      { ...exported, mac: undefined },
+    ]) {
+      expect(anchorOfAuditHeadExport(forged, key)).toBeUndefined();
+    }
+    expect(anchorOfAuditHeadExport(exported, `${key}!`)).toBeUndefined();
+    expect(auditHeadExport('implant_events', head, new Date(), undefined).mac).toBeUndefined();
+  });
+
+  it('let a verifier detect a chain cut below the exported head', () => {
+    const anchor = anchorOfAuditHeadExport(exported, key);
+    expect(verifyAuditChain(chain(2), anchor)).toMatchObject({
       intact: false,
       problems: [{ seq: 3, problem: 'truncated' }],
     });

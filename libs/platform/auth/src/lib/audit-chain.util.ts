@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /** What one audit entry records: who did what to which records, for how many patients. */
 export interface AuditEntry {
@@ -102,4 +102,53 @@ export function nextAuditRecord(
     prevHash: previous?.hash ?? GENESIS_HASH,
   };
   return { ...unhashed, hash: auditRecordHash(unhashed) };
+}
+
+/**
+ * The chain's head as exported outside the database (a log line), so a tail cut later is
+ * detectable: the verifier checks the export's keyed hash, then the chain against its head.
+ * Hashes are base64url, not hex: log masking rewrites any run of ten digits.
+ */
+export interface AuditHeadExport {
+  schema: string;
+  seq: number;
+  hash: string;
+  exportedAt: string;
+  /** HMAC-SHA256 of the other fields with the configured key; absent when none is set. */
+  mac?: string;
+}
+
+function exportMac(head: Omit<AuditHeadExport, 'mac'>, key: string): string {
+  const canonical = JSON.stringify([head.schema, head.seq, head.hash, head.exportedAt]);
+  return createHmac('sha256', key).update(canonical).digest('base64url');
+}
+
+export function auditHeadExport(
+  schema: string,
+  head: { seq: number; hash: string },
+  exportedAt: Date,
+  key: string | undefined,
+): AuditHeadExport {
+  const unsigned = {
+    schema,
+    seq: head.seq,
+    hash: Buffer.from(head.hash, 'hex').toString('base64url'),
+    exportedAt: exportedAt.toISOString(),
+  };
+  return key === undefined ? unsigned : { ...unsigned, mac: exportMac(unsigned, key) };
+}
+
+/**
+ * The anchor (`verifyAuditChain`) an export vouches for, or undefined when its keyed hash
+ * does not match: a forged or altered export proves nothing.
+ */
+export function anchorOfAuditHeadExport(
+  exported: AuditHeadExport,
+  key: string,
+): { seq: number; hash: string } | undefined {
+  if (exported.mac === undefined) return undefined;
+  const expected = Buffer.from(exportMac(exported, key));
+  const given = Buffer.from(exported.mac);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+  return { seq: exported.seq, hash: Buffer.from(exported.hash, 'base64url').toString('hex') };
 }

@@ -1,10 +1,16 @@
 import { createSchemaDataSource, prepareSchema } from '@implant-trace/platform-database';
-import { testInfrastructure, uniqueName } from '@implant-trace/platform-testing';
+import {
+  SERVICE_LOGIN_ROLE,
+  serviceRoleDatabaseUrl,
+  testInfrastructure,
+  uniqueName,
+} from '@implant-trace/platform-testing';
 import type { DataSource } from 'typeorm';
 
 import type { AuditEntry } from './audit-chain.util';
 import { APPLICATION_DB_ROLE, CreateAuditLog1767225600000 } from './audit-log.migration';
 import { AuditTrailRepository } from './audit-trail.repository';
+import { ServiceRolePrivileges1767225600030 } from './service-role-privileges.migration';
 
 const entry: AuditEntry = {
   actorSub: 'nurse-1',
@@ -33,7 +39,7 @@ describe('the audit trail against the real PostgreSQL', () => {
     dataSource = createSchemaDataSource({
       url: testInfrastructure().databaseUrl,
       schema: uniqueName('it_audit'),
-      migrations: [CreateAuditLog1767225600000],
+      migrations: [CreateAuditLog1767225600000, ServiceRolePrivileges1767225600030],
     });
     await dataSource.initialize();
     await prepareSchema(dataSource);
@@ -118,5 +124,90 @@ describe('the audit trail against the real PostgreSQL', () => {
       }),
     ).rejects.toThrow('the patient-data write failed');
     await expect(trail.verify()).resolves.toMatchObject({ intact: true, rows: 0 });
+  });
+
+  describe("connected as the services' login role", () => {
+    let service: DataSource;
+
+    beforeEach(async () => {
+      service = createSchemaDataSource({
+        url: serviceRoleDatabaseUrl(),
+        schema: String(dataSource.driver.schema),
+      });
+      await service.initialize();
+    });
+
+    afterEach(async () => {
+      await service.destroy();
+    });
+
+    it('is a login role that is no superuser and owns nothing', async () => {
+      const [role] = (await service.query(
+        `SELECT current_user AS name, rolsuper, rolbypassrls, rolcreaterole
+         FROM pg_roles WHERE rolname = current_user`,
+      )) as { name: string; rolsuper: boolean; rolbypassrls: boolean; rolcreaterole: boolean }[];
+      expect(role).toEqual({
+        name: SERVICE_LOGIN_ROLE,
+        rolsuper: false,
+        rolbypassrls: false,
+        rolcreaterole: false,
+      });
+      await expect(
+        service.query(
+          `SELECT count(*)::int AS n FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner
+           WHERE r.rolname = current_user`,
+        ),
+      ).resolves.toEqual([{ n: 0 }]);
+    });
+
+    it('appends to and verifies the trail', async () => {
+      const asService = new AuditTrailRepository(service);
+      await asService.append(entry);
+      await asService.append(entry);
+      await expect(asService.verify()).resolves.toMatchObject({ intact: true, rows: 2 });
+    });
+
+    it.each([
+      [
+        'UPDATE',
+        `UPDATE audit_log SET actor_sub = 'someone-else'`,
+        /permission denied for table audit_log/,
+      ],
+      ['DELETE', `DELETE FROM audit_log`, /permission denied for table audit_log/],
+      ['TRUNCATE', `TRUNCATE audit_log`, /permission denied for table audit_log/],
+      [
+        'ALTER TABLE ... DISABLE TRIGGER',
+        `ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete`,
+        /must be owner of table audit_log/,
+      ],
+      [
+        'ALTER TABLE ... DISABLE TRIGGER ALL',
+        `ALTER TABLE audit_log DISABLE TRIGGER ALL`,
+        /must be owner of table audit_log/,
+      ],
+      [
+        'SET session_replication_role',
+        `SET session_replication_role = replica`,
+        /permission denied to set parameter "session_replication_role"/,
+      ],
+      ['DROP TABLE', `DROP TABLE audit_log`, /must be owner of table audit_log/],
+      [
+        'rewriting the migrations table',
+        `DELETE FROM migrations`,
+        /permission denied for table migrations/,
+      ],
+    ])('is refused %s', async (_operation, sql, refusal) => {
+      await trail.append(entry);
+      await expect(service.query(sql)).rejects.toThrow(refusal);
+      await expect(trail.verify()).resolves.toMatchObject({ intact: true, rows: 1 });
+    });
+
+    it('reads and writes the tables later migrations create', async () => {
+      await dataSource.query(`CREATE TABLE later_table (id serial PRIMARY KEY, note text)`);
+      await service.query(`INSERT INTO later_table (note) VALUES ('a')`);
+      await service.query(`UPDATE later_table SET note = 'b'`);
+      await expect(service.query(`SELECT note FROM later_table`)).resolves.toEqual([{ note: 'b' }]);
+      await expect(service.query(`TRUNCATE later_table`)).rejects.toThrow(/permission denied/);
+    });
   });
 });

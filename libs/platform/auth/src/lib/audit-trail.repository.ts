@@ -63,6 +63,14 @@ export class AuditTrailRepository {
     return verifyAuditChain(rows.map(recordOf), anchor);
   }
 
+  /** The newest record's sequence number and hash, or null for an empty trail. */
+  async head(): Promise<{ seq: number; hash: string } | null> {
+    const [row] = (await this.dataSource.query(
+      `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`,
+    )) as { seq: string; hash: string }[];
+    return row === undefined ? null : { seq: Number(row.seq), hash: row.hash };
+  }
+
   private async appendIn(manager: EntityManager, entry: AuditEntry): Promise<AuditRecord> {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.audit_log'))`);
     const [head] = (await manager.query(

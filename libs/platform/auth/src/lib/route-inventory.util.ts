@@ -5,6 +5,7 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 
 import type { RouteAccess } from './access.policy';
 import { routeAccessOf } from './access.guard';
+import { REGULATOR_FACING } from './regulator-facing.decorator';
 
 export interface RouteDescription {
   /** `GET /v1/patients/:nhsNumber/implants`: the key authorisation expectations use. */
@@ -14,6 +15,8 @@ export interface RouteDescription {
   controller: string;
   handler: string;
   access: RouteAccess;
+  /** Declared `@RegulatorFacing()`: its response type has no patient fields. */
+  regulatorFacing: boolean;
 }
 
 function joinPath(...parts: (string | string[] | undefined)[]): string {
@@ -57,6 +60,7 @@ export function listRoutes(app: INestApplication): RouteDescription[] {
           controller: controller.name,
           handler: name,
           access: routeAccessOf(reflector, [handler, controller]),
+          regulatorFacing: reflector.get<boolean>(REGULATOR_FACING, handler) === true,
         },
       ];
     });
@@ -67,5 +71,12 @@ export function listRoutes(app: INestApplication): RouteDescription[] {
 export function routesWithoutAccessDecision(app: INestApplication): RouteDescription[] {
   return listRoutes(app).filter(
     (route) => !route.access.isPublic && route.access.roles === undefined,
+  );
+}
+
+/** Routes a regulator may call whose response type is not declared `@RegulatorFacing()`. */
+export function regulatorRoutesNotRegulatorFacing(app: INestApplication): RouteDescription[] {
+  return listRoutes(app).filter(
+    (route) => route.access.roles?.includes('regulator') === true && !route.regulatorFacing,
   );
 }

@@ -81,10 +81,21 @@ export abstract class ServiceConfigBase implements KafkaConnectionConfig {
     name: 'DATABASE_URL',
     description: 'PostgreSQL connection URL',
     secret: true,
-    example: 'postgres://postgres@127.0.0.1:5432/implant_trace',
+    example: 'postgres://implant_trace_service@127.0.0.1:5432/implant_trace',
   })
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
   databaseUrl = 'postgres://postgres@127.0.0.1:5432/implant_trace';
+
+  @EnvVariable({
+    name: 'DATABASE_MIGRATION_URL',
+    description:
+      'PostgreSQL URL of the schema owner, used only to apply migrations at start-up (defaults to DATABASE_URL; roles: tools/infra/database-roles.sql)',
+    secret: true,
+    example: 'postgres://postgres@127.0.0.1:5432/implant_trace',
+  })
+  @IsOptional()
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
+  databaseMigrationUrl?: string;
 
   @EnvVariable({ name: 'DATABASE_SCHEMA', description: 'The schema this service owns' })
   @Matches(/^[a-z][a-z0-9_]{0,62}$/, {
@@ -287,4 +298,48 @@ export abstract class ServiceConfigBase implements KafkaConnectionConfig {
   })
   @IsBoolean()
   auditRequired: boolean = true;
+
+  @EnvVariable({
+    name: 'IDEMPOTENCY_LEASE_SECONDS',
+    description: 'How long an in-flight Idempotency-Key is held before a retry may take it over',
+  })
+  @IsInt()
+  @Min(1)
+  idempotencyLeaseSeconds: number = 60;
+
+  @EnvVariable({
+    name: 'IDEMPOTENCY_RETENTION_SECONDS',
+    description: 'How long an answer is kept for replay under its Idempotency-Key',
+  })
+  @IsInt()
+  @Min(1)
+  idempotencyRetentionSeconds: number = 86_400;
+
+  @EnvVariable({
+    name: 'IDEMPOTENCY_PURGE_INTERVAL_SECONDS',
+    description: 'How often keys past their retention are purged',
+  })
+  @IsInt()
+  @Min(1)
+  idempotencyPurgeIntervalSeconds: number = 300;
+
+  @EnvVariable({
+    name: 'AUDIT_HEAD_EXPORT_INTERVAL_SECONDS',
+    description: 'How often the audit chain head is exported (logged with its HMAC)',
+  })
+  @IsInt()
+  @Min(1)
+  auditHeadExportIntervalSeconds: number = 300;
+
+  @EnvVariable({
+    name: 'AUDIT_HEAD_HMAC_KEY',
+    description:
+      'Key of the HMAC on exported audit chain heads (32+ characters; without one the exports are unsigned)',
+    secret: true,
+    example: '<openssl rand -hex 32>',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  auditHeadHmacKey?: string;
 }

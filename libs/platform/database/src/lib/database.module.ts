@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import type { SchemaDataSourceOptions } from './data-source.factory';
 import { createSchemaDataSource, prepareSchema } from './data-source.factory';
 import { assertSchemaCurrent } from './schema-verification.util';
+import { UnitOfWork } from './unit-of-work.util';
 
 export interface DatabaseModuleOptions extends SchemaDataSourceOptions {
   /**
@@ -12,6 +13,18 @@ export interface DatabaseModuleOptions extends SchemaDataSourceOptions {
    * own step first. Either way the service refuses a schema that is not current.
    */
   migrate: boolean;
+  /** The schema owner's URL that start-up migrations run as; the service itself runs as `url`. */
+  migrationUrl?: string;
+}
+
+async function migrateAsOwner(options: SchemaDataSourceOptions, ownerUrl: string): Promise<void> {
+  const owner = createSchemaDataSource({ ...options, url: ownerUrl, poolSize: 1 });
+  await owner.initialize();
+  try {
+    await prepareSchema(owner);
+  } finally {
+    await owner.destroy();
+  }
 }
 
 @Injectable()
@@ -25,7 +38,8 @@ class DataSourceCloser implements OnApplicationShutdown {
 
 /**
  * Provides the service's TypeORM `DataSource` (inject it by class), confined to its schema,
- * with the entities and migrations of every platform library the service uses plus its own.
+ * with the entities and migrations of every platform library the service uses plus its own,
+ * and the `UnitOfWork` use cases write through.
  */
 @Module({})
 export class DatabaseModule {
@@ -37,10 +51,12 @@ export class DatabaseModule {
         {
           provide: DataSource,
           useFactory: async () => {
+            const { migrate, migrationUrl } = options;
+            if (migrate && migrationUrl !== undefined) await migrateAsOwner(options, migrationUrl);
             const dataSource = createSchemaDataSource(options);
             await dataSource.initialize();
             try {
-              if (options.migrate) await prepareSchema(dataSource);
+              if (migrate && migrationUrl === undefined) await prepareSchema(dataSource);
               await assertSchemaCurrent(dataSource);
             } catch (error) {
               await dataSource.destroy();
@@ -50,8 +66,9 @@ export class DatabaseModule {
           },
         },
         DataSourceCloser,
+        UnitOfWork,
       ],
-      exports: [DataSource],
+      exports: [DataSource, UnitOfWork],
     };
   }
 }

@@ -2,18 +2,23 @@ import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/com
 import { Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Observable } from 'rxjs';
-import { catchError, from, mergeMap } from 'rxjs';
+import { from, lastValueFrom } from 'rxjs';
+import { DataSource } from 'typeorm';
 
 import { principalOf } from '@implant-trace/platform-auth';
+import { inRequestTransaction } from '@implant-trace/platform-database';
 
 import {
   decideOnStoredKey,
   isAcceptableIdempotencyKey,
   requestFingerprint,
 } from './idempotency.policy';
-import { IdempotencyKeyRepository } from './idempotency-key.repository';
+import type { IdempotencyLease } from './idempotency-key.repository';
+import { IdempotencyKeyRepository, IdempotencyLeaseLostError } from './idempotency-key.repository';
 import { IDEMPOTENT } from './idempotent.decorator';
 import { PROBLEM_TYPES, ProblemException } from './problem-details.util';
+import type { IdempotencyOptions } from './service-platform.tokens';
+import { IDEMPOTENCY_OPTIONS } from './service-platform.tokens';
 
 interface RequestLike {
   method: string;
@@ -32,12 +37,21 @@ interface ResponseLike {
 const WAIT_FOR_FIRST_MS = 10_000;
 const POLL_MS = 50;
 
-/** Makes `@Idempotent()` routes safe to retry (see the decorator). */
+type Settled =
+  { kind: 'first'; lease: IdempotencyLease } | { kind: 'replay'; status: number; body: unknown };
+
+/**
+ * Makes `@Idempotent()` routes safe to retry (see the decorator). It runs closest to the
+ * handler, inside the patient-data check and the audit interceptor, so a replay is checked
+ * and audited exactly like a first answer.
+ */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(IdempotencyKeyRepository) private readonly keys: IdempotencyKeyRepository,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(IDEMPOTENCY_OPTIONS) private readonly options: IdempotencyOptions,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -56,36 +70,53 @@ export class IdempotencyInterceptor implements NestInterceptor {
     // Keys are per caller and per route, so two clients can never collide on one.
     const scope = `${principalOf(request)?.sub ?? 'anonymous'} ${request.method} ${request.route?.path ?? request.originalUrl}`;
     const hash = requestFingerprint(request.method, request.originalUrl, request.body);
-    return from(this.settle(scope, key, hash)).pipe(
-      mergeMap((replay) => {
-        if (replay !== undefined) {
-          response.setHeader('idempotent-replayed', 'true');
-          response.status(replay.status);
-          return [replay.body];
-        }
-        return next.handle().pipe(
-          mergeMap((body: unknown) =>
-            // Nest sets the route's status before interceptors run and a handler may change
-            // it, so the status now is the one this response goes out with.
-            from(this.keys.complete(scope, key, response.statusCode, body).then(() => body)),
-          ),
-          catchError((error: unknown) =>
-            from(this.keys.release(scope, key).then(() => Promise.reject(error))),
-          ),
-        );
-      }),
-    );
+    return from(this.answer(scope, key, hash, next, response));
   }
 
-  /** Claims the key, or returns the first request's answer once it has one. */
-  private async settle(
+  private async answer(
     scope: string,
     key: string,
     hash: string,
-  ): Promise<{ status: number; body: unknown } | undefined> {
+    next: CallHandler,
+    response: ResponseLike,
+  ): Promise<unknown> {
+    const settled = await this.settle(scope, key, hash);
+    if (settled.kind === 'replay') {
+      response.setHeader('idempotent-replayed', 'true');
+      response.status(settled.status);
+      return settled.body;
+    }
+    try {
+      // The handler's use cases join this transaction (UnitOfWork), so the effect and the
+      // completed key commit together or not at all.
+      return await inRequestTransaction(this.dataSource, async (transaction) => {
+        const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+        // Nest sets the route's status before interceptors run and a handler may change
+        // it, so the status now is the one this response goes out with.
+        await this.keys.complete(transaction, settled.lease, response.statusCode, body);
+        return body;
+      });
+    } catch (error) {
+      // If the release fails too, the lease still frees the key; the client hears the cause.
+      await this.keys.release(settled.lease).catch(() => undefined);
+      if (error instanceof IdempotencyLeaseLostError) {
+        // Its effect rolled back; the request that took the key over answers the retry.
+        throw new ProblemException(
+          409,
+          PROBLEM_TYPES.idempotencyInProgress,
+          'This request outlived its Idempotency-Key lease and was not applied; retry to get the answer',
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Claims the key, or returns the first request's answer once it has one. */
+  private async settle(scope: string, key: string, hash: string): Promise<Settled> {
     const deadline = Date.now() + WAIT_FOR_FIRST_MS;
     for (;;) {
-      if (await this.keys.claim(scope, key, hash)) return undefined;
+      const lease = await this.keys.claim(scope, key, hash, this.options.leaseSeconds);
+      if (lease !== undefined) return { kind: 'first', lease };
       const stored = await this.keys.find(scope, key);
       if (stored !== undefined) {
         const decision = decideOnStoredKey(stored, hash);
@@ -96,7 +127,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
             'This Idempotency-Key was used with a different request',
           );
         }
-        if (decision.kind === 'replay') return { status: decision.status, body: decision.body };
+        if (decision.kind === 'replay') {
+          return { kind: 'replay', status: decision.status, body: decision.body };
+        }
       }
       if (Date.now() >= deadline) {
         throw new ProblemException(

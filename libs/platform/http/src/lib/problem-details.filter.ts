@@ -1,6 +1,9 @@
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
-import { Catch, Logger } from '@nestjs/common';
+import { Catch, InternalServerErrorException, Logger } from '@nestjs/common';
 
+import { findPatientIdentifiers, principalOf } from '@implant-trace/platform-auth';
+
+import type { ProblemDetails } from './problem-details.util';
 import { problemFromError, ProblemException } from './problem-details.util';
 
 interface ResponseLike {
@@ -17,7 +20,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<ResponseLike>();
-    const problem = problemFromError(error);
+    const problem = this.withheldFromRegulator(
+      problemFromError(error),
+      host.switchToHttp().getRequest(),
+    );
     if (problem.status >= 500) {
       this.logger.error(
         error instanceof Error ? error.message : String(error),
@@ -30,5 +36,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     response.setHeader('content-type', 'application/problem+json; charset=utf-8');
     response.status(problem.status).send(JSON.stringify(problem));
+  }
+
+  /** Error answers reach regulators under the same rule as success answers (PatientDataInterceptor). */
+  private withheldFromRegulator(problem: ProblemDetails, request: unknown): ProblemDetails {
+    if (principalOf(request)?.role !== 'regulator') return problem;
+    const paths = findPatientIdentifiers(problem);
+    if (paths.length === 0) return problem;
+    this.logger.error(
+      `patient identifiers withheld from a regulator's error at ${paths.join(', ')}`,
+    );
+    return problemFromError(new InternalServerErrorException());
   }
 }

@@ -32,8 +32,9 @@ export async function migrateService<C extends ServiceConfigBase>(
   assertSupportedRuntime();
   const config = loadConfig(configClass, env);
   const logger = createLogger({ service: config.serviceName, level: config.logLevel });
+  // Migrations run as the schema owner; the service itself connects as its least-privilege role.
   const dataSource = createSchemaDataSource({
-    url: config.databaseUrl,
+    url: config.databaseMigrationUrl ?? config.databaseUrl,
     schema: config.databaseSchema,
     entities: schema.entities ?? [],
     migrations: [...PLATFORM_MIGRATIONS, ...(schema.migrations ?? [])],

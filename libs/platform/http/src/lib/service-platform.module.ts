@@ -10,7 +10,12 @@ import type { Logger as PinoLogger } from 'pino';
 import type { MigrationInterface } from 'typeorm';
 import { DataSource } from 'typeorm';
 
-import { AUDIT_MIGRATIONS, AuthModule } from '@implant-trace/platform-auth';
+import {
+  AUDIT_MIGRATIONS,
+  AuditInterceptor,
+  AuthModule,
+  PatientDataInterceptor,
+} from '@implant-trace/platform-auth';
 import type { RedisConnection } from '@implant-trace/platform-cache';
 import { connectRedis } from '@implant-trace/platform-cache';
 import type { ServiceConfigBase } from '@implant-trace/platform-config';
@@ -21,16 +26,22 @@ import { ObservabilityModule, ReadinessRegistry } from '@implant-trace/platform-
 
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyKeyRepository } from './idempotency-key.repository';
+import { IdempotencyKeyLeases1767225600020 } from './idempotency-key-leases.migration';
+import { IdempotencyKeyPurger } from './idempotency-key-purger.util';
 import { CreateIdempotencyKeys1767225600001 } from './idempotency-keys.migration';
 import { OperationsController } from './operations.controller';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import type { RateLimit } from './rate-limit.policy';
 import { RATE_LIMIT, RateLimitInterceptor } from './rate-limit.interceptor';
 import { RateLimiter } from './rate-limiter';
-import { REDIS_CONNECTION, SERVICE_NAME } from './service-platform.tokens';
+import { IDEMPOTENCY_OPTIONS, REDIS_CONNECTION, SERVICE_NAME } from './service-platform.tokens';
 
 /** Migrations of the platform tables every service schema holds (audit trail, idempotency keys). */
-export const PLATFORM_MIGRATIONS = [...AUDIT_MIGRATIONS, CreateIdempotencyKeys1767225600001];
+export const PLATFORM_MIGRATIONS = [
+  ...AUDIT_MIGRATIONS,
+  CreateIdempotencyKeys1767225600001,
+  IdempotencyKeyLeases1767225600020,
+];
 
 export const DEFAULT_RATE_LIMIT: RateLimit = { limit: 600, windowSeconds: 60 };
 
@@ -90,6 +101,9 @@ export class ServicePlatformModule {
       imports: [
         DatabaseModule.forRoot({
           url: config.databaseUrl,
+          ...(config.databaseMigrationUrl === undefined
+            ? {}
+            : { migrationUrl: config.databaseMigrationUrl }),
           schema: config.databaseSchema,
           poolSize: config.databasePoolSize,
           ...(options.logger === undefined ? {} : { logger: options.logger }),
@@ -109,6 +123,10 @@ export class ServicePlatformModule {
           issuer: config.authIssuer,
           audience: config.authAudience,
           auditRequired: config.auditRequired,
+          auditHeadExport: {
+            intervalSeconds: config.auditHeadExportIntervalSeconds,
+            key: config.auditHeadHmacKey,
+          },
         }),
         ObservabilityModule,
         ...(options.imports ?? []),
@@ -126,11 +144,24 @@ export class ServicePlatformModule {
             }),
         },
         RateLimiter,
+        {
+          provide: IDEMPOTENCY_OPTIONS,
+          useValue: {
+            leaseSeconds: config.idempotencyLeaseSeconds,
+            retentionSeconds: config.idempotencyRetentionSeconds,
+            purgeIntervalSeconds: config.idempotencyPurgeIntervalSeconds,
+          },
+        },
         PlatformReadinessChecks,
         ServiceEventTransport,
         IdempotencyKeyRepository,
+        IdempotencyKeyPurger,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        // Every global interceptor, outermost first, in one place: a replay answered by the
+        // idempotency interceptor still passes the regulator check and is audited.
         { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor },
+        { provide: APP_INTERCEPTOR, useExisting: PatientDataInterceptor },
+        { provide: APP_INTERCEPTOR, useExisting: AuditInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
       exports: [REDIS_CONNECTION, SERVICE_NAME, ObservabilityModule],

@@ -50,7 +50,7 @@ describe("TypeORM's own logging in a service", () => {
     expect(failures).toEqual([
       expect.objectContaining({
         level: 'error',
-        service: 'device-registry',
+        service: 'probe-service',
         query: 'SELECT $1::int AS n',
         error: expect.objectContaining({
           code: '22003',
