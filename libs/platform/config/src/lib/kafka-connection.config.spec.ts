@@ -8,6 +8,8 @@ import { ServiceConfigBase } from './service-base.config';
 
 class ProbeServiceConfig extends ServiceConfigBase {
   readonly serviceName = 'probe-service';
+  override port = 3000;
+  override databaseSchema = 'probe_service';
 }
 
 const base = { AUTH_JWT_SECRET: 'x'.repeat(40), KAFKA_BROKERS: 'kafka-1:9093' };

@@ -6,4 +6,6 @@ import { ServiceConfigBase } from '@implant-trace/platform-config';
  */
 export class ProbeServiceConfig extends ServiceConfigBase {
   readonly serviceName = 'probe-service';
+  override port = 3000;
+  override databaseSchema = 'probe_service';
 }
