@@ -18,7 +18,7 @@ export {
   type PublishOptions,
 } from './lib/outbox/event-publisher';
 export { OutboxRelay, type OutboxRelayOptions } from './lib/outbox/outbox-relay';
-export { provisionTopics } from './lib/topics/topic-provisioner';
+export { provisionTopics, TopicPartitionMismatchError } from './lib/topics/topic-provisioner';
 export { redriveDeadLetters, rewindConsumerGroup } from './lib/replay/replay';
 export {
   EventConsumerFactory,
