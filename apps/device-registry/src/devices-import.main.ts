@@ -12,7 +12,7 @@ import {
 } from '@implant-trace/device-registry-feature';
 import { DeviceRegistryConfig, loadConfig } from '@implant-trace/platform-config';
 import { createSchemaDataSource, prepareSchema } from '@implant-trace/platform-database';
-import { EventPublisher } from '@implant-trace/platform-messaging';
+import { EventPublisher, OutboxRepository } from '@implant-trace/platform-messaging';
 
 /**
  * `npm run devices:import -- FILE`: the same import use case as `POST /v1/devices/import`, run
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
       new ApplyDeviceChangesUseCase(
         dataSource,
         new DeviceCatalogueRepository(dataSource),
-        new EventPublisher(config.serviceName),
+        new EventPublisher(config.serviceName, new OutboxRepository(dataSource)),
         { now: () => new Date() },
       ),
     );

@@ -1,5 +1,9 @@
 import type { TopicDefinition } from '@implant-trace/contracts';
-import { PlatformMetrics, ReadinessRegistry } from '@implant-trace/platform-observability';
+import {
+  ObservabilityModule,
+  PlatformMetrics,
+  ReadinessRegistry,
+} from '@implant-trace/platform-observability';
 import type {
   DynamicModule,
   OnApplicationBootstrap,
@@ -15,7 +19,9 @@ import { KafkaConnection } from './broker/kafka-connection';
 import type { EventConsumerOptions } from './consumer/event-consumer';
 import { EventConsumer } from './consumer/event-consumer';
 import { EventPublisher } from './outbox/event-publisher';
+import { OutboxMetrics } from './outbox/outbox-metrics';
 import { OutboxRelay } from './outbox/outbox-relay';
+import { OutboxRepository } from './outbox/outbox.repository';
 import { provisionTopics } from './topics/topic-provisioner';
 
 export interface MessagingModuleOptions {
@@ -70,8 +76,9 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppl
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(OutboxRepository) private readonly outbox: OutboxRepository,
     @Inject(KafkaConnection) private readonly kafka: KafkaConnection,
+    @Inject(PlatformMetrics) private readonly metrics: PlatformMetrics,
     @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
   ) {
     this.admin = kafka.admin();
@@ -87,9 +94,10 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppl
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.options.runRelay === false) return;
-    this.relay = new OutboxRelay(this.dataSource, this.kafka, {
+    this.relay = new OutboxRelay(this.outbox, this.kafka, {
       relayId: `${this.options.serviceName}-${randomUUID()}`,
-      onError: (error) => this.logger.warn(`outbox relay retrying after ${String(error)}`),
+      metrics: new OutboxMetrics(this.metrics.registry, this.outbox),
+      onError: (error) => this.logger.warn(`outbox relay: ${String(error)}`),
     });
     await this.relay.start();
   }
@@ -110,6 +118,7 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       global: true,
+      imports: [ObservabilityModule],
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
         {
@@ -119,7 +128,16 @@ export class MessagingModule {
             clientId: options.serviceName,
           }),
         },
-        { provide: EventPublisher, useValue: new EventPublisher(options.serviceName) },
+        {
+          provide: OutboxRepository,
+          useFactory: (dataSource: DataSource) => new OutboxRepository(dataSource),
+          inject: [DataSource],
+        },
+        {
+          provide: EventPublisher,
+          useFactory: (outbox: OutboxRepository) => new EventPublisher(options.serviceName, outbox),
+          inject: [OutboxRepository],
+        },
         EventConsumerFactory,
         MessagingLifecycle,
       ],

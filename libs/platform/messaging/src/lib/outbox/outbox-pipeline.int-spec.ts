@@ -7,13 +7,13 @@ import { OutboxRelay } from './outbox-relay';
 
 describe('outbox -> relay -> Kafka -> consumer', () => {
   const bed = new MessagingTestBed();
-  const publisher = new EventPublisher('it-messaging');
+  const publisher = new EventPublisher('it-messaging', bed.outbox);
   let relay: OutboxRelay;
   let consumer: EventConsumer;
 
   beforeAll(async () => {
     await bed.setUp();
-    relay = new OutboxRelay(bed.dataSource, bed.kafka, { relayId: 'relay-a' });
+    relay = new OutboxRelay(bed.outbox, bed.kafka, { relayId: 'relay-a' });
     consumer = new EventConsumer(bed.dataSource, bed.kafka, {
       groupId: `${bed.topic.name}.effects`,
       topics: [bed.topic],
