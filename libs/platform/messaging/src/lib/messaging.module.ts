@@ -20,6 +20,7 @@ import type { EventConsumerOptions } from './consumer/event-consumer';
 import { EventConsumer } from './consumer/event-consumer';
 import { EventPublisher } from './outbox/event-publisher';
 import { OutboxMetrics } from './outbox/outbox-metrics';
+import type { OutboxRelayOptions } from './outbox/outbox-relay';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { OutboxRepository } from './outbox/outbox.repository';
 import { provisionTopics } from './topics/topic-provisioner';
@@ -31,6 +32,8 @@ export interface MessagingModuleOptions {
   ownedTopics: readonly TopicDefinition[];
   /** Run an outbox relay in this process (the default); several instances may run. */
   runRelay?: boolean;
+  /** The relay's lease and how often a row may fail on its own before it is parked. */
+  relay?: Pick<OutboxRelayOptions, 'leaseMs' | 'maxSendFailures'>;
 }
 
 const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
@@ -95,6 +98,7 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppl
   async onApplicationBootstrap(): Promise<void> {
     if (this.options.runRelay === false) return;
     this.relay = new OutboxRelay(this.outbox, this.kafka, {
+      ...this.options.relay,
       relayId: `${this.options.serviceName}-${randomUUID()}`,
       metrics: new OutboxMetrics(this.metrics.registry, this.outbox),
       onError: (error) => this.logger.warn(`outbox relay: ${String(error)}`),

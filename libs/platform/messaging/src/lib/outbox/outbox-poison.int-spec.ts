@@ -39,9 +39,9 @@ describe('a poison outbox row', () => {
   const parkedErrors: OutboxRowParkedError[] = [];
   let relay: OutboxRelay;
 
-  async function metric(name: string): Promise<number | undefined> {
+  async function metric(name: string, topic = bed.topic.name): Promise<number | undefined> {
     const found = await registry.getSingleMetric(name)?.get();
-    return found?.values.find((v) => v.labels['topic'] === bed.topic.name)?.value;
+    return found?.values.find((v) => v.labels['topic'] === topic)?.value;
   }
 
   async function outboxState(eventId: string) {
@@ -58,6 +58,7 @@ describe('a poison outbox row', () => {
     await bed.setUp();
     relay = new OutboxRelay(bed.outbox, bed.kafka, {
       relayId: 'relay-poison',
+      maxSendFailures: 3,
       metrics: new OutboxMetrics(registry, bed.outbox),
       onError: (error) => {
         if (error instanceof OutboxRowParkedError) parkedErrors.push(error);
@@ -186,5 +187,49 @@ describe('a poison outbox row', () => {
     expect(ofKey).toEqual([listed?.eventId, follower.event_id]);
     expect(await bed.outbox.listParked()).toEqual([]);
     expect(await metric('outbox_parked_rows')).toBeUndefined();
+  });
+
+  it('is parked once it has failed on its own as often as allowed, while other keys flow', async () => {
+    const missingTopic = `${bed.topic.name}.never-provisioned`;
+    const strayId = uuidV7();
+    const strayKey = uuidV7();
+    const next = await bed.dataSource.transaction(async (tx) => {
+      await bed.outbox.insert(tx, { topic: missingTopic, type: bed.event.type }, [
+        {
+          eventId: strayId,
+          messageKey: strayKey,
+          headers: cloudEventHeaders({
+            id: strayId,
+            type: bed.event.type,
+            source: 'it-messaging',
+            time: new Date().toISOString(),
+            subject: strayKey,
+          }),
+          payload: JSON.stringify(bed.payload(strayKey)),
+        },
+      ]);
+      return publisher.publish(tx, bed.event, bed.payload());
+    });
+
+    await waitFor(async () => (await outboxState(strayId)).parked, {
+      description: 'the row for a topic that does not exist to be parked',
+    });
+    const [stray] = (await bed.dataSource.query(
+      `SELECT send_failures AS "sendFailures", parked_reason AS reason FROM outbox WHERE event_id = $1`,
+      [strayId],
+    )) as [{ sendFailures: number; reason: string }];
+    expect(stray).toEqual({
+      sendFailures: 3,
+      reason: `topic ${missingTopic} does not exist on the broker`,
+    });
+    await waitFor(async () => (await outboxState(next)).published, {
+      description: 'the next row of another key to be published',
+    });
+    const counted = await registry.getSingleMetric('outbox_rows_parked_total')?.get();
+    expect(counted?.values.find((v) => v.labels['topic'] === missingTopic)).toMatchObject({
+      labels: { topic: missingTopic, cause: 'failures' },
+      value: 1,
+    });
+    expect(await metric('outbox_blocked_keys', missingTopic)).toBe(1);
   });
 });
