@@ -4,7 +4,7 @@ import { Partitioners } from 'kafkajs';
 import type { KafkaConnection } from '../broker/kafka-connection';
 import type { OutboxMetrics } from './outbox-metrics';
 import type { ClaimedRow, OutboxClaim, OutboxRepository } from './outbox.repository';
-import { classifySendFailure, describeSendFailure } from './send-failure.policy';
+import { blamesNoRow, classifySendFailure, describeSendFailure } from './send-failure.policy';
 
 export interface OutboxRelayOptions {
   /** Unique per relay instance; shows who holds a claim. */
@@ -170,7 +170,10 @@ export class OutboxRelay {
       if (result.status === 'fulfilled') published += await this.mark(held, batch.rows);
       else failed.push({ batch, error: result.reason });
     }
-    const outage = failed.find(({ error }) => this.blamesNoRow(error));
+    // A broker that cannot be reached fails the metadata look-up too: that blames no row.
+    const outage = [...failed, ...(unroutable.rows.length > 0 ? [unroutable] : [])].find(
+      ({ error }) => blamesNoRow(classifySendFailure(error)),
+    );
     if (outage !== undefined) {
       const unsent = [...failed.flatMap(({ batch }) => batch.rows), ...unroutable.rows];
       await this.release(held, unsent, outage.error);
@@ -188,21 +191,27 @@ export class OutboxRelay {
    * looked up once per topic. Rows of a topic the broker does not have cannot be routed.
    */
   private async byPartition(rows: ClaimedRow[]) {
-    const batches = new Map<string, PartitionBatch>();
+    const partitionsByTopic = new Map<string, PartitionMetadata[]>();
     const unroutable: { rows: ClaimedRow[]; error: unknown } = { rows: [], error: undefined };
-    for (const row of rows) {
-      let partition: number;
+    for (const topic of new Set(rows.map((row) => row.topic))) {
       try {
-        partition = this.partitioner({
-          topic: row.topic,
-          partitionMetadata: await this.partitionsOf(row.topic),
-          message: { key: row.message_key, value: row.payload },
-        });
+        partitionsByTopic.set(topic, await this.partitionsOf(topic));
       } catch (error) {
-        unroutable.rows.push(row);
         unroutable.error = error;
+      }
+    }
+    const batches = new Map<string, PartitionBatch>();
+    for (const row of rows) {
+      const partitionMetadata = partitionsByTopic.get(row.topic);
+      if (partitionMetadata === undefined) {
+        unroutable.rows.push(row);
         continue;
       }
+      const partition = this.partitioner({
+        topic: row.topic,
+        partitionMetadata,
+        message: { key: row.message_key, value: row.payload },
+      });
       const id = `${row.topic}\u0000${partition}`;
       const batch = batches.get(id);
       if (batch === undefined) batches.set(id, { topic: row.topic, partition, rows: [row] });
@@ -255,7 +264,7 @@ export class OutboxRelay {
       try {
         await this.send({ ...batch, rows: [row] });
       } catch (error) {
-        if (this.blamesNoRow(error)) {
+        if (blamesNoRow(classifySendFailure(error))) {
           await this.release(held, batch.rows.slice(index), error);
           await this.replaceProducer();
           throw error;
@@ -278,11 +287,6 @@ export class OutboxRelay {
       else await this.chargeFailure(held, row, error);
       charged.add(key);
     }
-  }
-
-  private blamesNoRow(error: unknown): boolean {
-    const failure = classifySendFailure(error);
-    return failure === 'unreachable' || failure === 'producer-state';
   }
 
   private async chargeFailure(held: HeldClaim, row: ClaimedRow, error: unknown): Promise<void> {

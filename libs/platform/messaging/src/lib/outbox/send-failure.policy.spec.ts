@@ -6,7 +6,7 @@ import {
   KafkaJSProtocolError,
 } from 'kafkajs';
 
-import { classifySendFailure, describeSendFailure } from './send-failure.policy';
+import { blamesNoRow, classifySendFailure, describeSendFailure } from './send-failure.policy';
 
 /** What kafkajs's retrier throws for a non-retriable answer: the answer as its cause. */
 const nonRetriable = (error: Error) =>
@@ -30,13 +30,14 @@ describe('classifySendFailure', () => {
     expect(classifySendFailure(nonRetriable(tooLarge))).toBe('refused');
   });
 
-  it('calls a retriable error that ran out of retries transient, not refused', () => {
-    const unknownTopic = protocolError('UNKNOWN_TOPIC_OR_PARTITION', true);
-    const exhausted = new KafkaJSNumberOfRetriesExceeded(unknownTopic, {
+  it('blames the partition, not a row, for a "not now" answer that outlasted the retries', () => {
+    const noLeader = protocolError('LEADER_NOT_AVAILABLE', true);
+    const exhausted = new KafkaJSNumberOfRetriesExceeded(noLeader, {
       retryCount: 10,
       retryTime: 5000,
     } as never);
-    expect(classifySendFailure(exhausted)).toBe('transient');
+    expect(classifySendFailure(exhausted)).toBe('retry-later');
+    expect(blamesNoRow('retry-later')).toBe(true);
   });
 
   it('blames no row when the broker cannot be reached', () => {
@@ -46,6 +47,7 @@ describe('classifySendFailure', () => {
       retryTime: 5000,
     } as never);
     expect(classifySendFailure(exhausted)).toBe('unreachable');
+    expect(blamesNoRow('unreachable')).toBe(true);
     expect(classifySendFailure(new KafkaJSError('The producer is disconnected'))).toBe(
       'unreachable',
     );
@@ -58,9 +60,13 @@ describe('classifySendFailure', () => {
     expect(classifySendFailure(protocolError('UNKNOWN_PRODUCER_ID', false))).toBe('producer-state');
   });
 
-  it('calls anything unknown transient', () => {
-    expect(classifySendFailure(new Error('boom'))).toBe('transient');
-    expect(classifySendFailure('boom')).toBe('transient');
+  it('calls anything else unexplained, which a row that keeps failing is charged with', () => {
+    expect(classifySendFailure(new TypeError('value must be a string or a Buffer'))).toBe(
+      'unexplained',
+    );
+    expect(classifySendFailure('boom')).toBe('unexplained');
+    expect(blamesNoRow('unexplained')).toBe(false);
+    expect(blamesNoRow('refused')).toBe(false);
   });
 });
 

@@ -3,11 +3,15 @@
  * - `unreachable`: the broker could not be reached or did not answer; no row is to blame.
  * - `producer-state`: the producer's sequence or epoch no longer matches the broker's (after a
  *   broker restart); a new producer fixes it, no row is to blame.
+ * - `retry-later`: the broker answered "not now" for the partition (no leader, too few
+ *   replicas), and kept answering it through every retry; the partition is to blame, no row.
  * - `refused`: the broker refused the records for good (too large, not authorised, invalid):
  *   sending them again can never succeed.
- * - `transient`: anything else; it may pass, but a row that keeps failing alone is poison.
+ * - `unexplained`: anything else (an encoding error, a missing topic); it may pass, but a row
+ *   that keeps failing on its own is poison.
  */
-export type SendFailure = 'unreachable' | 'producer-state' | 'refused' | 'transient';
+export type SendFailure =
+  'unreachable' | 'producer-state' | 'retry-later' | 'refused' | 'unexplained';
 
 interface KafkaJsErrorShape {
   name?: unknown;
@@ -64,7 +68,13 @@ export function classifySendFailure(error: unknown): SendFailure {
     return 'unreachable';
   }
   const root = chain[chain.length - 1];
-  return root?.retriable === false ? 'refused' : 'transient';
+  if (root?.retriable === false) return 'refused';
+  return typeof root?.type === 'string' ? 'retry-later' : 'unexplained';
+}
+
+/** Whether a failure says nothing against the rows sent: they are given back uncharged. */
+export function blamesNoRow(failure: SendFailure): boolean {
+  return failure === 'unreachable' || failure === 'producer-state' || failure === 'retry-later';
 }
 
 /** The reason kept on a parked row: the broker's error code first, then its words. */
