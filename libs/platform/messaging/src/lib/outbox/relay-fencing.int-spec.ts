@@ -141,7 +141,8 @@ describe('fenced relay leases', () => {
   it('keeps a slow relay lease while it sends: no takeover, each row once, in key order', async () => {
     const byKey = await publishForKeys([uuidV7(), uuidV7(), uuidV7()], 10);
     const ids = [...byKey.values()].flat();
-    const leaseMs = 1_000;
+    // Renewals come every third of the lease: a loaded machine still has slack to renew in time.
+    const leaseMs = 2_000;
     let duringSend:
       { before: { earliest: Date; now: Date }; after: { earliest: Date; now: Date } } | undefined;
     const slowKafka = new InterposedKafkaConnection(
@@ -149,7 +150,7 @@ describe('fenced relay leases', () => {
       {
         beforeSend: async () => {
           const before = await leaseEnds(ids);
-          await new Promise((resolve) => setTimeout(resolve, 3 * leaseMs));
+          await new Promise((resolve) => setTimeout(resolve, 2.5 * leaseMs));
           duringSend ??= { before, after: await leaseEnds(ids) };
         },
       },
@@ -192,7 +193,7 @@ describe('fenced relay leases', () => {
   it('fences a relay frozen mid-send: it marks nothing the takeover holds, the takeover keeps key order', async () => {
     const byKey = await publishForKeys(keysOnDistinctPartitions(2), 6);
     const ids = [...byKey.values()].flat();
-    const frozen = startRelayProcess('frozen', { pauseBeforeSendMs: 1_000, hangAfterSend: false });
+    const frozen = startRelayProcess('frozen', { pauseBeforeSendMs: 3_000, hangAfterSend: false });
     const rivalErrors: unknown[] = [];
     const rival = new OutboxRelay(bed.outbox, bed.kafka, {
       relayId: 'rival-2',
