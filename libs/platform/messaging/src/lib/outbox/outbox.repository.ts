@@ -52,6 +52,8 @@ function affected(result: unknown): number {
 }
 
 const MAX_ERROR_LENGTH = 2000;
+/** A claim's statements follow each other at once; an idle gap this long is a stalled claimant. */
+const CLAIM_IDLE_LIMIT_MS = 5_000;
 
 /**
  * Every statement on a service's `outbox` table: the publisher's insert inside the state
@@ -85,10 +87,15 @@ export class OutboxRepository {
   /**
    * Claims the oldest claimable rows under a new lease, serialised by an advisory lock so no
    * two claimants ever hold rows of one key. A key with a live lease or a parked row is not
-   * claimable: its later rows wait, so the key's order holds.
+   * claimable: its later rows wait, so the key's order holds. A claimant that stalls inside
+   * the claim (a frozen process) loses its session after a short idle time, so it cannot hold
+   * the lock, and with it every relay's claims, for ever.
    */
   async claim(claimant: string, limit: number, leaseMs: number): Promise<OutboxClaim> {
     return this.dataSource.transaction(async (tx) => {
+      await tx.query(`SELECT set_config('idle_in_transaction_session_timeout', $1, true)`, [
+        String(Math.min(leaseMs, CLAIM_IDLE_LIMIT_MS)),
+      ]);
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('outbox-claim:' || current_schema()))`);
       const [{ token }] = (await tx.query(
         `SELECT nextval('outbox_lease_token')::text AS token`,
