@@ -25,15 +25,18 @@ export class InterposedKafkaConnection extends KafkaConnection {
 
   override idempotentProducer(): Producer {
     const producer = super.idempotentProducer();
-    const { beforeSend, afterSend } = this.interposer;
+    const interposed =
+      <A extends unknown[], R>(send: (...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        await this.interposer.beforeSend?.();
+        const metadata = await send(...args);
+        await this.interposer.afterSend?.();
+        return metadata;
+      };
     return {
       ...producer,
-      send: async (record) => {
-        await beforeSend?.();
-        const metadata = await producer.send(record);
-        await afterSend?.();
-        return metadata;
-      },
+      send: interposed(producer.send),
+      sendBatch: interposed(producer.sendBatch),
     };
   }
 }

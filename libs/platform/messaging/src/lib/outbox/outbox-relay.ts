@@ -1,4 +1,4 @@
-import type { Admin, PartitionMetadata, Producer } from 'kafkajs';
+import type { Admin, Message, PartitionMetadata, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 
 import type { KafkaConnection } from '../broker/kafka-connection';
@@ -75,9 +75,12 @@ interface PartitionBatch {
  * kept; a claim whose relay died expires and the rows are claimed again. No "highest id
  * seen" cursor: a row whose id committed late is still unpublished, so it is still found.
  *
- * Each partition's rows go in a request of their own, so a refusal stays with the partition
- * it concerns and what was written is known exactly. A failed partition is sent again row by
- * row: the row to blame is parked, the rest go on, later rows of its key wait behind it.
+ * A batch goes in one request, each row to the partition its key maps to. When the broker
+ * refuses part of it, each partition is sent again on its own by the same producer: the
+ * partitions already written carry the same producer sequence, so the broker drops them as
+ * duplicates (kafkajs's own retries rely on the same), and the refusal is narrowed to its
+ * partition. A failed partition is then sent row by row: the row to blame is parked, the
+ * rest go on, later rows of its key wait behind it.
  */
 export class OutboxRelay {
   private readonly batchSize: number;
@@ -162,26 +165,62 @@ export class OutboxRelay {
 
   private async deliver(held: HeldClaim): Promise<number> {
     const { batches, unroutable } = await this.byPartition(held.rows);
-    const results = await Promise.allSettled(batches.map((batch) => this.send(batch)));
-    const failed: { batch: PartitionBatch; error: unknown }[] = [];
     let published = 0;
+    if (batches.length > 0) {
+      const failure = await this.send(batches).then(
+        () => undefined,
+        (error: unknown) => ({ error }),
+      );
+      if (failure === undefined) {
+        for (const batch of batches) published += await this.mark(held, batch.rows);
+      } else {
+        await this.giveBackIfNoRowIsToBlame(held, batches, failure.error);
+        published += await this.sendEachPartition(held, batches);
+      }
+    }
+    if (unroutable.rows.length > 0) {
+      // A broker that cannot be reached fails the metadata look-up too: that blames no row.
+      await this.giveBackIfNoRowIsToBlame(held, [{ rows: unroutable.rows }], unroutable.error);
+      await this.failKeys(held, unroutable.rows, unroutable.error);
+    }
+    return published;
+  }
+
+  /** An outage or a stale producer: every unsent row goes back uncharged, and the batch ends. */
+  private async giveBackIfNoRowIsToBlame(
+    held: HeldClaim,
+    unsent: readonly { rows: ClaimedRow[] }[],
+    error: unknown,
+  ): Promise<void> {
+    if (!blamesNoRow(classifySendFailure(error))) return;
+    await this.release(
+      held,
+      unsent.flatMap((batch) => batch.rows),
+      error,
+    );
+    await this.replaceProducer();
+    throw error;
+  }
+
+  /**
+   * After a refused batch: each partition again on its own, with the same producer (what was
+   * written is dropped by the broker as a duplicate), then row by row where it still fails.
+   */
+  private async sendEachPartition(held: HeldClaim, batches: PartitionBatch[]): Promise<number> {
+    const results = await Promise.allSettled(batches.map((batch) => this.send([batch])));
+    const failed: PartitionBatch[] = [];
+    let published = 0;
+    let blameless: unknown;
     for (const [index, result] of results.entries()) {
       const batch = batches[index] as PartitionBatch;
       if (result.status === 'fulfilled') published += await this.mark(held, batch.rows);
-      else failed.push({ batch, error: result.reason });
+      else {
+        failed.push(batch);
+        if (blamesNoRow(classifySendFailure(result.reason))) blameless ??= result.reason;
+      }
     }
-    // A broker that cannot be reached fails the metadata look-up too: that blames no row.
-    const outage = [...failed, ...(unroutable.rows.length > 0 ? [unroutable] : [])].find(
-      ({ error }) => blamesNoRow(classifySendFailure(error)),
-    );
-    if (outage !== undefined) {
-      const unsent = [...failed.flatMap(({ batch }) => batch.rows), ...unroutable.rows];
-      await this.release(held, unsent, outage.error);
-      await this.replaceProducer();
-      throw outage.error;
-    }
-    if (unroutable.rows.length > 0) await this.failKeys(held, unroutable.rows, unroutable.error);
-    for (const { batch } of failed) published += await this.isolate(held, batch);
+    if (blameless !== undefined) await this.giveBackIfNoRowIsToBlame(held, failed, blameless);
+    for (const batch of failed) published += await this.isolate(held, batch);
     return published;
   }
 
@@ -233,17 +272,24 @@ export class OutboxRelay {
     return partitions;
   }
 
-  private async send({ topic, partition, rows }: PartitionBatch): Promise<void> {
+  private async send(batches: PartitionBatch[]): Promise<void> {
     if (this.producer === undefined) throw new Error('OutboxRelay is not started');
-    await this.producer.send({
-      topic,
+    const byTopic = new Map<string, Message[]>();
+    for (const { topic, partition, rows } of batches) {
+      const messages = byTopic.get(topic) ?? [];
+      for (const row of rows) {
+        messages.push({
+          key: row.message_key,
+          value: row.payload,
+          headers: row.headers,
+          partition,
+        });
+      }
+      byTopic.set(topic, messages);
+    }
+    await this.producer.sendBatch({
       acks: -1,
-      messages: rows.map((row) => ({
-        key: row.message_key,
-        value: row.payload,
-        headers: row.headers,
-        partition,
-      })),
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
   }
 
@@ -262,7 +308,7 @@ export class OutboxRelay {
         continue;
       }
       try {
-        await this.send({ ...batch, rows: [row] });
+        await this.send([{ ...batch, rows: [row] }]);
       } catch (error) {
         if (blamesNoRow(classifySendFailure(error))) {
           await this.release(held, batch.rows.slice(index), error);
