@@ -174,7 +174,7 @@ export class OutboxRelay {
       if (failure === undefined) {
         for (const batch of batches) published += await this.mark(held, batch.rows);
       } else {
-        await this.giveBackIfNoRowIsToBlame(held, batches, failure.error);
+        await this.giveBackIfNoRowIsToBlame(held, [...batches, unroutable], failure.error);
         published += await this.sendEachPartition(held, batches);
       }
     }
