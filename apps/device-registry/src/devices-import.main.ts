@@ -16,7 +16,7 @@ import {
   createSchemaDataSource,
   prepareSchema,
 } from '@implant-trace/platform-database';
-import { EventPublisher } from '@implant-trace/platform-messaging';
+import { EventPublisher, OutboxRepository } from '@implant-trace/platform-messaging';
 
 import { DeviceRegistryConfig } from './device-registry.config';
 
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     const importer = new ImportDevicesUseCase(
       new ApplyDeviceChangesUseCase(
         new DeviceCatalogueRepository(dataSource),
-        new EventPublisher(config.serviceName),
+        new EventPublisher(config.serviceName, new OutboxRepository(dataSource)),
         { now: () => new Date() },
       ),
     );

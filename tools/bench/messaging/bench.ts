@@ -17,6 +17,7 @@ import {
   KafkaConnection,
   MESSAGING_MIGRATIONS,
   OutboxRelay,
+  OutboxRepository,
   provisionTopics,
 } from '@implant-trace/platform-messaging';
 
@@ -109,8 +110,9 @@ async function main(): Promise<void> {
     `CREATE TABLE effects (event_id uuid NOT NULL, applied_at timestamptz NOT NULL DEFAULT clock_timestamp())`,
   );
   await provisionTopics(kafka, [topic]);
-  const publisher = new EventPublisher('bench');
-  const relay = new OutboxRelay(dataSource, kafka, { relayId: 'bench-relay', batchSize: 1000 });
+  const outbox = new OutboxRepository(dataSource);
+  const publisher = new EventPublisher('bench', outbox);
+  const relay = new OutboxRelay(outbox, kafka, { relayId: 'bench-relay', batchSize: 1000 });
   const consumer = spawn(
     process.execPath,
     [

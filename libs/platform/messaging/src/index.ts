@@ -22,8 +22,20 @@ export {
   EventValidationError,
   type PublishOptions,
 } from './lib/outbox/event-publisher';
-export { OutboxRelay, type OutboxRelayOptions } from './lib/outbox/outbox-relay';
-export { provisionTopics } from './lib/topics/topic-provisioner';
+export {
+  OutboxLeaseLostError,
+  OutboxRelay,
+  OutboxRowParkedError,
+  type OutboxRelayOptions,
+} from './lib/outbox/outbox-relay';
+export { OutboxMetrics } from './lib/outbox/outbox-metrics';
+export {
+  OutboxRepository,
+  type OutboxClaim,
+  type ParkedRow,
+  type ParkedSummary,
+} from './lib/outbox/outbox.repository';
+export { provisionTopics, TopicPartitionMismatchError } from './lib/topics/topic-provisioner';
 export { redriveDeadLetters, rewindConsumerGroup } from './lib/replay/replay';
 export {
   EventConsumerFactory,

@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+import { OutboxParkingAndFencing1796100000000 } from './outbox-parking.migration';
 import { OutboxStorage1700000000001 } from './outbox-storage.migration';
 
 /**
@@ -50,4 +51,8 @@ export class MessagingTables1700000000000 implements MigrationInterface {
   }
 }
 
-export const MESSAGING_MIGRATIONS = [MessagingTables1700000000000, OutboxStorage1700000000001];
+export const MESSAGING_MIGRATIONS = [
+  MessagingTables1700000000000,
+  OutboxStorage1700000000001,
+  OutboxParkingAndFencing1796100000000,
+];

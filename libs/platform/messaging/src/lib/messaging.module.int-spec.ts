@@ -2,7 +2,11 @@ import 'reflect-metadata';
 
 import { EVENTS } from '@implant-trace/contracts';
 import { createSchemaDataSource, DatabaseModule } from '@implant-trace/platform-database';
-import { ObservabilityModule, ReadinessRegistry } from '@implant-trace/platform-observability';
+import {
+  ObservabilityModule,
+  PlatformMetrics,
+  ReadinessRegistry,
+} from '@implant-trace/platform-observability';
 import { testInfrastructure, uniqueName, waitFor } from '@implant-trace/platform-testing';
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
@@ -51,6 +55,8 @@ describe('MessagingModule in a Nest application', () => {
       await waitFor(() => applied.includes(payload.implantId), { description: 'the event' });
       const report = await app.get(ReadinessRegistry).report();
       expect(report.checks['broker']).toEqual({ status: 'up' });
+      const metrics = await app.get(PlatformMetrics).registry.metrics();
+      expect(metrics).toContain('# TYPE outbox_parked_rows gauge');
     } finally {
       await app.close();
       const cleanup = createSchemaDataSource({ url: testInfrastructure().databaseUrl, schema });

@@ -20,7 +20,10 @@ import { ConsumerMonitor } from './consumer/consumer-monitor';
 import type { EventConsumerOptions } from './consumer/event-consumer';
 import { EventConsumer } from './consumer/event-consumer';
 import { EventPublisher } from './outbox/event-publisher';
+import { OutboxMetrics } from './outbox/outbox-metrics';
+import type { OutboxRelayOptions } from './outbox/outbox-relay';
 import { OutboxRelay } from './outbox/outbox-relay';
+import { OutboxRepository } from './outbox/outbox.repository';
 import { provisionTopics } from './topics/topic-provisioner';
 import { InboxTransport } from './transport/inbox.transport';
 
@@ -34,6 +37,8 @@ export interface MessagingModuleOptions {
   runRelay?: boolean;
   /** Consumer group of the service's `@EventPattern` handlers (default: the service name). */
   consumerGroupId?: string;
+  /** The relay's lease and how often a row may fail on its own before it is parked. */
+  relay?: Pick<OutboxRelayOptions, 'leaseMs' | 'maxSendFailures'>;
 }
 
 const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
@@ -88,9 +93,10 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppl
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(OutboxRepository) private readonly outbox: OutboxRepository,
     @Inject(KafkaConnection) private readonly kafka: KafkaConnection,
     @Inject(ReadinessRegistry) private readonly readiness: ReadinessRegistry,
+    @Inject(PlatformMetrics) private readonly metrics: PlatformMetrics,
   ) {
     this.admin = kafka.admin();
   }
@@ -105,9 +111,11 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppl
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.options.runRelay === false) return;
-    this.relay = new OutboxRelay(this.dataSource, this.kafka, {
+    this.relay = new OutboxRelay(this.outbox, this.kafka, {
+      ...this.options.relay,
       relayId: `${this.options.serviceName}-${randomUUID()}`,
-      onError: (error) => this.logger.warn(`outbox relay retrying after ${String(error)}`),
+      metrics: new OutboxMetrics(this.metrics.registry, this.outbox),
+      onError: (error) => this.logger.warn(`outbox relay: ${String(error)}`),
     });
     await this.relay.start();
   }
@@ -139,7 +147,16 @@ export class MessagingModule {
             messagingConnectionOptions(options.kafka, options.serviceName),
           ),
         },
-        { provide: EventPublisher, useValue: new EventPublisher(options.serviceName) },
+        {
+          provide: OutboxRepository,
+          useFactory: (dataSource: DataSource) => new OutboxRepository(dataSource),
+          inject: [DataSource],
+        },
+        {
+          provide: EventPublisher,
+          useFactory: (outbox: OutboxRepository) => new EventPublisher(options.serviceName, outbox),
+          inject: [OutboxRepository],
+        },
         {
           provide: ConsumerMonitor,
           inject: [PlatformMetrics, ReadinessRegistry],

@@ -12,6 +12,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { KafkaConnection } from '../lib/broker/kafka-connection';
 import { MESSAGING_MIGRATIONS } from '../lib/messaging-tables.migration';
 import type { EventPublisher } from '../lib/outbox/event-publisher';
+import { OutboxRepository } from '../lib/outbox/outbox.repository';
 import { provisionTopics } from '../lib/topics/topic-provisioner';
 
 /** Schema, topic and tables for one messaging test file, torn down afterwards. */
@@ -24,6 +25,7 @@ export class MessagingTestBed {
     clientId: 'it-messaging',
   });
   readonly dataSource: DataSource;
+  readonly outbox: OutboxRepository;
 
   constructor(partitions = 3) {
     this.topic = {
@@ -39,6 +41,7 @@ export class MessagingTestBed {
       migrations: MESSAGING_MIGRATIONS,
       poolSize: 8,
     });
+    this.outbox = new OutboxRepository(this.dataSource);
   }
 
   async setUp(): Promise<void> {
@@ -69,11 +72,16 @@ export class MessagingTestBed {
     };
   }
 
-  async publishCommitted(publisher: EventPublisher, count: number): Promise<string[]> {
+  /** Commits `count` events in one transaction; the key of each is `implantIdOf(i)`. */
+  async publishCommitted(
+    publisher: EventPublisher,
+    count: number,
+    implantIdOf: (index: number) => string = () => uuidV7(),
+  ): Promise<string[]> {
     return this.dataSource.transaction(async (tx) => {
       const ids: string[] = [];
       for (let i = 0; i < count; i += 1)
-        ids.push(await publisher.publish(tx, this.event, this.payload()));
+        ids.push(await publisher.publish(tx, this.event, this.payload(implantIdOf(i))));
       return ids;
     });
   }

@@ -13,7 +13,7 @@ const fixture = join(__dirname, '..', '..', 'test-support', 'consumer-process.fi
 
 describe('a consumer process killed mid-batch', () => {
   const bed = new MessagingTestBed();
-  const publisher = new EventPublisher('it-messaging');
+  const publisher = new EventPublisher('it-messaging', bed.outbox);
   const groupId = uniqueName('it-crash-group');
   let relay: OutboxRelay;
 
@@ -44,7 +44,7 @@ describe('a consumer process killed mid-batch', () => {
 
   beforeAll(async () => {
     await bed.setUp();
-    relay = new OutboxRelay(bed.dataSource, bed.kafka, { relayId: 'relay-crash' });
+    relay = new OutboxRelay(bed.outbox, bed.kafka, { relayId: 'relay-crash' });
     await relay.start();
   });
 

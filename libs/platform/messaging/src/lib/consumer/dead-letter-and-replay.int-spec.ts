@@ -12,7 +12,7 @@ import { PermanentEventError } from './event-handler';
 
 describe('poison messages, dead letters and replay', () => {
   const bed = new MessagingTestBed(1);
-  const publisher = new EventPublisher('it-messaging');
+  const publisher = new EventPublisher('it-messaging', bed.outbox);
   const groupId = uniqueName('it-dlq-group');
   const refusedImplant = '0190f5a2-7c4e-7b1a-9f3e-00000000dead';
   let relay: OutboxRelay;
@@ -38,7 +38,7 @@ describe('poison messages, dead letters and replay', () => {
 
   beforeAll(async () => {
     await bed.setUp();
-    relay = new OutboxRelay(bed.dataSource, bed.kafka, { relayId: 'relay-dlq' });
+    relay = new OutboxRelay(bed.outbox, bed.kafka, { relayId: 'relay-dlq' });
     raw = bed.kafka.idempotentProducer();
     await raw.connect();
     await relay.start();

@@ -4,6 +4,7 @@ import { uuidV7 } from '@implant-trace/identifiers';
 import type { EntityManager } from 'typeorm';
 
 import { cloudEventHeaders } from '../broker/cloud-event-headers';
+import type { NewOutboxRow, OutboxRepository } from './outbox.repository';
 
 export interface PublishOptions {
   /** Reuse the id minted where the fact was first recorded, so a retry carries the same id. */
@@ -30,7 +31,10 @@ export class EventValidationError extends Error {
  * event exists exactly when the state change it describes was committed.
  */
 export class EventPublisher {
-  constructor(private readonly source: string) {}
+  constructor(
+    private readonly source: string,
+    private readonly outbox: OutboxRepository,
+  ) {}
 
   async publish<P extends object>(
     transaction: EntityManager,
@@ -52,28 +56,19 @@ export class EventPublisher {
       throw new Error('EventPublisher.publish must run inside the state change transaction');
     }
     const rows = events.map(({ data, options = {} }) => this.outboxRow(definition, data, options));
-    if (rows.length === 0) return [];
-    await transaction.query(
-      `INSERT INTO outbox (event_id, topic, message_key, event_type, headers, payload)
-       SELECT id, $2, key, $3, headers, payload
-       FROM unnest($1::uuid[], $4::text[], $5::jsonb[], $6::text[]) AS t(id, key, headers, payload)`,
-      [
-        rows.map((r) => r.id),
-        definition.topic.name,
-        definition.type,
-        rows.map((r) => r.subject),
-        rows.map((r) => JSON.stringify(r.headers)),
-        rows.map((r) => r.payload),
-      ],
+    await this.outbox.insert(
+      transaction,
+      { topic: definition.topic.name, type: definition.type },
+      rows,
     );
-    return rows.map((r) => r.id);
+    return rows.map((r) => r.eventId);
   }
 
   private outboxRow<P extends object>(
     definition: EventDefinition<P>,
     data: P,
     options: PublishOptions,
-  ) {
+  ): NewOutboxRow {
     const validation = validateEventPayload(definition, data, 'publish');
     if (!validation.ok) throw new EventValidationError(definition.type, validation.errors);
     const subject = String(data[definition.keyField]);
@@ -87,6 +82,6 @@ export class EventPublisher {
       ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
       ...(options.causationId === undefined ? {} : { causationId: options.causationId }),
     });
-    return { id, subject, headers, payload: JSON.stringify(data) };
+    return { eventId: id, messageKey: subject, headers, payload: JSON.stringify(data) };
   }
 }

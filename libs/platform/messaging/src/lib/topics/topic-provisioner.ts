@@ -3,10 +3,25 @@ import { deadLetterTopicOf } from '@implant-trace/contracts';
 
 import type { KafkaConnection } from '../broker/kafka-connection';
 
+/** An owned topic exists with another partition count than its contract gives. */
+export class TopicPartitionMismatchError extends Error {
+  constructor(readonly mismatches: readonly { topic: string; expected: number; actual: number }[]) {
+    super(
+      `refusing to start: ${mismatches
+        .map((m) => `topic ${m.topic} has ${m.actual} partitions, its contract says ${m.expected}`)
+        .join('; ')}. A keyed topic's partition count is never changed in place: it would send ` +
+        `keys to other partitions (per-key order lost, two latest records for a key on a ` +
+        `compacted topic). Publish a new topic version instead, or fix the contract.`,
+    );
+    this.name = 'TopicPartitionMismatchError';
+  }
+}
+
 /**
  * Creates the topics a service owns (and their dead-letter topics) with the contract's
- * partitions and settings. Idempotent: existing topics are left as they are, and a topic
- * with fewer partitions than the contract says is grown to it.
+ * partitions and settings. Idempotent: existing topics are left as they are; an owned topic
+ * whose partition count differs from its contract stops the start-up, since keys are
+ * partitioned by the count and changing it reorders every key's history.
  */
 export async function provisionTopics(
   kafka: KafkaConnection,
@@ -20,6 +35,18 @@ export async function provisionTopics(
       { topic: deadLetterTopicOf(topic.name), numPartitions: 1, config: {} },
     ]);
     const existing = new Set(await admin.listTopics());
+    const keyedPresent = topics.filter((t) => existing.has(t.name));
+    if (keyedPresent.length > 0) {
+      const metadata = await admin.fetchTopicMetadata({ topics: keyedPresent.map((t) => t.name) });
+      const mismatches = keyedPresent
+        .map((t) => ({
+          topic: t.name,
+          expected: t.partitions,
+          actual: metadata.topics.find((m) => m.name === t.name)?.partitions.length ?? 0,
+        }))
+        .filter((m) => m.actual !== m.expected);
+      if (mismatches.length > 0) throw new TopicPartitionMismatchError(mismatches);
+    }
     const missing = wanted.filter((t) => !existing.has(t.topic));
     if (missing.length > 0) {
       await admin.createTopics({
@@ -31,22 +58,6 @@ export async function provisionTopics(
           configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
         })),
       });
-    }
-    const present = wanted.filter((t) => existing.has(t.topic));
-    if (present.length > 0) {
-      const metadata = await admin.fetchTopicMetadata({ topics: present.map((t) => t.topic) });
-      const grow = metadata.topics
-        .map((m) => ({
-          topic: m.name,
-          count: wanted.find((t) => t.topic === m.name)?.numPartitions ?? 0,
-          now: m.partitions.length,
-        }))
-        .filter((t) => t.count > t.now);
-      if (grow.length > 0) {
-        await admin.createPartitions({
-          topicPartitions: grow.map(({ topic, count }) => ({ topic, count })),
-        });
-      }
     }
     return missing.map((t) => t.topic);
   } finally {
