@@ -174,13 +174,16 @@ describe('validateCriteria', () => {
 
 describe('isCalendarDate', () => {
   it('accepts real days, 29 February of a leap year included', () => {
-    expect(['2024-02-29', '2026-12-31', '2000-02-29'].every(isCalendarDate)).toBe(true);
+    expect(['2024-02-29', '2026-12-31', '2000-02-29', '0004-02-29'].every(isCalendarDate)).toBe(
+      true,
+    );
   });
 
   it('refuses impossible days and other spellings', () => {
     expect(
       [
         '2026-02-29',
+        '0001-02-29',
         '1900-02-29',
         '2026-04-31',
         '2026-00-10',

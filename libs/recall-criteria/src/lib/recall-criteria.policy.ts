@@ -3,8 +3,6 @@ import type { DateWindowValue } from '@implant-trace/contracts';
 import { validateCriteria } from './criteria-validation.util';
 import { InvalidCriteriaError } from './recall-criteria.errors';
 import type {
-  CriteriaDevice,
-  CriteriaLabelCarries,
   CriteriaOutcome,
   CriteriaSubject,
   PossibleBecause,
@@ -36,8 +34,8 @@ function productionCheck(
   return (subject) => {
     const value = subject[field];
     if (present(value)) return accepts(value) ? 'yes' : 'no';
-    const carries: CriteriaLabelCarries[typeof field] = subject.labelCarries?.[field];
-    return { field, reason: carries === false ? 'label-does-not-carry' : 'not-captured' };
+    const carried = subject.labelCarries?.[field];
+    return { field, reason: carried === false ? 'label-does-not-carry' : 'not-captured' };
   };
 }
 
@@ -56,7 +54,7 @@ function catalogueCheck(
 }
 
 function deviceIdentifierCheck(accepted: ReadonlySet<string>): SubjectCheck {
-  return ({ device }: { device: CriteriaDevice }) => {
+  return ({ device }) => {
     if (device.identifiers.some((identifier) => accepted.has(identifier))) return 'yes';
     // An identifier the catalogue does not know may be a packaging level of a recalled device
     // whose record has not arrived yet: undecidable, not a miss.
