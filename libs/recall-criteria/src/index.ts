@@ -4,6 +4,7 @@ export {
   normaliseName,
   type CriteriaMatcher,
 } from './lib/recall-criteria.policy';
+export { criteriaDeviceOf, deviceNotInCatalogue } from './lib/criteria-device.util';
 export { isCalendarDate, validateCriteria } from './lib/criteria-validation.util';
 export { InvalidCriteriaError } from './lib/recall-criteria.errors';
 export {
