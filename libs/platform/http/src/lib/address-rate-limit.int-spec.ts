@@ -2,28 +2,16 @@ import { randomInt } from 'node:crypto';
 import { request } from 'node:http';
 
 import type { INestApplication } from '@nestjs/common';
-import { Controller, Get, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import { mintDevelopmentToken, Roles } from '@implant-trace/platform-auth';
+import { mintDevelopmentToken } from '@implant-trace/platform-auth';
 import { ProbeServiceConfig, testServiceConfig, uniqueName } from '@implant-trace/platform-testing';
 
+import { RegulatorSummaryProbeModule } from '../test-support/regulator-summary.probe';
 import { createServiceApp } from './service-app.factory';
 
 const secret = 'integration-test-secret-of-at-least-32-chars';
 const schema = uniqueName('it_http_address');
-
-@Controller('v1')
-class ProbeController {
-  @Roles('regulator')
-  @Get('recall-summary')
-  summary(): { matched: { patients: number } } {
-    return { matched: { patients: 3 } };
-  }
-}
-
-@Module({ controllers: [ProbeController] })
-class ProbeModule {}
 
 interface Answer {
   status: number;
@@ -79,7 +67,7 @@ describe('rate limiting per client address, before the token is verified', () =>
   beforeAll(async () => {
     app = await createServiceApp({
       config: testServiceConfig(ProbeServiceConfig, { schema, jwtSecret: secret }),
-      imports: [ProbeModule],
+      imports: [RegulatorSummaryProbeModule],
       addressRateLimit: { limit: 3, windowSeconds: 3600 },
     });
     await app.listen(0, '127.0.0.1');
@@ -124,7 +112,7 @@ describe('rate limiting per client address, before the token is verified', () =>
         jwtSecret: secret,
         overrides: { HTTP_TRUSTED_PROXY_HOPS: '1' },
       }),
-      imports: [ProbeModule],
+      imports: [RegulatorSummaryProbeModule],
       addressRateLimit: { limit: 2, windowSeconds: 3600 },
     });
     try {

@@ -1,8 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
-import { Controller, Get, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import { mintDevelopmentToken, Roles } from '@implant-trace/platform-auth';
+import { mintDevelopmentToken } from '@implant-trace/platform-auth';
 import type { OwnRedisServer } from '@implant-trace/platform-testing';
 import {
   ProbeServiceConfig,
@@ -12,24 +11,13 @@ import {
   waitFor,
 } from '@implant-trace/platform-testing';
 
+import { RegulatorSummaryProbeModule } from '../test-support/regulator-summary.probe';
 import { createServiceApp } from './service-app.factory';
 
 const secret = 'integration-test-secret-of-at-least-32-chars';
 const schema = uniqueName('it_http_redis');
 /** Generous on purpose: a hung request fails the test, a slow machine does not. */
 const CLIENT_ABORT_MS = 3_000;
-
-@Controller('v1')
-class ProbeController {
-  @Roles('regulator')
-  @Get('recall-summary')
-  summary(): { matched: { patients: number } } {
-    return { matched: { patients: 3 } };
-  }
-}
-
-@Module({ controllers: [ProbeController] })
-class ProbeModule {}
 
 interface Health {
   status: string;
@@ -66,7 +54,7 @@ describe('a service whose Redis goes away', () => {
         jwtSecret: secret,
         overrides: { REDIS_URL: redis.url },
       }),
-      imports: [ProbeModule],
+      imports: [RegulatorSummaryProbeModule],
     });
     await app.listen(0, '127.0.0.1');
     baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -127,7 +115,7 @@ describe('a service whose Redis goes away', () => {
         jwtSecret: secret,
         overrides: { REDIS_URL: gone.url },
       }),
-      imports: [ProbeModule],
+      imports: [RegulatorSummaryProbeModule],
     });
     try {
       await down.listen(0, '127.0.0.1');

@@ -26,6 +26,8 @@ export class MessagingTestBed {
   });
   readonly dataSource: DataSource;
   readonly outbox: OutboxRepository;
+  /** Writes straight to the topic, around the outbox: for poison messages and redeliveries. */
+  readonly producer = this.kafka.idempotentProducer();
 
   constructor(partitions = 3) {
     this.topic = {
@@ -52,9 +54,11 @@ export class MessagingTestBed {
       `CREATE TABLE effects (event_id uuid NOT NULL, implant_id uuid NOT NULL)`,
     );
     await provisionTopics(this.kafka, [this.topic]);
+    await this.producer.connect();
   }
 
   async tearDown(): Promise<void> {
+    await this.producer.disconnect();
     await this.dataSource.query(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`);
     await this.dataSource.destroy();
     const admin = this.kafka.admin();

@@ -2,7 +2,6 @@ import type { DeviceUpdatedV1, TopicDefinition } from '@implant-trace/contracts'
 import { DEVICES_TOPIC, EVENTS } from '@implant-trace/contracts';
 import { uuidV7 } from '@implant-trace/identifiers';
 import { uniqueName, waitFor } from '@implant-trace/platform-testing';
-import type { Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 
 import { cloudEventHeaders } from '../broker/cloud-event-headers';
@@ -21,7 +20,6 @@ describe('a replica of a compacted topic', () => {
   };
   const registered = { ...EVENTS.deviceRegisteredV1, topic: devices };
   const updated = { ...EVENTS.deviceUpdatedV1, topic: devices };
-  let raw: Producer;
 
   beforeAll(async () => {
     await bed.setUp();
@@ -29,12 +27,9 @@ describe('a replica of a compacted topic', () => {
     await bed.dataSource.query(
       `CREATE TABLE device_replica (device_id uuid PRIMARY KEY, revision integer NOT NULL, brand text NOT NULL)`,
     );
-    raw = bed.kafka.idempotentProducer();
-    await raw.connect();
   });
 
   afterAll(async () => {
-    await raw.disconnect();
     const admin = bed.kafka.admin();
     await admin.connect();
     await admin.deleteTopics({ topics: [devices.name, `${devices.name}.dlq`] });
@@ -71,7 +66,7 @@ describe('a replica of a compacted topic', () => {
       time: new Date().toISOString(),
       subject: data.deviceId,
     });
-    await raw.send({
+    await bed.producer.send({
       topic: devices.name,
       acks: -1,
       messages: [{ key: data.deviceId, headers, value: JSON.stringify(data) }],

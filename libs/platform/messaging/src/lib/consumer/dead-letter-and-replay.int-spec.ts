@@ -1,5 +1,4 @@
 import { uniqueName, waitFor } from '@implant-trace/platform-testing';
-import type { Producer } from 'kafkajs';
 
 import { cloudEventHeaders } from '../broker/cloud-event-headers';
 import { MessagingTestBed } from '../../test-support/messaging-test-bed';
@@ -16,7 +15,6 @@ describe('poison messages, dead letters and replay', () => {
   const groupId = uniqueName('it-dlq-group');
   const refusedImplant = '0190f5a2-7c4e-7b1a-9f3e-00000000dead';
   let relay: OutboxRelay;
-  let raw: Producer;
 
   const newConsumer = () =>
     new EventConsumer(bed.dataSource, bed.kafka, { groupId, topics: [bed.topic] }).on(
@@ -39,13 +37,10 @@ describe('poison messages, dead letters and replay', () => {
   beforeAll(async () => {
     await bed.setUp();
     relay = new OutboxRelay(bed.outbox, bed.kafka, { relayId: 'relay-dlq' });
-    raw = bed.kafka.idempotentProducer();
-    await raw.connect();
     await relay.start();
   });
 
   afterAll(async () => {
-    await raw.disconnect();
     await relay.stop();
     await bed.tearDown();
   });
@@ -73,7 +68,7 @@ describe('poison messages, dead letters and replay', () => {
       valid(refusedImplant),
       good2,
     ];
-    await raw.send({ topic: bed.topic.name, acks: -1, messages });
+    await bed.producer.send({ topic: bed.topic.name, acks: -1, messages });
 
     const consumer = newConsumer();
     await consumer.start();

@@ -1,6 +1,5 @@
 import { deadLetterTopicOf } from '@implant-trace/contracts';
 import { uniqueName, waitFor } from '@implant-trace/platform-testing';
-import type { Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 
 import { cloudEventHeaders } from '../broker/cloud-event-headers';
@@ -10,16 +9,12 @@ import { EventConsumer } from './event-consumer';
 describe('the dead-letter producer after a failed send', () => {
   const bed = new MessagingTestBed(1);
   const deadLetters = deadLetterTopicOf(bed.topic.name);
-  let raw: Producer;
 
   beforeAll(async () => {
     await bed.setUp();
-    raw = bed.kafka.idempotentProducer();
-    await raw.connect();
   });
 
   afterAll(async () => {
-    await raw.disconnect();
     await bed.tearDown();
   });
 
@@ -32,7 +27,7 @@ describe('the dead-letter producer after a failed send', () => {
       time: new Date().toISOString(),
       subject: data.implantId,
     });
-    await raw.send({
+    await bed.producer.send({
       topic: bed.topic.name,
       acks: -1,
       messages: [{ key: data.implantId, headers, value: '{"not json' }],

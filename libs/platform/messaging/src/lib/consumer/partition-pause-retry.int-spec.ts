@@ -1,6 +1,5 @@
 import { PlatformMetrics, ReadinessRegistry } from '@implant-trace/platform-observability';
 import { uniqueName, waitFor } from '@implant-trace/platform-testing';
-import type { Producer } from 'kafkajs';
 
 import { cloudEventHeaders } from '../broker/cloud-event-headers';
 import { MessagingTestBed } from '../../test-support/messaging-test-bed';
@@ -10,16 +9,12 @@ import { EventConsumer } from './event-consumer';
 describe('a handler that keeps failing on one partition', () => {
   const bed = new MessagingTestBed(3);
   const groupId = uniqueName('it-pause-group');
-  let raw: Producer;
 
   beforeAll(async () => {
     await bed.setUp();
-    raw = bed.kafka.idempotentProducer();
-    await raw.connect();
   });
 
   afterAll(async () => {
-    await raw.disconnect();
     await bed.tearDown();
   });
 
@@ -33,7 +28,7 @@ describe('a handler that keeps failing on one partition', () => {
       time: new Date().toISOString(),
       subject: data.implantId,
     });
-    const [sent] = await raw.send({
+    const [sent] = await bed.producer.send({
       topic: bed.topic.name,
       acks: -1,
       messages: [{ key: data.implantId, partition, headers, value: JSON.stringify(data) }],

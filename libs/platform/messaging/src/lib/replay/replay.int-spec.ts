@@ -1,5 +1,4 @@
 import { uniqueName } from '@implant-trace/platform-testing';
-import type { Producer } from 'kafkajs';
 
 import { MessagingTestBed } from '../../test-support/messaging-test-bed';
 import { redriveDeadLetters } from './replay';
@@ -8,10 +7,9 @@ import { readTopic } from './topic-reader';
 describe('redriveDeadLetters', () => {
   const bed = new MessagingTestBed(1);
   const groupId = uniqueName('it-redrive');
-  let raw: Producer;
 
   async function deadLetter(count: number): Promise<void> {
-    await raw.send({
+    await bed.producer.send({
       topic: `${bed.topic.name}.dlq`,
       acks: -1,
       messages: Array.from({ length: count }, (_, i) => ({
@@ -24,12 +22,9 @@ describe('redriveDeadLetters', () => {
 
   beforeAll(async () => {
     await bed.setUp();
-    raw = bed.kafka.idempotentProducer();
-    await raw.connect();
   });
 
   afterAll(async () => {
-    await raw.disconnect();
     await bed.tearDown();
   });
 
