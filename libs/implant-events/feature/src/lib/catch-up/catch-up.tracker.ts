@@ -1,0 +1,105 @@
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+
+import type { TopicDefinition } from '@implant-trace/contracts';
+import { DEVICES_TOPIC, RECALLS_TOPIC } from '@implant-trace/contracts';
+import { KafkaConnection } from '@implant-trace/platform-messaging';
+
+import { IMPLANT_EVENTS_OPTIONS, type ImplantEventsOptions } from '../implant-events.options';
+import { eventsBehind, type PartitionProgress } from './catch-up.policy';
+
+const POLL_MS = 250;
+
+interface Tracked {
+  topic: TopicDefinition;
+  what: string;
+  /** Per partition, its low offset and end offset when the service started. */
+  ends: Map<number, { low: string; end: string }> | undefined;
+  doubt: string | undefined;
+}
+
+/**
+ * Knows whether the catalogue replica and the recall index have consumed everything their
+ * topics held when this process started. Until each has, a scan cannot be `OK`: a device
+ * registered or a recall issued while the service was down may not be applied yet. The end
+ * offsets are read once, before the consumers start; what the consumer group commits (after
+ * each effect) is then compared with them.
+ */
+@Injectable()
+export class CatchUpTracker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('CatchUpTracker');
+  private readonly admin;
+  private readonly tracked: Tracked[] = [
+    { topic: DEVICES_TOPIC, what: 'the catalogue replica', ends: undefined, doubt: undefined },
+    { topic: RECALLS_TOPIC, what: 'the recall index', ends: undefined, doubt: undefined },
+  ];
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    @Inject(KafkaConnection) kafka: KafkaConnection,
+    @Inject(IMPLANT_EVENTS_OPTIONS) private readonly options: ImplantEventsOptions,
+  ) {
+    this.admin = kafka.admin();
+    for (const tracked of this.tracked) tracked.doubt = `${tracked.what} has not started`;
+  }
+
+  /** Why a scan cannot be `OK` yet; empty once both have caught up. */
+  doubts(): string[] {
+    return this.tracked.flatMap((tracked) => (tracked.doubt === undefined ? [] : [tracked.doubt]));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.check();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.admin.disconnect();
+  }
+
+  private async check(): Promise<void> {
+    try {
+      await this.admin.connect();
+      for (const tracked of this.tracked) {
+        if (tracked.ends === undefined || tracked.doubt !== undefined) await this.follow(tracked);
+      }
+    } catch (error) {
+      this.logger.warn(`cannot read the consumers' progress yet: ${String(error)}`);
+      for (const tracked of this.tracked) {
+        if (tracked.doubt !== undefined) {
+          tracked.doubt = `${tracked.what} cannot tell whether it has caught up with ${tracked.topic.name}`;
+        }
+      }
+    }
+    if (!this.stopped && this.doubts().length > 0) {
+      this.timer = setTimeout(() => void this.check(), POLL_MS);
+    }
+  }
+
+  private async follow(tracked: Tracked): Promise<void> {
+    const name = tracked.topic.name;
+    if (tracked.ends === undefined) {
+      const offsets = await this.admin.fetchTopicOffsets(name);
+      tracked.ends = new Map(offsets.map((o) => [o.partition, { low: o.low, end: o.high }]));
+    }
+    const [group] = await this.admin.fetchOffsets({
+      groupId: this.options.consumerGroupId ?? this.options.serviceName,
+      topics: [name],
+    });
+    const committed = new Map(group?.partitions.map((p) => [p.partition, p.offset]) ?? []);
+    const progress: PartitionProgress[] = [...tracked.ends].map(([partition, { low, end }]) => ({
+      partition,
+      low,
+      endAtStart: end,
+      committed: committed.get(partition) ?? '-1',
+    }));
+    const behind = eventsBehind(progress);
+    tracked.doubt =
+      behind === 0
+        ? undefined
+        : `${tracked.what} is catching up with ${name} (${behind} events behind)`;
+    if (tracked.doubt === undefined) this.logger.log(`${tracked.what} has caught up with ${name}`);
+  }
+}
