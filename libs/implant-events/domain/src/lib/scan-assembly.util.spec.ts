@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+
 import { gs1CheckDigit, mod43CheckCharacter } from '@implant-trace/udi';
 
 import { assembleScan, ScanAssemblyCode } from './scan-assembly.util';
@@ -88,5 +90,30 @@ describe('assembleScan', () => {
   it('does not read GS1 production identifiers behind another agency’s identifier', () => {
     const result = assembleScan([hibcc('+H123ABC01'), '(10)LOT1']);
     expect(result.ok).toBe(false);
+  });
+});
+
+/** What a scan says about the unit, without the raw elements (whose order follows the scans). */
+function fieldsOf(result: ReturnType<typeof assembleScan>) {
+  if (!result.ok) return undefined;
+  const { deviceIdentifier, lotNumber, serialNumber, expirationDate, manufactureDate } = result.udi;
+  return { deviceIdentifier, lotNumber, serialNumber, expirationDate, manufactureDate };
+}
+
+describe('assembleScan (properties)', () => {
+  const alphanumeric = fc.stringMatching(/^[A-Z0-9]{1,20}$/);
+  const expiry = fc
+    .record({ yy: fc.integer({ min: 20, max: 60 }), mm: fc.integer({ min: 1, max: 12 }) })
+    .map(({ yy, mm }) => `${yy}${String(mm).padStart(2, '0')}00`);
+
+  it('reads a label split over several barcodes as the same UDI as the label in one', () => {
+    fc.assert(
+      fc.property(alphanumeric, alphanumeric, expiry, (lot, serial, date) => {
+        const whole = assembleScan([`(01)${GTIN}(17)${date}(10)${lot}(21)${serial}`]);
+        const split = assembleScan([`(17)${date}(10)${lot}`, `(01)${GTIN}`, `(21)${serial}`]);
+        expect(whole.ok && split.ok).toBe(true);
+        expect(fieldsOf(split)).toEqual(fieldsOf(whole));
+      }),
+    );
   });
 });
