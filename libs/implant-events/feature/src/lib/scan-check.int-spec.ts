@@ -4,7 +4,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { DataSource, type QueryRunner } from 'typeorm';
 
 import type { DeviceRecordValue, RecallIssuedV1 } from '@implant-trace/contracts';
-import { DEVICES_TOPIC, EVENTS, RECALLS_TOPIC } from '@implant-trace/contracts';
+import { deadLetterTopicOf, DEVICES_TOPIC, EVENTS, RECALLS_TOPIC } from '@implant-trace/contracts';
 import type { Clock } from '@implant-trace/domain-kernel';
 import type { Role } from '@implant-trace/platform-auth';
 import { mintDevelopmentToken, runAuthorisationMatrix } from '@implant-trace/platform-auth';
@@ -13,9 +13,12 @@ import { ServiceConfigBase } from '@implant-trace/platform-config';
 import { createSchemaDataSource, DatabaseModule } from '@implant-trace/platform-database';
 import { createServiceApp } from '@implant-trace/platform-http';
 import {
+  CE_HEADERS,
   EventPublisher,
+  KafkaConnection,
   MESSAGING_MIGRATIONS,
   MessagingModule,
+  readTopic,
 } from '@implant-trace/platform-messaging';
 import { connectRedis } from '@implant-trace/platform-cache';
 import type { OwnRedisServer } from '@implant-trace/platform-testing';
@@ -387,6 +390,67 @@ describe('POST /v1/scans/check against the real PostgreSQL, Redis and Kafka', ()
       await waitFor(async () => (await verdictOf(`(01)${closable}`)) === 'OK', {
         description: 'the close to apply',
       });
+    });
+  });
+
+  describe('malformed or unreadable', () => {
+    it('sends a malformed device event to the dead-letter topic and applies the next one', async () => {
+      const kafka = new KafkaConnection({
+        clientId: 'it-upstream',
+        brokers: testInfrastructure().kafkaBrokers,
+      });
+      const producer = kafka.idempotentProducer();
+      await producer.connect();
+      const malformed = deviceRecord([freshGtin()], { revision: 0 });
+      const nextGtin = freshGtin();
+      try {
+        await producer.send({
+          topic: DEVICES_TOPIC.name,
+          acks: -1,
+          messages: [
+            {
+              key: malformed.deviceId,
+              value: JSON.stringify(malformed),
+              headers: {
+                [CE_HEADERS.id]: randomUUID(),
+                [CE_HEADERS.type]: EVENTS.deviceRegisteredV1.type,
+                [CE_HEADERS.source]: 'it-upstream',
+                [CE_HEADERS.time]: new Date().toISOString(),
+                [CE_HEADERS.specversion]: '1.0',
+                [CE_HEADERS.subject]: malformed.deviceId,
+              },
+            },
+          ],
+        });
+      } finally {
+        await producer.disconnect();
+      }
+      await upstream.publish([EVENTS.deviceRegisteredV1, deviceRecord([nextGtin])]);
+      const letters = await readTopic(kafka, deadLetterTopicOf(DEVICES_TOPIC.name), {
+        until: (read) => read.some((m) => m.key === malformed.deviceId),
+      });
+      const letter = letters.find((m) => m.key === malformed.deviceId);
+      expect(letter?.headers['dlq_reason']).toMatch(/revision/);
+      await waitFor(async () => (await verdictOf(`(01)${nextGtin}`)) === 'OK', {
+        description: 'the device after the malformed one',
+      });
+      expect(await verdictOf(`(01)${malformed.identifiers[0]!.deviceIdentifier}`)).toBe(
+        'UNKNOWN_DEVICE',
+      );
+    });
+
+    it('answers UNVERIFIED, not UNKNOWN_DEVICE or OK, when the replica cannot be read', async () => {
+      const dataSource = service.app!.get(DataSource);
+      await dataSource.query(`ALTER TABLE catalogue_identifiers RENAME TO catalogue_unreachable`);
+      try {
+        expect((await service.scan({ barcode: `(01)${gtin}` })).body).toMatchObject({
+          verdict: 'UNVERIFIED',
+          reasons: ['the catalogue replica cannot be read'],
+        });
+      } finally {
+        await dataSource.query(`ALTER TABLE catalogue_unreachable RENAME TO catalogue_identifiers`);
+      }
+      expect(await verdictOf(`(01)${gtin}`)).toBe('OK');
     });
   });
 
