@@ -21,6 +21,7 @@ export class AppModule {
           serviceName: config.serviceName,
           kafka: config,
           redisUrl: config.redisUrl,
+          cacheScope: config.databaseSchema,
           redisCommandTimeoutMs: config.redisCommandTimeoutMs,
         }),
       ],

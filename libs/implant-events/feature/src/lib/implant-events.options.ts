@@ -13,6 +13,8 @@ export interface ImplantEventsOptions {
   /** Consumer group of the replica and the index (default: the service name). */
   consumerGroupId?: string;
   redisUrl: string;
+  /** Names this deployment's cache keys (its database schema). */
+  cacheScope: string;
   redisCommandTimeoutMs: number;
   /** Today's date for expiry (default: the system clock). */
   clock?: Clock;

@@ -192,6 +192,7 @@ class Service {
           kafka: config,
           consumerGroupId: this.groupId,
           redisUrl: config.redisUrl,
+          cacheScope: this.schema,
           redisCommandTimeoutMs: config.redisCommandTimeoutMs,
           clock,
         }),
@@ -572,13 +573,13 @@ describe('POST /v1/scans/check against the real PostgreSQL, Redis and Kafka', ()
       await redis.stop();
     });
 
-    it('never serves a cached index from before a recall whose cache invalidation Redis refused', async () => {
+    it('never serves a cached index from before a recall whose generation bump Redis refused', async () => {
       expect((await cached.scan({ barcode: `(01)${hot}` })).body['verdict']).toBe('OK');
       const admin = await connectRedis(redis.url, { commandTimeoutMs: 1_000 });
-      // Redis refuses DEL (reads still work): the fault is a dropped invalidation.
-      await admin.sendCommand(['ACL', 'SETUSER', 'default', '-del']);
+      // Redis refuses INCR (reads still work): the fault is a dropped invalidation.
+      await admin.sendCommand(['ACL', 'SETUSER', 'default', '-incr']);
       try {
-        await expect(admin.del('probe')).rejects.toThrow(/NOPERM/);
+        await expect(admin.incr('probe')).rejects.toThrow(/NOPERM/);
         const hotRecall = recallOf([hot]);
         await upstream.publish([EVENTS.recallIssuedV1, hotRecall]);
         const dataSource = cached.app!.get(DataSource);
@@ -592,7 +593,9 @@ describe('POST /v1/scans/check against the real PostgreSQL, Redis and Kafka', ()
           { description: 'the recall to reach the index' },
         );
         // The copy from before the recall is still in Redis: serving it would answer OK.
-        const stale = await admin.get('implant-events:recalls:open');
+        const keys = `implant-events:recalls:${cached.schema}`;
+        const generation = (await admin.get(`${keys}:generation`)) ?? '0';
+        const stale = await admin.get(`${keys}:open:${generation}`);
         expect(stale).not.toBeNull();
         expect(stale).not.toContain(hotRecall.recallId);
         expect((await cached.scan({ barcode: `(01)${hot}` })).body).toMatchObject({
@@ -600,7 +603,7 @@ describe('POST /v1/scans/check against the real PostgreSQL, Redis and Kafka', ()
           recalls: [{ recallId: hotRecall.recallId }],
         });
       } finally {
-        await admin.sendCommand(['ACL', 'SETUSER', 'default', '+del']);
+        await admin.sendCommand(['ACL', 'SETUSER', 'default', '+incr']);
         await admin.close();
       }
     });
