@@ -555,6 +555,56 @@ describe('POST /v1/scans/check against the real PostgreSQL, Redis and Kafka', ()
     });
   });
 
+  describe('once caught up', () => {
+    it('answers UNVERIFIED, not OK, while a recall event cannot be applied, then RECALLED', async () => {
+      const stuck = new Service({ DATABASE_LOCK_TIMEOUT_MS: '200' });
+      const device = freshGtin();
+      await upstream.publish([EVENTS.deviceRegisteredV1, deviceRecord([device])]);
+      await stuck.start();
+      const dataSource = createSchemaDataSource({
+        url: testInfrastructure().databaseUrl,
+        schema: stuck.schema,
+      });
+      await dataSource.initialize();
+      const lock = dataSource.createQueryRunner();
+      try {
+        await stuck.untilCaughtUp();
+        expect((await stuck.scan({ barcode: `(01)${device}` })).body['verdict']).toBe('OK');
+        // Writes to the index time out (reads go on): the recall cannot be applied.
+        await lock.startTransaction();
+        await lock.query(`LOCK TABLE recall_index IN EXCLUSIVE MODE`);
+        const unapplied = recallOf([device]);
+        await upstream.publish([EVENTS.recallIssuedV1, unapplied]);
+        await waitFor(
+          async () =>
+            (await stuck.scan({ barcode: `(01)${device}` })).body['verdict'] === 'UNVERIFIED',
+          { description: 'the scan to be unverified while the recall is not applied' },
+        );
+        const unsure = await stuck.scan({ barcode: `(01)${device}` });
+        expect(unsure.body['reasons']).toEqual([
+          expect.stringMatching(
+            /^the recall index (is held back at|has not yet applied an event of) recall-matching\.recalls\.v1/,
+          ),
+        ]);
+        const rows = (await dataSource.query(`SELECT 1 FROM recall_index WHERE recall_id = $1`, [
+          unapplied.recallId,
+        ])) as unknown[];
+        expect(rows).toHaveLength(0);
+        await lock.rollbackTransaction();
+        await waitFor(
+          async () =>
+            (await stuck.scan({ barcode: `(01)${device}` })).body['verdict'] === 'RECALLED',
+          { timeoutMs: 30_000, description: 'the recall to apply once the index can be written' },
+        );
+      } finally {
+        if (lock.isTransactionActive) await lock.rollbackTransaction();
+        await lock.release();
+        await dataSource.destroy();
+        await stuck.drop();
+      }
+    });
+  });
+
   describe('with a Redis of its own', () => {
     let redis: OwnRedisServer;
     const cached = new Service();

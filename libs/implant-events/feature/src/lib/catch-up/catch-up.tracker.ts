@@ -2,13 +2,17 @@ import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/comm
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import type { TopicDefinition } from '@implant-trace/contracts';
+import { systemClock } from '@implant-trace/domain-kernel';
 import { DEVICES_TOPIC, RECALLS_TOPIC } from '@implant-trace/contracts';
-import { KafkaConnection } from '@implant-trace/platform-messaging';
+import type { EventConsumer } from '@implant-trace/platform-messaging';
+import { InboxTransport, KafkaConnection } from '@implant-trace/platform-messaging';
 
 import { IMPLANT_EVENTS_OPTIONS, type ImplantEventsOptions } from '../implant-events.options';
 import { eventsBehind, type PartitionProgress } from './catch-up.policy';
 
 const POLL_MS = 250;
+/** An event fetched and still unapplied after this long means the consumer is stuck on it. */
+export const STUCK_AFTER_MS = 2_000;
 
 interface Tracked {
   topic: TopicDefinition;
@@ -39,14 +43,57 @@ export class CatchUpTracker implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     @Inject(KafkaConnection) kafka: KafkaConnection,
     @Inject(IMPLANT_EVENTS_OPTIONS) private readonly options: ImplantEventsOptions,
+    @Inject(InboxTransport) private readonly transport: InboxTransport,
   ) {
     this.admin = kafka.admin();
     for (const tracked of this.tracked) tracked.doubt = `${tracked.what} has not started`;
   }
 
-  /** Why a scan cannot be `OK` yet; empty once both have caught up. */
+  /**
+   * Why a scan cannot be `OK` now: still catching up after the start, or, once caught up, an
+   * event of either topic that the consumer keeps failing to apply or has been stuck on (the
+   * replica or the index is then stale by that event).
+   */
   doubts(): string[] {
-    return this.tracked.flatMap((tracked) => (tracked.doubt === undefined ? [] : [tracked.doubt]));
+    const doubts = this.tracked.flatMap((tracked) =>
+      tracked.doubt === undefined ? [] : [tracked.doubt],
+    );
+    const consumer = this.consumer();
+    if (consumer === undefined) return doubts;
+    const whatOf = (topic: string) => this.tracked.find((t) => t.topic.name === topic)?.what;
+    for (const held of consumer.heldPartitions()) {
+      const what = whatOf(held.topic);
+      if (what === undefined) continue;
+      doubts.push(
+        `${what} is held back at ${held.topic} partition ${held.partition} by an event that keeps failing`,
+      );
+    }
+    // Kafka timestamps are wall-clock time, so they are compared with the machine's clock.
+    const now = systemClock.now().getTime();
+    for (const pending of consumer.unappliedSince()) {
+      const what = whatOf(pending.topic);
+      if (what === undefined || pending.since === undefined) continue;
+      if (now - pending.since.getTime() < STUCK_AFTER_MS) continue;
+      if (
+        consumer
+          .heldPartitions()
+          .some((h) => h.topic === pending.topic && h.partition === pending.partition)
+      )
+        continue;
+      doubts.push(
+        `${what} has not yet applied an event of ${pending.topic} partition ${pending.partition}`,
+      );
+    }
+    return doubts;
+  }
+
+  /** The consumer under the inbox transport, once it is listening. */
+  private consumer(): EventConsumer | undefined {
+    try {
+      return this.transport.unwrap<EventConsumer>();
+    } catch {
+      return undefined;
+    }
   }
 
   async onApplicationBootstrap(): Promise<void> {
