@@ -6,6 +6,7 @@ import { systemClock } from '@implant-trace/domain-kernel';
 import { interimRecallEvaluation } from '@implant-trace/implant-events-domain';
 import { connectRedis, type RedisConnection } from '@implant-trace/platform-cache';
 import { MESSAGING_MIGRATIONS, MessagingModule } from '@implant-trace/platform-messaging';
+import { ObservabilityModule } from '@implant-trace/platform-observability';
 
 import { CatalogueDeviceEntity } from './catalogue-replica/catalogue-device.entity';
 import { CatalogueIdentifierEntity } from './catalogue-replica/catalogue-identifier.entity';
@@ -52,6 +53,7 @@ export class ImplantEventsModule {
     return {
       module: ImplantEventsModule,
       imports: [
+        ObservabilityModule,
         MessagingModule.forRoot({
           serviceName: options.serviceName,
           kafka: options.kafka,

@@ -538,6 +538,13 @@ describe('POST /v1/scans/check against the real PostgreSQL, Redis and Kafka', ()
           verdict: 'UNVERIFIED',
           reasons: [expect.stringMatching(/^the recall index is catching up/)],
         });
+        const health = (await (await fetch(`${restarting.baseUrl}/health`)).json()) as JsonBody;
+        expect(health).toMatchObject({
+          status: 'degraded',
+          checks: {
+            scanIndex: { status: 'degraded', details: { reasons: unsure.body['reasons'] } },
+          },
+        });
         await lock.rollbackTransaction();
         await waitFor(
           async () =>

@@ -1,4 +1,4 @@
-import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import type { TopicDefinition } from '@implant-trace/contracts';
@@ -6,6 +6,7 @@ import { systemClock } from '@implant-trace/domain-kernel';
 import { DEVICES_TOPIC, RECALLS_TOPIC } from '@implant-trace/contracts';
 import type { EventConsumer } from '@implant-trace/platform-messaging';
 import { InboxTransport, KafkaConnection } from '@implant-trace/platform-messaging';
+import { ReadinessRegistry } from '@implant-trace/platform-observability';
 
 import { IMPLANT_EVENTS_OPTIONS, type ImplantEventsOptions } from '../implant-events.options';
 import { eventsBehind, type PartitionProgress } from './catch-up.policy';
@@ -30,7 +31,7 @@ interface Tracked {
  * each effect) is then compared with them.
  */
 @Injectable()
-export class CatchUpTracker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class CatchUpTracker implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('CatchUpTracker');
   private readonly admin;
   private readonly tracked: Tracked[] = [
@@ -44,6 +45,7 @@ export class CatchUpTracker implements OnApplicationBootstrap, OnApplicationShut
     @Inject(KafkaConnection) kafka: KafkaConnection,
     @Inject(IMPLANT_EVENTS_OPTIONS) private readonly options: ImplantEventsOptions,
     @Inject(InboxTransport) private readonly transport: InboxTransport,
+    @Inject(ReadinessRegistry) private readonly readiness: ReadinessRegistry,
   ) {
     this.admin = kafka.admin();
     for (const tracked of this.tracked) tracked.doubt = `${tracked.what} has not started`;
@@ -94,6 +96,18 @@ export class CatchUpTracker implements OnApplicationBootstrap, OnApplicationShut
     } catch {
       return undefined;
     }
+  }
+
+  /** Operators see why scans answer UNVERIFIED; the service still serves (degraded). */
+  onModuleInit(): void {
+    this.readiness.register(
+      'scanIndex',
+      () => {
+        const reasons = this.doubts();
+        return Promise.resolve(reasons.length === 0 ? undefined : { degraded: { reasons } });
+      },
+      { essential: false },
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
