@@ -56,6 +56,12 @@ export default tseslint.config(
             "CallExpression[callee.object.name=/^(describe|it|test)$/][callee.property.name='only']",
           message: 'No focused tests: .only would silently skip the rest of the suite.',
         },
+        {
+          selector:
+            "CallExpression:matches([callee.object.name=/^moduleRef$/i], [callee.object.property.name=/^moduleRef$/i])[callee.property.name=/^(get|resolve)$/] > ObjectExpression > Property[key.name='strict'][value.value=false]",
+          message:
+            'Inject the dependency instead of looking it up with { strict: false }: a look-up hides what a class needs and breaks when modules move.',
+        },
       ],
       '@nx/enforce-module-boundaries': [
         'error',

@@ -55,6 +55,14 @@ describe('lint configuration', () => {
     expect(ids).toContain('@typescript-eslint/no-floating-promises');
   });
 
+  it('refuses a dependency looked up through ModuleRef with strict: false', () => {
+    const ids = ruleIdsFor(
+      "export function f(moduleRef: { get(t: unknown, o: unknown): unknown }): unknown {\n  return moduleRef.get('x', { strict: false });\n}\n",
+      'libs/platform/config/src/lint-fixture.ts',
+    );
+    expect(ids).toContain('no-restricted-syntax');
+  });
+
   it('refuses production code importing the testing helpers', () => {
     const ids = ruleIdsFor(
       "import { waitFor } from '@implant-trace/platform-testing';\nexport const x = waitFor;\n",

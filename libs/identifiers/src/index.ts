@@ -12,6 +12,7 @@ export {
   nhsNumberCheckDigit,
   parseNhsNumber,
 } from './lib/nhs-number/nhs-number.util';
+export { splitAroundHexIdentifiers } from './lib/hex-identifier/hex-identifier.util';
 export { maskNhsNumber } from './lib/nhs-number/nhs-number-mask.util';
 export {
   TEST_NHS_NUMBER_CAPACITY,

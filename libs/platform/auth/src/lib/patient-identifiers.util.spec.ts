@@ -25,6 +25,9 @@ describe('findPatientIdentifiers', () => {
         asNumber: 1234567890,
         gtin14: '05012345678900',
         deviceId: '0190f5a2-7c4e-7b1a-9f3e-2d4c6b8a0e1f',
+        // A UUID and a digest whose digits pass the NHS number check by chance.
+        detail: 'No device 019c0f3e-8a4b-7c3d-9e2f-0123456789ab',
+        chainHead: 'sha256 0123456789abcdef0123',
         issuedAt: '2026-12-01T08:47:43.123Z',
         nhsNumber: null,
       }),
@@ -137,6 +140,12 @@ describe('normalisedFieldName', () => {
 });
 
 describe('maskNhsNumbersInText', () => {
+  it('leaves a UUID whose digits pass the NHS number check as it is', () => {
+    expect(
+      maskNhsNumbersInText({ detail: 'No device 019c0f3e-8a4b-7c3d-9e2f-0123456789ab' }),
+    ).toEqual({ detail: 'No device 019c0f3e-8a4b-7c3d-9e2f-0123456789ab' });
+  });
+
   it('masks valid NHS numbers inside strings at any depth, and nothing else', () => {
     const body = {
       rejections: [{ line: 9, reason: `${NHS_NUMBER}: not a valid GTIN` }],

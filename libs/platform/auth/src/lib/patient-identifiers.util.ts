@@ -1,4 +1,4 @@
-import { parseNhsNumber } from '@implant-trace/identifiers';
+import { parseNhsNumber, splitAroundHexIdentifiers } from '@implant-trace/identifiers';
 
 /**
  * Field names that identify a patient whatever their value (a number included), in the
@@ -51,7 +51,11 @@ const NHS_NUMBER_IN_TEXT =
   /(?<!\d)\d{3}[\s\u002d\u2010-\u2015]?\d{3}[\s\u002d\u2010-\u2015]?\d{4}(?!\d)/g;
 
 function holdsNhsNumber(text: string): boolean {
-  return [...text.matchAll(NHS_NUMBER_IN_TEXT)].some((match) => parseNhsNumber(match[0]).ok);
+  return splitAroundHexIdentifiers(text).some(
+    (part, index) =>
+      index % 2 === 0 &&
+      [...part.matchAll(NHS_NUMBER_IN_TEXT)].some((match) => parseNhsNumber(match[0]).ok),
+  );
 }
 
 function scalarHoldsNhsNumber(value: unknown): boolean {
@@ -89,9 +93,15 @@ export const MASKED_NHS_NUMBER = '**********';
  */
 export function maskNhsNumbersInText(value: unknown): unknown {
   if (typeof value === 'string') {
-    return value.replace(NHS_NUMBER_IN_TEXT, (match) =>
-      parseNhsNumber(match).ok ? MASKED_NHS_NUMBER : match,
-    );
+    return splitAroundHexIdentifiers(value)
+      .map((part, index) =>
+        index % 2 === 1
+          ? part
+          : part.replace(NHS_NUMBER_IN_TEXT, (match) =>
+              parseNhsNumber(match).ok ? MASKED_NHS_NUMBER : match,
+            ),
+      )
+      .join('');
   }
   if (Array.isArray(value)) return value.map(maskNhsNumbersInText);
   if (typeof value !== 'object' || value === null) return value;

@@ -8,6 +8,14 @@ describe('NHS number masking for logs', () => {
     expect(maskNhsNumbersIn('typo 9434765918')).toBe('typo **********');
   });
 
+  it('leaves request ids and hex digests alone, even when ten of their digits pass the check', () => {
+    const requestId = '1aabd2b3-e7e8-43c9-beef-dd0123456789';
+    expect(maskNhsNumbersIn(`request ${requestId} for 943 476 5919`)).toBe(
+      `request ${requestId} for 943 *** **19`,
+    );
+    expect(maskNhsNumbersIn('head 0123456789abcdef0123')).toBe('head 0123456789abcdef0123');
+  });
+
   it('leaves longer digit runs (GTINs, timestamps) and short numbers alone', () => {
     expect(maskNhsNumbersIn('gtin 05012345678900 ts 1700000000000 n 12345')).toBe(
       'gtin 05012345678900 ts 1700000000000 n 12345',

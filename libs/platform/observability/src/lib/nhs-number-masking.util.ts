@@ -1,4 +1,8 @@
-import { maskNhsNumber, parseNhsNumber } from '@implant-trace/identifiers';
+import {
+  maskNhsNumber,
+  parseNhsNumber,
+  splitAroundHexIdentifiers,
+} from '@implant-trace/identifiers';
 
 /**
  * What may stand between the 3-3-4 groups of an NHS number: a space or hyphen, and the same
@@ -22,6 +26,12 @@ const SEPARATORS = new RegExp(GROUP_SEPARATOR, 'g');
  * so a ten-digit run is masked even when its check digit fails (it may be a mistyped one).
  */
 export function maskNhsNumbersIn(text: string): string {
+  return splitAroundHexIdentifiers(text)
+    .map((part, index) => (index % 2 === 1 ? part : maskPart(part)))
+    .join('');
+}
+
+function maskPart(text: string): string {
   return text.replace(NHS_NUMBER_LIKE, (match) => {
     const digits = match.replace(SEPARATORS, '');
     return parseNhsNumber(digits).ok ? maskNhsNumber(digits) : '**********';
