@@ -1,4 +1,4 @@
-export { interimRecallEvaluation } from './lib/interim-recall-evaluation.util';
+export { recallCriteriaEvaluation } from './lib/recall-evaluation.util';
 export { isExpired, todayInLondon } from './lib/london-date.util';
 export {
   assembleScan,

@@ -106,6 +106,16 @@ describe('decideScanVerdict', () => {
     expect(outcome.verdict).toBe('UNVERIFIED');
   });
 
+  it("is UNVERIFIED, not OK, when a recall's criteria cannot be evaluated", () => {
+    const refusing: RecallEvaluation = () => {
+      throw new RangeError('inverted serial range');
+    };
+    expect(decideScanVerdict(knowing({ evaluate: refusing }))).toMatchObject({
+      verdict: 'UNVERIFIED',
+      reasons: [`recall ${recall.recallId} has criteria that cannot be evaluated`],
+    });
+  });
+
   it('is UNKNOWN_DEVICE when a current replica has no such identifier', () => {
     expect(decideScanVerdict(knowing({ device: undefined })).verdict).toBe('UNKNOWN_DEVICE');
   });

@@ -75,12 +75,19 @@ export function decideScanVerdict(knowledge: ScanKnowledge): ScanCheckOutcome {
   }
   const { udi } = scan;
   const hits: RecallHit[] = [];
+  const doubts = [...knowledge.doubts, ...(recalls === undefined ? [RECALL_INDEX_UNREADABLE] : [])];
   for (const recall of recalls ?? []) {
-    const match = evaluate(recall.criteria, { udi, device });
+    let match: RecallMatch | undefined;
+    try {
+      match = evaluate(recall.criteria, { udi, device });
+    } catch {
+      // Criteria the rules refuse (recall-matching validates them first) say nothing either way.
+      doubts.push(`recall ${recall.recallId} has criteria that cannot be evaluated`);
+      continue;
+    }
     if (match === undefined) continue;
     hits.push({ recallId: recall.recallId, title: recall.title, class: recall.class, match });
   }
-  const doubts = [...knowledge.doubts, ...(recalls === undefined ? [RECALL_INDEX_UNREADABLE] : [])];
   const outcome = (verdict: ScanVerdict, reasons: string[] = []): ScanCheckOutcome => ({
     verdict,
     udi,

@@ -3,7 +3,7 @@ import { Inject, Injectable, Module } from '@nestjs/common';
 
 import { DEVICES_TOPIC, RECALLS_TOPIC } from '@implant-trace/contracts';
 import { systemClock } from '@implant-trace/domain-kernel';
-import { interimRecallEvaluation } from '@implant-trace/implant-events-domain';
+import { recallCriteriaEvaluation } from '@implant-trace/implant-events-domain';
 import { connectRedis, type RedisConnection } from '@implant-trace/platform-cache';
 import { MESSAGING_MIGRATIONS, MessagingModule } from '@implant-trace/platform-messaging';
 import { ObservabilityModule } from '@implant-trace/platform-observability';
@@ -67,7 +67,7 @@ export class ImplantEventsModule {
       providers: [
         { provide: IMPLANT_EVENTS_OPTIONS, useValue: options },
         { provide: IMPLANT_EVENTS_CLOCK, useValue: options.clock ?? systemClock },
-        { provide: RECALL_EVALUATION, useValue: interimRecallEvaluation },
+        { provide: RECALL_EVALUATION, useValue: recallCriteriaEvaluation },
         {
           provide: IMPLANT_EVENTS_REDIS,
           useFactory: () =>
