@@ -17,7 +17,10 @@ export class CatalogueReplicaRepository {
    * catalogue lets one device own an identifier, and this record is the latest word on it.
    */
   apply(tx: EntityManager, record: DeviceRecordValue): Promise<RevisionDecision> {
-    const identifiers = record.identifiers.map((identifier) => identifier.deviceIdentifier);
+    // Once each: one INSERT ... ON CONFLICT may not touch a row twice.
+    const identifiers = [
+      ...new Set(record.identifiers.map((identifier) => identifier.deviceIdentifier)),
+    ];
     return applyNewerRevision(
       tx,
       DEVICES_TABLE,
