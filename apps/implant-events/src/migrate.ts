@@ -2,10 +2,10 @@ import 'reflect-metadata';
 
 import { migrateService } from '@implant-trace/platform-http';
 
+import { IMPLANT_EVENTS_SCHEMA } from './app.module';
 import { ImplantEventsConfig } from './implant-events.config';
 
-// Only the platform's tables so far; the service passes its own schema once it has one.
-migrateService(ImplantEventsConfig).catch((error: unknown) => {
+migrateService(ImplantEventsConfig, IMPLANT_EVENTS_SCHEMA).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

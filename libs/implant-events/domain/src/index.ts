@@ -1,0 +1,25 @@
+export { recallCriteriaEvaluation } from './lib/recall-evaluation.util';
+export { isExpired, todayInLondon } from './lib/london-date.util';
+export {
+  assembleScan,
+  ScanAssemblyCode,
+  type AssembledScan,
+  type ScanIssue,
+} from './lib/scan-assembly.util';
+export type {
+  ActiveRecall,
+  LabelCarries,
+  RecallEvaluation,
+  RecallMatch,
+  RecallSubject,
+  ReplicaDevice,
+} from './lib/scan-check.types';
+export {
+  decideScanVerdict,
+  RECALL_INDEX_UNREADABLE,
+  SCAN_VERDICTS,
+  type RecallHit,
+  type ScanCheckOutcome,
+  type ScanKnowledge,
+  type ScanVerdict,
+} from './lib/scan-verdict.policy';

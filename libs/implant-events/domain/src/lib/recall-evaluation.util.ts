@@ -1,0 +1,47 @@
+import type { CriteriaDevice } from '@implant-trace/recall-criteria';
+import { deviceNotInCatalogue, evaluateCriteria } from '@implant-trace/recall-criteria';
+
+import type { RecallEvaluation, ReplicaDevice } from './scan-check.types';
+
+function criteriaDeviceOf(device: ReplicaDevice): CriteriaDevice {
+  return {
+    inCatalogue: true,
+    identifiers: device.identifiers,
+    manufacturer: device.manufacturer,
+    ...(device.catalogNumber === undefined ? {} : { catalogNumber: device.catalogNumber }),
+    ...(device.model === undefined ? {} : { model: device.model }),
+  };
+}
+
+/**
+ * The scan check's recall evaluation: the shared recall-criteria rules applied to the unit in
+ * hand (active by definition), with its label's production identifiers and what the catalogue
+ * says the label carries. A device the replica does not hold is selected only by a recall
+ * naming the scanned identifier itself.
+ */
+export const recallCriteriaEvaluation: RecallEvaluation = (criteria, { udi, device }) => {
+  // Every open recall is undecidable for an identifier the catalogue does not know; the scan
+  // then answers UNKNOWN_DEVICE (never OK) rather than list them all as possible.
+  const named = criteria.deviceIdentifiers?.includes(udi.deviceIdentifier ?? '') ?? false;
+  if (device === undefined && !named) return undefined;
+  const outcome = evaluateCriteria(criteria, {
+    device:
+      device === undefined
+        ? deviceNotInCatalogue(udi.deviceIdentifier ?? '')
+        : criteriaDeviceOf(device),
+    status: 'active',
+    ...(udi.lotNumber === undefined ? {} : { lotNumber: udi.lotNumber }),
+    ...(udi.serialNumber === undefined ? {} : { serialNumber: udi.serialNumber }),
+    ...(udi.manufactureDate === undefined ? {} : { manufactureDate: udi.manufactureDate }),
+    ...(udi.expirationDate === undefined ? {} : { expirationDate: udi.expirationDate }),
+    ...(device === undefined ? {} : { labelCarries: device.labelCarries }),
+  });
+  switch (outcome.kind) {
+    case 'matched':
+      return 'matched';
+    case 'possible':
+      return 'possible';
+    case 'not-matched':
+      return undefined;
+  }
+};

@@ -1,0 +1,6 @@
+export {
+  IMPLANT_EVENTS_ENTITIES,
+  IMPLANT_EVENTS_MIGRATIONS,
+  ImplantEventsModule,
+} from './lib/implant-events.module';
+export { type ImplantEventsOptions } from './lib/implant-events.options';

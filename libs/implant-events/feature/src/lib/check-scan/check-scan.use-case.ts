@@ -1,0 +1,61 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+
+import type { Clock } from '@implant-trace/domain-kernel';
+import type {
+  RecallEvaluation,
+  ReplicaDevice,
+  ScanCheckOutcome,
+} from '@implant-trace/implant-events-domain';
+import {
+  assembleScan,
+  decideScanVerdict,
+  todayInLondon,
+} from '@implant-trace/implant-events-domain';
+
+import { CatalogueReplicaRepository } from '../catalogue-replica/catalogue-replica.repository';
+import { CatchUpTracker } from '../catch-up/catch-up.tracker';
+import { IMPLANT_EVENTS_CLOCK, RECALL_EVALUATION } from '../implant-events.options';
+import { RecallIndexCache } from '../recall-index/recall-index.cache';
+
+export interface CheckScanCommand {
+  barcodes: readonly string[];
+}
+
+export const CATALOGUE_UNREADABLE = 'the catalogue replica cannot be read';
+
+/** Gathers what the service knows about a scan; the verdict is the domain's. */
+@Injectable()
+export class CheckScanUseCase {
+  private readonly logger = new Logger('CheckScan');
+
+  constructor(
+    @Inject(CatalogueReplicaRepository) private readonly catalogue: CatalogueReplicaRepository,
+    @Inject(RecallIndexCache) private readonly recalls: RecallIndexCache,
+    @Inject(CatchUpTracker) private readonly catchUp: CatchUpTracker,
+    @Inject(RECALL_EVALUATION) private readonly evaluate: RecallEvaluation,
+    @Inject(IMPLANT_EVENTS_CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute(command: CheckScanCommand): Promise<ScanCheckOutcome> {
+    const scan = assembleScan(command.barcodes, { clock: this.clock });
+    const doubts = this.catchUp.doubts();
+    let device: ReplicaDevice | undefined;
+    if (scan.ok && scan.udi.deviceIdentifier !== undefined) {
+      try {
+        device = await this.catalogue.findByIdentifier(scan.udi.deviceIdentifier);
+      } catch (error) {
+        this.logger.warn(`${CATALOGUE_UNREADABLE}: ${String(error)}`);
+        doubts.push(CATALOGUE_UNREADABLE);
+      }
+    }
+    const recalls = scan.ok ? await this.recalls.openRecalls() : [];
+    return decideScanVerdict({
+      scan,
+      device,
+      recalls,
+      doubts,
+      today: todayInLondon(this.clock),
+      evaluate: this.evaluate,
+    });
+  }
+}
