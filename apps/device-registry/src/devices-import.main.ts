@@ -11,13 +11,11 @@ import {
   ImportDevicesUseCase,
 } from '@implant-trace/device-registry-feature';
 import { loadConfig } from '@implant-trace/platform-config';
-import {
-  assertSchemaCurrent,
-  createSchemaDataSource,
-  prepareSchema,
-} from '@implant-trace/platform-database';
+import { assertSchemaCurrent, createSchemaDataSource } from '@implant-trace/platform-database';
+import { migrateService } from '@implant-trace/platform-http';
 import { EventPublisher, OutboxRepository } from '@implant-trace/platform-messaging';
 
+import { DEVICE_REGISTRY_SCHEMA } from './app.module';
 import { DeviceRegistryConfig } from './device-registry.config';
 
 /**
@@ -31,6 +29,10 @@ async function main(): Promise<void> {
   if (file === undefined) throw new Error('usage: npm run devices:import -- FILE');
   const config = loadConfig(DeviceRegistryConfig);
   const size = (await stat(file)).size;
+  // Outside production the import brings the schema up to date itself, through the service's
+  // migration step (as the schema owner); the import then runs as the service's own role.
+  if (config.environment !== 'production')
+    await migrateService(DeviceRegistryConfig, DEVICE_REGISTRY_SCHEMA);
   const dataSource = createSchemaDataSource({
     url: config.databaseUrl,
     schema: config.databaseSchema,
@@ -40,7 +42,6 @@ async function main(): Promise<void> {
   });
   await dataSource.initialize();
   try {
-    if (config.environment !== 'production') await prepareSchema(dataSource);
     await assertSchemaCurrent(dataSource);
     const importer = new ImportDevicesUseCase(
       new ApplyDeviceChangesUseCase(
