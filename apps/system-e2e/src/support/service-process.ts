@@ -11,50 +11,86 @@ import {
 
 const workspaceRoot = join(__dirname, '..', '..', '..', '..');
 
+export interface ServiceExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface RunningService {
   baseUrl: string;
   jwtSecret: string;
   issuer: string;
   audience: string;
-  stop(): Promise<void>;
+  /** SIGTERM, resolving with how the process ended. */
+  stop(): Promise<ServiceExit>;
 }
 
-/**
- * Starts a service exactly as `npm start` does (its main.ts on the pinned Node), on its own
- * port and database schema, with a token secret and issuer made for this run; resolves once /health
- * answers 200.
- */
-export async function startService(
+export interface StartServiceOptions {
+  port: number;
+  schema: string;
+  /** Shared by services that must accept the same tokens; made for this run when left out. */
+  jwtSecret?: string;
+}
+
+/** Runs a service's entry point on the pinned Node, its output kept for the failure message. */
+function spawnEntryPoint(
   service: string,
-  { port, schema }: { port: number; schema: string },
-): Promise<RunningService> {
-  const jwtSecret = randomBytes(32).toString('hex');
-  const issuer = 'implant-trace-e2e';
-  const audience = 'implant-trace';
-  const output: string[] = [];
-  const child: ChildProcess = spawn(
+  entryPoint: 'main.ts' | 'migrate.ts',
+  env: NodeJS.ProcessEnv,
+  output: string[],
+): ChildProcess {
+  const child = spawn(
     process.execPath,
-    ['-r', '@swc-node/register', join('apps', service, 'src', 'main.ts')],
-    {
-      cwd: workspaceRoot,
-      env: {
-        ...process.env,
-        // As npm start runs it: as the least-privilege login role, migrating as the owner.
-        DATABASE_URL: serviceRoleDatabaseUrl(),
-        DATABASE_MIGRATION_URL: testInfrastructure().databaseUrl,
-        NODE_ENV: 'test',
-        PORT: String(port),
-        DATABASE_SCHEMA: schema,
-        AUTH_JWT_SECRET: jwtSecret,
-        AUTH_ISSUER: issuer,
-        AUTH_AUDIENCE: audience,
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    ['-r', '@swc-node/register', join('apps', service, 'src', entryPoint)],
+    { cwd: workspaceRoot, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  return child;
+}
+
+function exitOf(child: ChildProcess): Promise<ServiceExit> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      return resolve({ code: child.exitCode, signal: child.signalCode });
+    }
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+}
+
+/**
+ * Starts a service exactly as `npm start` does: its migration step (apps/<service>/src/migrate.ts)
+ * run to completion as the schema owner, then its main.ts on the pinned Node as the
+ * least-privilege login role, on its own port and database schema, with a token secret and
+ * issuer made for this run; resolves once /health answers 200.
+ */
+export async function startService(
+  service: string,
+  { port, schema, jwtSecret = randomBytes(32).toString('hex') }: StartServiceOptions,
+): Promise<RunningService> {
+  const issuer = 'implant-trace-e2e';
+  const audience = 'implant-trace';
+  const output: string[] = [];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // As npm start runs it: as the least-privilege login role, migrating as the owner.
+    DATABASE_URL: serviceRoleDatabaseUrl(),
+    DATABASE_MIGRATION_URL: testInfrastructure().databaseUrl,
+    NODE_ENV: 'test',
+    PORT: String(port),
+    DATABASE_SCHEMA: schema,
+    AUTH_JWT_SECRET: jwtSecret,
+    AUTH_ISSUER: issuer,
+    AUTH_AUDIENCE: audience,
+    LOG_LEVEL: 'warn',
+  };
+  const migration = await exitOf(spawnEntryPoint(service, 'migrate.ts', env, output));
+  if (migration.code !== 0) {
+    throw new Error(
+      `${service}: migration step failed (${migration.signal ?? migration.code})\n${output.join('').slice(-4000)}`,
+    );
+  }
+  const child = spawnEntryPoint(service, 'main.ts', env, output);
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     await waitFor(
@@ -73,11 +109,10 @@ export async function startService(
     jwtSecret,
     issuer,
     audience,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: () => {
+      const exited = exitOf(child);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
   };
 }
