@@ -23,3 +23,8 @@ export {
   type ScanKnowledge,
   type ScanVerdict,
 } from './lib/scan-verdict.policy';
+export {
+  decideReview,
+  type RecordingFacts,
+  type ReviewDecision,
+} from './lib/implant-review.policy';

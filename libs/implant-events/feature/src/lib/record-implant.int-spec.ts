@@ -1,0 +1,287 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+
+import { EVENTS } from '@implant-trace/contracts';
+import { encodeWristbandGsrn, testNhsNumber } from '@implant-trace/identifiers';
+
+import {
+  deviceRecord,
+  freshGtin,
+  type JsonBody,
+  recallOf,
+  Service,
+  Upstream,
+} from '../test-support/implant-events.test-bed';
+
+const PATIENT = { nhsNumber: testNhsNumber(11) };
+/** A serial of this run only, within GS1's 20 characters for AI 21. */
+const freshSerial = () => randomUUID().replace(/-/g, '').slice(0, 20);
+
+describe('POST /v1/implants against the real PostgreSQL, Redis and Kafka', () => {
+  jest.setTimeout(120_000);
+  const upstream = new Upstream();
+  const service = new Service();
+  const gtin = freshGtin();
+  const recalledGtin = freshGtin();
+  const device = deviceRecord([gtin]);
+  const recalledDevice = deviceRecord([recalledGtin]);
+  const recall = recallOf([recalledGtin]);
+
+  const record = (body: unknown, idempotencyKey?: string) =>
+    service.post('/v1/implants', body, idempotencyKey === undefined ? {} : { idempotencyKey });
+  const query = <T>(sql: string, parameters: unknown[] = []) =>
+    service.app!.get(DataSource).query(sql, parameters) as Promise<T[]>;
+  const implantCount = async () =>
+    (await query<{ n: number }>(`SELECT count(*)::int AS n FROM implants`))[0]!.n;
+  const eventsOf = async (implantId: string) =>
+    query<{ event_type: string; payload: string }>(
+      `SELECT event_type, payload FROM outbox WHERE message_key = $1`,
+      [implantId],
+    );
+
+  beforeAll(async () => {
+    await upstream.start();
+    await upstream.publish(
+      [EVENTS.deviceRegisteredV1, device],
+      [EVENTS.deviceRegisteredV1, recalledDevice],
+      [EVENTS.recallIssuedV1, recall],
+    );
+    await service.start();
+    await service.untilCaughtUp();
+  });
+
+  afterAll(async () => {
+    await service.drop();
+    await upstream.stop();
+  });
+
+  describe('recording', () => {
+    it('records a known, unrecalled device unflagged, with its implant.recorded event in the same commit', async () => {
+      const answer = await record({
+        barcode: `(01)${gtin}(17)271201(10)LOT-1(21)${freshSerial()}`,
+        patient: PATIENT,
+        procedure: { code: 'W371', description: 'Total hip replacement' },
+        bodySite: 'hip',
+        laterality: 'left',
+        implantedAt: '2026-12-01T08:30:00.000Z',
+      });
+      expect(answer).toMatchObject({
+        status: 201,
+        body: { entryMethod: 'barcode', verdict: 'OK', reviewFlags: [], warnings: [] },
+      });
+      const implantId = answer.body['implantId'] as string;
+      const [row] = await query<JsonBody>(`SELECT * FROM implants WHERE implant_id = $1`, [
+        implantId,
+      ]);
+      expect(row).toMatchObject({
+        hospital_ods: 'RXH01',
+        nhs_number: PATIENT.nhsNumber,
+        device_id: device.deviceId,
+        status: 'implanted',
+        laterality: 'left',
+      });
+      const events = await eventsOf(implantId);
+      expect(events.map((event) => event.event_type)).toEqual(['implant.recorded.v1']);
+      expect(JSON.parse(events[0]!.payload)).toMatchObject({
+        implantId,
+        hospitalOds: 'RXH01',
+        patient: PATIENT,
+        deviceId: device.deviceId,
+        udi: { deviceIdentifier: gtin, lotNumber: 'LOT-1' },
+        reviewFlags: [],
+      });
+    });
+
+    it.each([
+      [
+        'a recalled device',
+        () => ({ barcode: `(01)${recalledGtin}`, patient: PATIENT }),
+        'RECALLED',
+        ['recalled-device'],
+      ],
+      [
+        'an expired device',
+        () => ({ barcode: `(01)${gtin}(17)261130`, patient: PATIENT }),
+        'EXPIRED',
+        ['expired-device'],
+      ],
+      [
+        'an unknown device',
+        () => ({ barcode: `(01)${freshGtin()}`, patient: PATIENT }),
+        'UNKNOWN_DEVICE',
+        ['unknown-device'],
+      ],
+      [
+        'a manual entry',
+        () => ({ manual: { deviceIdentifier: gtin, lotNumber: 'L7' }, patient: PATIENT }),
+        'OK',
+        ['manual-entry'],
+      ],
+      [
+        'an unavailable NHS number',
+        () => ({
+          barcode: `(01)${gtin}`,
+          patient: {
+            nhsNumberUnavailable: { reason: 'unconscious, unidentified', localPatientId: 'MRN-77' },
+          },
+        }),
+        'OK',
+        ['nhs-number-unavailable'],
+      ],
+    ])(
+      'records %s, flagged for review with the reason, never refused',
+      async (_case, body, verdict, flags) => {
+        const answer = await record(body());
+        expect(answer).toMatchObject({ status: 201, body: { verdict, reviewFlags: flags } });
+        expect(answer.body['warnings']).toHaveLength(1);
+        const [row] = await query<JsonBody>(
+          `SELECT review_flags FROM implants WHERE implant_id = $1`,
+          [answer.body['implantId']],
+        );
+        expect(row!['review_flags']).toEqual(flags);
+        const events = await eventsOf(answer.body['implantId'] as string);
+        expect(JSON.parse(events[0]!.payload)).toMatchObject({ reviewFlags: flags });
+      },
+    );
+
+    it('reads the NHS number from a scanned wristband (GS1 GSRN, AI 8018)', async () => {
+      const answer = await record({
+        barcode: `(01)${gtin}`,
+        patient: { wristbandBarcode: `(8018)${encodeWristbandGsrn('5012345', PATIENT.nhsNumber)}` },
+      });
+      expect(answer).toMatchObject({ status: 201, body: { reviewFlags: [] } });
+      const [row] = await query<JsonBody>(`SELECT nhs_number FROM implants WHERE implant_id = $1`, [
+        answer.body['implantId'],
+      ]);
+      expect(row!['nhs_number']).toBe(PATIENT.nhsNumber);
+    });
+
+    it('flags a device identifier and serial already live in another patient', async () => {
+      const barcode = `(01)${gtin}(21)${freshSerial()}`;
+      const first = await record({ barcode, patient: PATIENT });
+      const second = await record({ barcode, patient: { nhsNumber: testNhsNumber(12) } });
+      expect(first.body['reviewFlags']).toEqual([]);
+      expect(second).toMatchObject({ status: 201, body: { reviewFlags: ['duplicate-serial'] } });
+      expect(second.body['warnings']).toEqual([
+        `the device identifier and serial are already live in implant ${first.body['implantId']}`,
+      ]);
+    });
+  });
+
+  describe('concurrency', () => {
+    it('gives one record and one event for the same recording sent twice at once with one key', async () => {
+      const key = randomUUID();
+      const serial = freshSerial();
+      const body = { barcode: `(01)${gtin}(21)${serial}`, patient: PATIENT };
+      const answers = await Promise.all([record(body, key), record(body, key)]);
+      const rows = await query<{ implant_id: string }>(
+        `SELECT implant_id FROM implants WHERE serial_number = $1`,
+        [serial],
+      );
+      expect(rows).toHaveLength(1);
+      const succeeded = answers.filter((answer) => answer.status === 201);
+      for (const answer of succeeded) expect(answer.body['implantId']).toBe(rows[0]!.implant_id);
+      expect(succeeded.length + answers.filter((answer) => answer.status === 409).length).toBe(2);
+      expect(await eventsOf(rows[0]!.implant_id)).toHaveLength(1);
+    });
+
+    it('gives one record plus seven flagged duplicates for eight recordings of one serial at once', async () => {
+      const serial = freshSerial();
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, index) =>
+          record({
+            barcode: `(01)${gtin}(21)${serial}`,
+            patient: { nhsNumber: testNhsNumber(20 + index) },
+          }),
+        ),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(201));
+      const flagged = answers.filter((answer) =>
+        (answer.body['reviewFlags'] as string[]).includes('duplicate-serial'),
+      );
+      expect(flagged).toHaveLength(7);
+      const rows = await query<{ review_flags: string[] }>(
+        `SELECT review_flags FROM implants WHERE serial_number = $1`,
+        [serial],
+      );
+      expect(rows.filter((row) => row.review_flags.length === 0)).toHaveLength(1);
+      expect(rows).toHaveLength(8);
+    });
+  });
+
+  describe('bad input', () => {
+    const valid = () => ({ barcode: `(01)${gtin}`, patient: PATIENT });
+    it.each([
+      ['no device', { patient: PATIENT }, 400, ['barcode', 'barcodes', 'manual']],
+      [
+        'two device sources',
+        { ...valid(), manual: { deviceIdentifier: gtin } },
+        400,
+        ['barcode', 'manual'],
+      ],
+      ['an empty barcode', { ...valid(), barcode: '' }, 400, ['barcode']],
+      [
+        'a manual entry without identifier',
+        { manual: {}, patient: PATIENT },
+        400,
+        ['manual.deviceIdentifier'],
+      ],
+      [
+        'a manual expiry that is not a date',
+        { manual: { deviceIdentifier: gtin, expirationDate: '1/2/27' }, patient: PATIENT },
+        400,
+        ['manual.expirationDate'],
+      ],
+      ['no patient', { barcode: `(01)${gtin}` }, 400, ['patient']],
+      [
+        'a patient given two ways',
+        { ...valid(), patient: { ...PATIENT, wristbandBarcode: 'x' } },
+        400,
+        ['patient.nhsNumber', 'patient.wristbandBarcode'],
+      ],
+      [
+        'an NHS number of nine digits',
+        { ...valid(), patient: { nhsNumber: '123456789' } },
+        400,
+        ['patient.nhsNumber'],
+      ],
+      [
+        'an unavailable NHS number without its reason',
+        { ...valid(), patient: { nhsNumberUnavailable: { localPatientId: 'M1' } } },
+        400,
+        ['patient.nhsNumberUnavailable.reason'],
+      ],
+      ['an unknown laterality', { ...valid(), laterality: 'middle' }, 400, ['laterality']],
+      [
+        'an implant time that is not a time',
+        { ...valid(), implantedAt: 'yesterday' },
+        400,
+        ['implantedAt'],
+      ],
+      ['a procedure that is not an object', { ...valid(), procedure: 'hip' }, 400, ['procedure']],
+      [
+        'an NHS number whose check digit fails',
+        { ...valid(), patient: { nhsNumber: '9434765918' } },
+        422,
+        ['patient.nhsNumber'],
+      ],
+      [
+        'a wristband whose GSRN check digit fails',
+        { ...valid(), patient: { wristbandBarcode: '(8018)501234594347659190' } },
+        422,
+        ['patient.wristbandBarcode'],
+      ],
+      ['a barcode that is not a UDI', { ...valid(), barcode: 'not a barcode' }, 422, ['barcode']],
+    ])(
+      'refuses %s with problem+json naming each field, storing nothing',
+      async (_case, body, status, fields) => {
+        const before = await implantCount();
+        const answer = await service.post('/v1/implants', body);
+        expect(answer.status).toBe(status);
+        const problem = answer.body as { errors: { field: string }[] };
+        expect([...new Set(problem.errors.map((error) => error.field))].sort()).toEqual(fields);
+        expect(await implantCount()).toBe(before);
+      },
+    );
+  });
+});
