@@ -144,6 +144,27 @@ describe('POST /v1/implants against the real PostgreSQL, Redis and Kafka', () =>
       },
     );
 
+    it('records a device it cannot verify, flagged unverified-device with why', async () => {
+      await query(`ALTER TABLE catalogue_identifiers RENAME TO catalogue_unreachable`);
+      let answer: { status: number; body: JsonBody };
+      try {
+        answer = await record({ barcode: `(01)${gtin}`, patient: PATIENT });
+      } finally {
+        await query(`ALTER TABLE catalogue_unreachable RENAME TO catalogue_identifiers`);
+      }
+      expect(answer).toMatchObject({
+        status: 201,
+        body: {
+          verdict: 'UNVERIFIED',
+          reviewFlags: ['unverified-device'],
+          warnings: [
+            'the device could not be checked against the catalogue and recalls',
+            'unverified: the catalogue replica cannot be read',
+          ],
+        },
+      });
+    });
+
     it('reads the NHS number from a scanned wristband (GS1 GSRN, AI 8018)', async () => {
       const answer = await record({
         barcode: `(01)${gtin}`,
