@@ -28,3 +28,10 @@ export {
   type RecordingFacts,
   type ReviewDecision,
 } from './lib/implant-review.policy';
+export {
+  IMPLANT_STATUSES,
+  ImplantTransitionRefusedError,
+  nextImplantStatus,
+  type ImplantStatus,
+  type ImplantTransition,
+} from './lib/implant-lifecycle.policy';

@@ -21,6 +21,8 @@ import {
   type ImplantEventsOptions,
   RECALL_EVALUATION,
 } from './implant-events.options';
+import { ImplantStatusChanges1767225600310 } from './implant-lifecycle/implant-status.migration';
+import { ImplantLifecycleUseCase } from './implant-lifecycle/implant-lifecycle.use-case';
 import { ImplantsController } from './implants.controller';
 import { ImplantEntity } from './record-implant/implant.entity';
 import { CreateImplants1767225600300 } from './record-implant/implants.migration';
@@ -44,6 +46,7 @@ export const IMPLANT_EVENTS_MIGRATIONS = [
   ...MESSAGING_MIGRATIONS,
   CreateScanIndexes1767225600200,
   CreateImplants1767225600300,
+  ImplantStatusChanges1767225600310,
 ];
 
 @Injectable()
@@ -98,6 +101,7 @@ export class ImplantEventsModule {
         CatchUpTracker,
         CheckScanUseCase,
         RecordImplantUseCase,
+        ImplantLifecycleUseCase,
       ],
     };
   }

@@ -10,6 +10,7 @@ import {
   type JsonBody,
   recallOf,
   Service,
+  token,
   Upstream,
 } from '../test-support/implant-events.test-bed';
 
@@ -35,7 +36,7 @@ describe('POST /v1/implants against the real PostgreSQL, Redis and Kafka', () =>
     (await query<{ n: number }>(`SELECT count(*)::int AS n FROM implants`))[0]!.n;
   const eventsOf = async (implantId: string) =>
     query<{ event_type: string; payload: string }>(
-      `SELECT event_type, payload FROM outbox WHERE message_key = $1`,
+      `SELECT event_type, payload FROM outbox WHERE message_key = $1 ORDER BY id`,
       [implantId],
     );
 
@@ -228,6 +229,116 @@ describe('POST /v1/implants against the real PostgreSQL, Redis and Kafka', () =>
       expect(rows.filter((row) => row.review_flags.length === 0)).toHaveLength(1);
       expect(rows).toHaveLength(8);
     });
+  });
+
+  describe('explant and entered-in-error', () => {
+    const recordOne = async () =>
+      (await record({ barcode: `(01)${gtin}(21)${freshSerial()}`, patient: PATIENT })).body[
+        'implantId'
+      ] as string;
+    const change = (implantId: string, route: string, body: unknown, bearer?: string) =>
+      service.post(
+        `/v1/implants/${implantId}/${route}`,
+        body,
+        bearer === undefined ? {} : { bearer },
+      );
+    const rowOf = async (implantId: string) =>
+      (
+        await query<JsonBody>(
+          `SELECT status, status_reason, status_changed_at FROM implants WHERE implant_id = $1`,
+          [implantId],
+        )
+      )[0];
+
+    it('explants once, with its implant.explanted event, and refuses a second explant or a correction with 409', async () => {
+      const implantId = await recordOne();
+      const explanted = await change(implantId, 'explant', {
+        explantedAt: '2026-12-01T10:00:00.000Z',
+        reason: 'infection',
+      });
+      expect(explanted).toEqual({ status: 200, body: { implantId, status: 'explanted' } });
+      expect(await rowOf(implantId)).toEqual({
+        status: 'explanted',
+        status_reason: 'infection',
+        status_changed_at: new Date('2026-12-01T10:00:00.000Z'),
+      });
+      expect((await change(implantId, 'explant', {})).status).toBe(409);
+      expect((await change(implantId, 'entered-in-error', { reason: 'typo' })).status).toBe(409);
+      const events = await eventsOf(implantId);
+      expect(events.map((event) => event.event_type)).toEqual([
+        'implant.recorded.v1',
+        'implant.explanted.v1',
+      ]);
+      expect(JSON.parse(events[1]!.payload)).toMatchObject({
+        implantId,
+        hospitalOds: 'RXH01',
+        explantedAt: '2026-12-01T10:00:00.000Z',
+        reason: 'infection',
+      });
+    });
+
+    it('enters a record in error with its reason and event, keeps the row, and refuses to explant it', async () => {
+      const implantId = await recordOne();
+      expect(await change(implantId, 'entered-in-error', { reason: 'wrong patient' })).toEqual({
+        status: 200,
+        body: { implantId, status: 'entered-in-error' },
+      });
+      expect(await rowOf(implantId)).toMatchObject({
+        status: 'entered-in-error',
+        status_reason: 'wrong patient',
+      });
+      expect((await change(implantId, 'explant', {})).status).toBe(409);
+      const events = await eventsOf(implantId);
+      expect(events.map((event) => event.event_type)).toEqual([
+        'implant.recorded.v1',
+        'implant.entered-in-error.v1',
+      ]);
+      expect(JSON.parse(events[1]!.payload)).toMatchObject({ implantId, reason: 'wrong patient' });
+    });
+
+    it('explants once when two explants arrive at once', async () => {
+      const implantId = await recordOne();
+      const answers = await Promise.all([
+        change(implantId, 'explant', {}),
+        change(implantId, 'explant', {}),
+      ]);
+      expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
+      expect(await eventsOf(implantId)).toHaveLength(2);
+    });
+
+    it("refuses another hospital's theatre, changing nothing", async () => {
+      const implantId = await recordOne();
+      const other = await token('theatre', 'RAJ01');
+      expect((await change(implantId, 'explant', {}, other)).status).toBe(403);
+      expect((await change(implantId, 'entered-in-error', { reason: 'x' }, other)).status).toBe(
+        403,
+      );
+      expect(await rowOf(implantId)).toMatchObject({ status: 'implanted', status_reason: null });
+      expect(await eventsOf(implantId)).toHaveLength(1);
+    });
+
+    it('answers 404 for an implant that does not exist', async () => {
+      expect((await change(randomUUID(), 'explant', {})).status).toBe(404);
+    });
+
+    it.each([
+      ['entered-in-error', {}, ['reason']],
+      ['entered-in-error', { reason: '' }, ['reason']],
+      ['entered-in-error', { reason: 'x'.repeat(2001) }, ['reason']],
+      ['explant', { explantedAt: 'today' }, ['explantedAt']],
+      ['explant', { reason: 7 }, ['reason']],
+    ])(
+      'refuses a bad %s body with problem+json naming each field, changing nothing',
+      async (route, body, fields) => {
+        const implantId = await recordOne();
+        const answer = await change(implantId, route, body);
+        expect(answer.status).toBe(400);
+        const problem = answer.body as { errors: { field: string }[] };
+        expect([...new Set(problem.errors.map((error) => error.field))].sort()).toEqual(fields);
+        expect(await rowOf(implantId)).toMatchObject({ status: 'implanted' });
+        expect(await eventsOf(implantId)).toHaveLength(1);
+      },
+    );
   });
 
   describe('bad input', () => {

@@ -266,7 +266,7 @@ describe('POST /v1/scans/check against the real PostgreSQL, Redis and Kafka', ()
     });
   });
 
-  it('lets only theatre staff check a scan or record an implant', async () => {
+  it('lets only theatre staff check a scan, record an implant or change its status', async () => {
     const result = await runAuthorisationMatrix({
       app: service.app!,
       baseUrl: service.baseUrl,
@@ -282,10 +282,12 @@ describe('POST /v1/scans/check against the real PostgreSQL, Redis and Kafka', ()
         'GET /metrics': { public: true },
         'POST /v1/scans/check': { roles: ['theatre'] },
         'POST /v1/implants': { roles: ['theatre'] },
+        'POST /v1/implants/:id/explant': { roles: ['theatre'] },
+        'POST /v1/implants/:id/entered-in-error': { roles: ['theatre'] },
       },
     });
     expect(result).toMatchObject({ unexpectedRoutes: [], missingRoutes: [], mismatches: [] });
-    expect(result.calls).toBe(36);
+    expect(result.calls).toBe(54);
   });
 
   describe('after a restart', () => {

@@ -1,8 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 import type { PatientValue, ProcedureValue, UdiValue } from '@implant-trace/contracts';
-
-export type ImplantStatus = 'implanted' | 'explanted' | 'entered-in-error';
+import type { ImplantStatus } from '@implant-trace/implant-events-domain';
 
 @Entity({ name: 'implants' })
 @Index('implants_by_patient', ['hospitalOds', 'nhsNumber'])
@@ -62,6 +61,16 @@ export class ImplantEntity {
 
   @Column({ type: 'text' })
   status!: ImplantStatus;
+
+  /** When the implant left the active set (explanted, or the record entered in error). */
+  @Column({ name: 'status_changed_at', type: 'timestamptz', nullable: true })
+  statusChangedAt!: Date | null;
+
+  @Column({ name: 'status_changed_by', type: 'text', nullable: true })
+  statusChangedBy!: string | null;
+
+  @Column({ name: 'status_reason', type: 'text', nullable: true })
+  statusReason!: string | null;
 
   @Column({ name: 'review_flags', type: 'text', array: true })
   reviewFlags!: string[];
