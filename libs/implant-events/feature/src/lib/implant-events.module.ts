@@ -27,6 +27,8 @@ import { ImplantsController } from './implants.controller';
 import { ImplantEntity } from './record-implant/implant.entity';
 import { CreateImplants1767225600300 } from './record-implant/implants.migration';
 import { RecordImplantUseCase } from './record-implant/record-implant.use-case';
+import { PatientImplantsUseCase } from './patient-implants/patient-implants.use-case';
+import { PatientsController } from './patients.controller';
 import { RecallIndexCache } from './recall-index/recall-index.cache';
 import { RecallIndexConsumer } from './recall-index/recall-index.consumer';
 import { RecallIndexEntity } from './recall-index/recall-index.entity';
@@ -79,6 +81,7 @@ export class ImplantEventsModule {
       controllers: [
         ScansController,
         ImplantsController,
+        PatientsController,
         CatalogueReplicaConsumer,
         RecallIndexConsumer,
       ],
@@ -102,6 +105,7 @@ export class ImplantEventsModule {
         CheckScanUseCase,
         RecordImplantUseCase,
         ImplantLifecycleUseCase,
+        PatientImplantsUseCase,
       ],
     };
   }

@@ -341,6 +341,97 @@ describe('POST /v1/implants against the real PostgreSQL, Redis and Kafka', () =>
     );
   });
 
+  describe('GET /v1/patients/:nhsNumber/implants', () => {
+    const patient = { nhsNumber: testNhsNumber(40) };
+    const path = `/v1/patients/${patient.nhsNumber}/implants`;
+    const implantIds: { live?: string; explanted?: string; inError?: string } = {};
+
+    beforeAll(async () => {
+      const recordFor = async (implantedAt: string) =>
+        (
+          await record({
+            barcode: `(01)${gtin}(10)LOT-9(21)${freshSerial()}`,
+            patient,
+            implantedAt,
+          })
+        ).body['implantId'] as string;
+      implantIds.explanted = await recordFor('2026-01-10T09:00:00.000Z');
+      implantIds.live = await recordFor('2026-06-10T09:00:00.000Z');
+      implantIds.inError = await recordFor('2026-07-10T09:00:00.000Z');
+      await service.post(`/v1/implants/${implantIds.explanted}/explant`, {
+        explantedAt: '2026-05-01T09:00:00.000Z',
+      });
+      await service.post(`/v1/implants/${implantIds.inError}/entered-in-error`, {
+        reason: 'wrong patient',
+      });
+    });
+
+    it('gives the implant card data, newest first, explanted ones marked, records in error left out', async () => {
+      for (const bearer of [
+        await token('theatre', 'RXH01'),
+        await token('hospital-system', 'RXH01'),
+      ]) {
+        const answer = await service.get(path, bearer);
+        expect(answer.status).toBe(200);
+        expect(answer.body).toEqual({
+          nhsNumber: patient.nhsNumber,
+          implants: [
+            expect.objectContaining({
+              implantId: implantIds.live,
+              status: 'implanted',
+              implantedAt: '2026-06-10T09:00:00.000Z',
+              hospitalOds: 'RXH01',
+              lotNumber: 'LOT-9',
+              udi: expect.objectContaining({ deviceIdentifier: gtin, lotNumber: 'LOT-9' }),
+              device: {
+                deviceId: device.deviceId,
+                name: 'Acme Hip',
+                model: 'AH-1',
+                manufacturer: 'Acme Orthopaedics',
+                mriSafety: 'conditional',
+              },
+            }),
+            expect.objectContaining({
+              implantId: implantIds.explanted,
+              status: 'explanted',
+              explantedAt: '2026-05-01T09:00:00.000Z',
+            }),
+          ],
+        });
+      }
+    });
+
+    it('audits each read with the implants it returned', async () => {
+      const reads = () =>
+        query<{ action: string; actor_ods: string; resource_ids: string[] }>(
+          `SELECT action, actor_ods, resource_ids FROM audit_log
+             WHERE action = 'patient.implants.read' ORDER BY seq`,
+        );
+      const before = (await reads()).length;
+      await service.get(path);
+      const after = await reads();
+      expect(after).toHaveLength(before + 1);
+      expect(after.at(-1)).toEqual({
+        action: 'patient.implants.read',
+        actor_ods: 'RXH01',
+        resource_ids: [implantIds.live, implantIds.explanted],
+      });
+    });
+
+    it("shows another hospital's theatre nothing of this hospital's patient", async () => {
+      const answer = await service.get(path, await token('theatre', 'RAJ01'));
+      expect(answer).toEqual({ status: 200, body: { nhsNumber: patient.nhsNumber, implants: [] } });
+    });
+
+    it('refuses an NHS number whose check digit fails with 422 naming it', async () => {
+      const answer = await service.get('/v1/patients/9434765918/implants');
+      expect(answer.status).toBe(422);
+      expect((answer.body as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual([
+        'nhsNumber',
+      ]);
+    });
+  });
+
   describe('bad input', () => {
     const valid = () => ({ barcode: `(01)${gtin}`, patient: PATIENT });
     it.each([

@@ -266,11 +266,12 @@ describe('POST /v1/scans/check against the real PostgreSQL, Redis and Kafka', ()
     });
   });
 
-  it('lets only theatre staff check a scan, record an implant or change its status', async () => {
+  it('lets only theatre staff check a scan, record an implant or change its status, and hospital staff read a patient', async () => {
     const result = await runAuthorisationMatrix({
       app: service.app!,
       baseUrl: service.baseUrl,
       token: (role, ods) => token(role, ods),
+      params: { nhsNumber: '9434765919' },
       ownOds: 'RXH01',
       otherOds: 'RAJ01',
       bodies: {
@@ -284,10 +285,11 @@ describe('POST /v1/scans/check against the real PostgreSQL, Redis and Kafka', ()
         'POST /v1/implants': { roles: ['theatre'] },
         'POST /v1/implants/:id/explant': { roles: ['theatre'] },
         'POST /v1/implants/:id/entered-in-error': { roles: ['theatre'] },
+        'GET /v1/patients/:nhsNumber/implants': { roles: ['theatre', 'hospital-system'] },
       },
     });
     expect(result).toMatchObject({ unexpectedRoutes: [], missingRoutes: [], mismatches: [] });
-    expect(result.calls).toBe(54);
+    expect(result.calls).toBe(63);
   });
 
   describe('after a restart', () => {

@@ -221,6 +221,13 @@ export class Service {
     return { status: response.status, body: (await response.json()) as JsonBody };
   }
 
+  async get(path: string, bearer?: string): Promise<{ status: number; body: JsonBody }> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      headers: { authorization: `Bearer ${bearer ?? (await token('theatre', 'RXH01'))}` },
+    });
+    return { status: response.status, body: (await response.json()) as JsonBody };
+  }
+
   async post(
     path: string,
     body: unknown,
