@@ -24,7 +24,9 @@ export {
   type ScanVerdict,
 } from './lib/scan-verdict.policy';
 export {
+  assertReviewOpen,
   decideReview,
+  ReviewNotOpenError,
   type RecordingFacts,
   type ReviewDecision,
 } from './lib/implant-review.policy';

@@ -1,4 +1,9 @@
-import { decideReview, type RecordingFacts } from './implant-review.policy';
+import {
+  assertReviewOpen,
+  decideReview,
+  type RecordingFacts,
+  ReviewNotOpenError,
+} from './implant-review.policy';
 
 const clean: RecordingFacts = {
   verdict: 'OK',
@@ -54,5 +59,25 @@ describe('decideReview', () => {
         'the device identifier and serial are already live in implant b',
       ],
     });
+  });
+});
+
+describe('assertReviewOpen', () => {
+  it('lets an open review be resolved', () => {
+    expect(() =>
+      assertReviewOpen({ reviewFlags: ['manual-entry'], resolvedAt: null }),
+    ).not.toThrow();
+  });
+
+  it('refuses an implant never flagged, and a review already resolved, as conflicts', () => {
+    expect(() => assertReviewOpen({ reviewFlags: [], resolvedAt: null })).toThrow(
+      ReviewNotOpenError,
+    );
+    expect(() =>
+      assertReviewOpen({
+        reviewFlags: ['manual-entry'],
+        resolvedAt: new Date('2026-12-01T00:00:00Z'),
+      }),
+    ).toThrow(expect.objectContaining({ kind: 'conflict' }));
   });
 });

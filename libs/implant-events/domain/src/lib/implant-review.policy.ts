@@ -1,4 +1,5 @@
 import type { ReviewFlag } from '@implant-trace/contracts';
+import { ConflictError } from '@implant-trace/domain-kernel';
 
 import type { ScanVerdict } from './scan-verdict.policy';
 
@@ -63,4 +64,22 @@ export function decideReview(facts: RecordingFacts): ReviewDecision {
     );
   }
   return { reviewFlags: flags, warnings };
+}
+
+/** A review that cannot be resolved: nothing was flagged, or it is already resolved. */
+export class ReviewNotOpenError extends ConflictError {
+  override readonly problemType = 'urn:implant-trace:problem:review-not-open';
+}
+
+/** Only an open review is resolved, once: a second resolution would overwrite the first note. */
+export function assertReviewOpen(review: {
+  reviewFlags: readonly string[];
+  resolvedAt: Date | null;
+}): void {
+  if (review.reviewFlags.length === 0) {
+    throw new ReviewNotOpenError('the implant was not flagged for review');
+  }
+  if (review.resolvedAt !== null) {
+    throw new ReviewNotOpenError(`the review was resolved at ${review.resolvedAt.toISOString()}`);
+  }
 }

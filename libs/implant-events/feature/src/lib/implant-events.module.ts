@@ -29,6 +29,9 @@ import { CreateImplants1767225600300 } from './record-implant/implants.migration
 import { RecordImplantUseCase } from './record-implant/record-implant.use-case';
 import { PatientImplantsUseCase } from './patient-implants/patient-implants.use-case';
 import { PatientsController } from './patients.controller';
+import { ReviewQueueController } from './review-queue.controller';
+import { ReviewResolutions1767225600320 } from './review-queue/review-resolution.migration';
+import { ReviewQueueUseCase } from './review-queue/review-queue.use-case';
 import { RecallIndexCache } from './recall-index/recall-index.cache';
 import { RecallIndexConsumer } from './recall-index/recall-index.consumer';
 import { RecallIndexEntity } from './recall-index/recall-index.entity';
@@ -49,6 +52,7 @@ export const IMPLANT_EVENTS_MIGRATIONS = [
   CreateScanIndexes1767225600200,
   CreateImplants1767225600300,
   ImplantStatusChanges1767225600310,
+  ReviewResolutions1767225600320,
 ];
 
 @Injectable()
@@ -82,6 +86,7 @@ export class ImplantEventsModule {
         ScansController,
         ImplantsController,
         PatientsController,
+        ReviewQueueController,
         CatalogueReplicaConsumer,
         RecallIndexConsumer,
       ],
@@ -106,6 +111,7 @@ export class ImplantEventsModule {
         RecordImplantUseCase,
         ImplantLifecycleUseCase,
         PatientImplantsUseCase,
+        ReviewQueueUseCase,
       ],
     };
   }

@@ -432,6 +432,81 @@ describe('POST /v1/implants against the real PostgreSQL, Redis and Kafka', () =>
     });
   });
 
+  describe('review queue', () => {
+    const queueIds = async (bearer?: string) =>
+      ((await service.get('/v1/review-queue', bearer)).body['items'] as JsonBody[]).map(
+        (item) => item['implantId'] as string,
+      );
+    const resolve = (implantId: string, body: unknown, bearer?: string) =>
+      service.post(
+        `/v1/review-queue/${implantId}/resolve`,
+        body,
+        bearer === undefined ? {} : { bearer },
+      );
+
+    it("lists the hospital's flagged implants with their flags and warnings, not unflagged ones or another hospital's", async () => {
+      const flagged = await record({ manual: { deviceIdentifier: gtin }, patient: PATIENT });
+      const unflagged = await record({ barcode: `(01)${gtin}`, patient: PATIENT });
+      const queue = await service.get('/v1/review-queue');
+      expect(queue.status).toBe(200);
+      const items = queue.body['items'] as JsonBody[];
+      expect(items.find((item) => item['implantId'] === flagged.body['implantId'])).toMatchObject({
+        patient: PATIENT,
+        reviewFlags: ['manual-entry'],
+        warnings: ['the device was entered by hand'],
+        udi: { format: 'manual', deviceIdentifier: gtin },
+      });
+      expect(items.map((item) => item['implantId'])).not.toContain(unflagged.body['implantId']);
+      for (const bearer of [
+        await token('theatre', 'RAJ01'),
+        await token('hospital-system', 'RAJ01'),
+      ]) {
+        expect(await queueIds(bearer)).not.toContain(flagged.body['implantId']);
+      }
+    });
+
+    it('resolves a review once with its note, audited, and takes it off the queue', async () => {
+      const implantId = (await record({ manual: { deviceIdentifier: gtin }, patient: PATIENT }))
+        .body['implantId'] as string;
+      const resolved = await resolve(implantId, { note: 'label checked against the box' });
+      expect(resolved).toEqual({
+        status: 200,
+        body: { implantId, resolvedAt: '2026-12-01T09:00:00.000Z' },
+      });
+      expect(await queueIds()).not.toContain(implantId);
+      const [row] = await query<JsonBody>(
+        `SELECT review_note, review_resolved_by FROM implants WHERE implant_id = $1`,
+        [implantId],
+      );
+      expect(row!['review_note']).toBe('label checked against the box');
+      const audits = await query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM audit_log
+           WHERE action = 'review-queue.resolve' AND resource_ids = ARRAY[$1]`,
+        [implantId],
+      );
+      expect(audits[0]!.n).toBe(1);
+      expect((await resolve(implantId, { note: 'again' })).status).toBe(409);
+    });
+
+    it("refuses an unflagged implant with 409, another hospital's token with 403, and a missing note naming it", async () => {
+      const unflagged = (await record({ barcode: `(01)${gtin}`, patient: PATIENT })).body[
+        'implantId'
+      ] as string;
+      expect((await resolve(unflagged, { note: 'n' })).status).toBe(409);
+      const flagged = (await record({ manual: { deviceIdentifier: gtin }, patient: PATIENT })).body[
+        'implantId'
+      ] as string;
+      expect((await resolve(flagged, { note: 'n' }, await token('theatre', 'RAJ01'))).status).toBe(
+        403,
+      );
+      const missing = await resolve(flagged, {});
+      expect(missing.status).toBe(400);
+      const fields = (missing.body as { errors: { field: string }[] }).errors.map((e) => e.field);
+      expect([...new Set(fields)]).toEqual(['note']);
+      expect(await queueIds()).toContain(flagged);
+    });
+  });
+
   describe('bad input', () => {
     const valid = () => ({ barcode: `(01)${gtin}`, patient: PATIENT });
     it.each([

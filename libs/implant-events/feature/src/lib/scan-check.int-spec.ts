@@ -266,7 +266,7 @@ describe('POST /v1/scans/check against the real PostgreSQL, Redis and Kafka', ()
     });
   });
 
-  it('lets only theatre staff check a scan, record an implant or change its status, and hospital staff read a patient', async () => {
+  it('lets only theatre staff check a scan, record an implant or change its status, and hospital staff read a patient or the review queue', async () => {
     const result = await runAuthorisationMatrix({
       app: service.app!,
       baseUrl: service.baseUrl,
@@ -286,10 +286,12 @@ describe('POST /v1/scans/check against the real PostgreSQL, Redis and Kafka', ()
         'POST /v1/implants/:id/explant': { roles: ['theatre'] },
         'POST /v1/implants/:id/entered-in-error': { roles: ['theatre'] },
         'GET /v1/patients/:nhsNumber/implants': { roles: ['theatre', 'hospital-system'] },
+        'GET /v1/review-queue': { roles: ['theatre', 'hospital-system'] },
+        'POST /v1/review-queue/:id/resolve': { roles: ['theatre', 'hospital-system'] },
       },
     });
     expect(result).toMatchObject({ unexpectedRoutes: [], missingRoutes: [], mismatches: [] });
-    expect(result.calls).toBe(63);
+    expect(result.calls).toBe(81);
   });
 
   describe('after a restart', () => {

@@ -5,6 +5,9 @@ import type { ImplantStatus } from '@implant-trace/implant-events-domain';
 
 @Entity({ name: 'implants' })
 @Index('implants_by_patient', ['hospitalOds', 'nhsNumber'])
+@Index('implants_open_reviews', ['hospitalOds', 'recordedAt'], {
+  where: `cardinality(review_flags) > 0 AND review_resolved_at IS NULL`,
+})
 @Index('implants_live_serials', ['deviceIdentifier', 'serialNumber'], {
   where: `status = 'implanted' AND serial_number IS NOT NULL`,
 })
@@ -77,4 +80,13 @@ export class ImplantEntity {
 
   @Column({ type: 'jsonb' })
   warnings!: string[];
+
+  @Column({ name: 'review_resolved_at', type: 'timestamptz', nullable: true })
+  reviewResolvedAt!: Date | null;
+
+  @Column({ name: 'review_resolved_by', type: 'text', nullable: true })
+  reviewResolvedBy!: string | null;
+
+  @Column({ name: 'review_note', type: 'text', nullable: true })
+  reviewNote!: string | null;
 }
