@@ -23,3 +23,17 @@ export {
   type ScanKnowledge,
   type ScanVerdict,
 } from './lib/scan-verdict.policy';
+export {
+  assertReviewOpen,
+  decideReview,
+  ReviewNotOpenError,
+  type RecordingFacts,
+  type ReviewDecision,
+} from './lib/implant-review.policy';
+export {
+  IMPLANT_STATUSES,
+  ImplantTransitionRefusedError,
+  nextImplantStatus,
+  type ImplantStatus,
+  type ImplantTransition,
+} from './lib/implant-lifecycle.policy';

@@ -1,7 +1,7 @@
 import type { DynamicModule, OnApplicationShutdown } from '@nestjs/common';
 import { Inject, Injectable, Module } from '@nestjs/common';
 
-import { DEVICES_TOPIC, RECALLS_TOPIC } from '@implant-trace/contracts';
+import { DEVICES_TOPIC, IMPLANTS_TOPIC, RECALLS_TOPIC } from '@implant-trace/contracts';
 import { systemClock } from '@implant-trace/domain-kernel';
 import { recallCriteriaEvaluation } from '@implant-trace/implant-events-domain';
 import { connectRedis, type RedisConnection } from '@implant-trace/platform-cache';
@@ -21,6 +21,17 @@ import {
   type ImplantEventsOptions,
   RECALL_EVALUATION,
 } from './implant-events.options';
+import { ImplantStatusChanges1767225600310 } from './implant-lifecycle/implant-status.migration';
+import { ImplantLifecycleUseCase } from './implant-lifecycle/implant-lifecycle.use-case';
+import { ImplantsController } from './implants.controller';
+import { ImplantEntity } from './record-implant/implant.entity';
+import { CreateImplants1767225600300 } from './record-implant/implants.migration';
+import { RecordImplantUseCase } from './record-implant/record-implant.use-case';
+import { PatientImplantsUseCase } from './patient-implants/patient-implants.use-case';
+import { PatientsController } from './patients.controller';
+import { ReviewQueueController } from './review-queue.controller';
+import { ReviewResolutions1767225600320 } from './review-queue/review-resolution.migration';
+import { ReviewQueueUseCase } from './review-queue/review-queue.use-case';
 import { RecallIndexCache } from './recall-index/recall-index.cache';
 import { RecallIndexConsumer } from './recall-index/recall-index.consumer';
 import { RecallIndexEntity } from './recall-index/recall-index.entity';
@@ -32,10 +43,17 @@ export const IMPLANT_EVENTS_ENTITIES = [
   CatalogueDeviceEntity,
   CatalogueIdentifierEntity,
   RecallIndexEntity,
+  ImplantEntity,
 ];
 
-/** The outbox and inbox first, then the scan check's replica and index. */
-export const IMPLANT_EVENTS_MIGRATIONS = [...MESSAGING_MIGRATIONS, CreateScanIndexes1767225600200];
+/** The outbox and inbox first, then the scan check's replica and index, then the implants. */
+export const IMPLANT_EVENTS_MIGRATIONS = [
+  ...MESSAGING_MIGRATIONS,
+  CreateScanIndexes1767225600200,
+  CreateImplants1767225600300,
+  ImplantStatusChanges1767225600310,
+  ReviewResolutions1767225600320,
+];
 
 @Injectable()
 class RedisLifecycle implements OnApplicationShutdown {
@@ -46,7 +64,7 @@ class RedisLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** The point-of-use scan check, over its replica of the catalogue and its recall index. */
+/** The point-of-use scan check and the implant records it vouches for. */
 @Module({})
 export class ImplantEventsModule {
   static forRoot(options: ImplantEventsOptions): DynamicModule {
@@ -57,13 +75,21 @@ export class ImplantEventsModule {
         MessagingModule.forRoot({
           serviceName: options.serviceName,
           kafka: options.kafka,
-          // Consumed, not published: created here too (with their dead-letter topics, where a
-          // malformed event goes) so a first start does not depend on the publishers' start order.
-          ownedTopics: [DEVICES_TOPIC, RECALLS_TOPIC],
+          // The devices and recalls are consumed, not published: created here too (with their
+          // dead-letter topics, where a malformed event goes) so a first start does not depend on
+          // the publishers' start order. The implants topic is this service's own.
+          ownedTopics: [DEVICES_TOPIC, RECALLS_TOPIC, IMPLANTS_TOPIC],
           consumerGroupId: options.consumerGroupId ?? options.serviceName,
         }),
       ],
-      controllers: [ScansController, CatalogueReplicaConsumer, RecallIndexConsumer],
+      controllers: [
+        ScansController,
+        ImplantsController,
+        PatientsController,
+        ReviewQueueController,
+        CatalogueReplicaConsumer,
+        RecallIndexConsumer,
+      ],
       providers: [
         { provide: IMPLANT_EVENTS_OPTIONS, useValue: options },
         { provide: IMPLANT_EVENTS_CLOCK, useValue: options.clock ?? systemClock },
@@ -82,6 +108,10 @@ export class ImplantEventsModule {
         RecallIndexCache,
         CatchUpTracker,
         CheckScanUseCase,
+        RecordImplantUseCase,
+        ImplantLifecycleUseCase,
+        PatientImplantsUseCase,
+        ReviewQueueUseCase,
       ],
     };
   }

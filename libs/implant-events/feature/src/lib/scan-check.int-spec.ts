@@ -1,240 +1,23 @@
-import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DataSource, type QueryRunner } from 'typeorm';
 
-import type { DeviceRecordValue, RecallIssuedV1 } from '@implant-trace/contracts';
-import { deadLetterTopicOf, DEVICES_TOPIC, EVENTS, RECALLS_TOPIC } from '@implant-trace/contracts';
-import type { Clock } from '@implant-trace/domain-kernel';
-import type { Role } from '@implant-trace/platform-auth';
-import { mintDevelopmentToken, runAuthorisationMatrix } from '@implant-trace/platform-auth';
-import type { Environment } from '@implant-trace/platform-config';
-import { ServiceConfigBase } from '@implant-trace/platform-config';
-import { createSchemaDataSource, DatabaseModule } from '@implant-trace/platform-database';
-import { createServiceApp } from '@implant-trace/platform-http';
-import {
-  CE_HEADERS,
-  EventPublisher,
-  KafkaConnection,
-  MESSAGING_MIGRATIONS,
-  MessagingModule,
-  readTopic,
-} from '@implant-trace/platform-messaging';
+import { deadLetterTopicOf, DEVICES_TOPIC, EVENTS } from '@implant-trace/contracts';
+import { runAuthorisationMatrix } from '@implant-trace/platform-auth';
+import { createSchemaDataSource } from '@implant-trace/platform-database';
+import { CE_HEADERS, KafkaConnection, readTopic } from '@implant-trace/platform-messaging';
 import { connectRedis } from '@implant-trace/platform-cache';
 import type { OwnRedisServer } from '@implant-trace/platform-testing';
+import { startOwnRedisServer, testInfrastructure, waitFor } from '@implant-trace/platform-testing';
+
 import {
-  startOwnRedisServer,
-  testInfrastructure,
-  testServiceConfig,
-  uniqueName,
-  waitFor,
-} from '@implant-trace/platform-testing';
-import { gs1CheckDigit } from '@implant-trace/udi';
-
-import { CatchUpTracker } from './catch-up/catch-up.tracker';
-import {
-  IMPLANT_EVENTS_ENTITIES,
-  IMPLANT_EVENTS_MIGRATIONS,
-  ImplantEventsModule,
-} from './implant-events.module';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read answers as loose JSON
-type JsonBody = Record<string, any>;
-
-const secret = 'integration-test-secret-of-at-least-32-chars';
-/** 2026-12-01 in London: labels expiring 2026-11-30 are expired, 2026-12-01 still usable. */
-const clock: Clock = { now: () => new Date('2026-12-01T09:00:00Z') };
-
-/** A GTIN-14 of this run only: the shared topics hold every earlier run's devices too. */
-function freshGtin(): string {
-  const body = `0${String(randomInt(10 ** 11, 10 ** 12))}`;
-  return `${body}${gs1CheckDigit(body)}`;
-}
-
-function deviceRecord(gtins: string[], overrides: Partial<DeviceRecordValue> = {}) {
-  return {
-    deviceId: randomUUID(),
-    revision: 1,
-    identifiers: gtins.map((deviceIdentifier, index) => ({
-      deviceIdentifier,
-      issuingAgency: 'GS1' as const,
-      type: index === 0 ? ('primary' as const) : ('package' as const),
-    })),
-    manufacturer: 'Acme Orthopaedics',
-    brand: 'Acme Hip',
-    model: 'AH-1',
-    catalogNumber: `REF-${randomInt(10 ** 6)}`,
-    implantable: true,
-    mriSafety: 'conditional' as const,
-    labelCarries: {
-      lotNumber: true,
-      serialNumber: true,
-      expirationDate: true,
-      manufactureDate: false,
-    },
-    status: 'on-market' as const,
-    updatedAt: '2026-11-01T10:00:00.000Z',
-    ...overrides,
-  } satisfies DeviceRecordValue;
-}
-
-function recallOf(deviceIdentifiers: string[], lotNumbers?: string[]): RecallIssuedV1 {
-  return {
-    recallId: randomUUID(),
-    title: 'Liner wear',
-    reason: 'Early wear of the liner',
-    class: 'II',
-    criteria: { deviceIdentifiers, ...(lotNumbers === undefined ? {} : { lotNumbers }) },
-    status: 'open',
-    issuedAt: new Date().toISOString(),
-  };
-}
-
-const token = (role: Role, ods?: string) =>
-  mintDevelopmentToken({
-    secret,
-    role,
-    ...(ods === undefined ? {} : { ods }),
-    issuer: 'implant-trace-dev',
-    audience: 'implant-trace',
-  });
-
-/**
- * Stands in for device-registry and recall-matching: publishes their events through an outbox
- * of its own schema, so events reach the topics whether or not the service under test runs.
- */
-class Upstream {
-  private app: INestApplication | undefined;
-  readonly schema = uniqueName('it_ie_upstream');
-
-  async start(): Promise<void> {
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        DatabaseModule.forRoot({
-          url: testInfrastructure().databaseUrl,
-          schema: this.schema,
-          migrations: MESSAGING_MIGRATIONS,
-          migrate: true,
-        }),
-        MessagingModule.forRoot({
-          serviceName: 'it-upstream',
-          kafka: { kafkaBrokers: testInfrastructure().kafkaBrokers, kafkaSsl: false },
-          ownedTopics: [DEVICES_TOPIC, RECALLS_TOPIC],
-        }),
-      ],
-    }).compile();
-    this.app = moduleRef.createNestApplication({ logger: false });
-    await this.app.init();
-  }
-
-  /** Resolves once the relay has sent every event given. */
-  async publish(
-    ...events: [definition: (typeof EVENTS)[keyof typeof EVENTS], payload: object][]
-  ): Promise<void> {
-    const app = this.app!;
-    const dataSource = app.get(DataSource);
-    await dataSource.transaction(async (tx) => {
-      for (const [definition, payload] of events) {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test's mixed events
-        await app.get(EventPublisher).publish(tx, definition as any, payload);
-      }
-    });
-    await waitFor(
-      async () => {
-        const [row] = (await dataSource.query(
-          `SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`,
-        )) as [{ n: number }];
-        return row.n === 0;
-      },
-      { description: 'the upstream relay to send its events' },
-    );
-  }
-
-  async stop(): Promise<void> {
-    await this.app?.close();
-    await dropSchema(this.schema);
-  }
-}
-
-async function dropSchema(schema: string): Promise<void> {
-  const cleanup = createSchemaDataSource({ url: testInfrastructure().databaseUrl, schema });
-  await cleanup.initialize();
-  await cleanup.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await cleanup.destroy();
-}
-
-class ImplantEventsTestConfig extends ServiceConfigBase {
-  readonly serviceName = 'implant-events';
-  override port = 3002;
-}
-
-/** One instance of the service: its schema and consumer group survive a restart. */
-class Service {
-  app: INestApplication | undefined;
-  baseUrl = '';
-  readonly schema = uniqueName('it_implant_events');
-  readonly groupId = uniqueName('it-implant-events');
-
-  constructor(public overrides: Environment = {}) {}
-
-  async start(): Promise<void> {
-    const config = testServiceConfig(ImplantEventsTestConfig, {
-      schema: this.schema,
-      jwtSecret: secret,
-      overrides: this.overrides,
-    });
-    config.databaseSchema = this.schema;
-    const app = await createServiceApp({
-      config,
-      imports: [
-        ImplantEventsModule.forRoot({
-          serviceName: config.serviceName,
-          kafka: config,
-          consumerGroupId: this.groupId,
-          redisUrl: config.redisUrl,
-          cacheScope: this.schema,
-          redisCommandTimeoutMs: config.redisCommandTimeoutMs,
-          clock,
-        }),
-      ],
-      entities: IMPLANT_EVENTS_ENTITIES,
-      migrations: IMPLANT_EVENTS_MIGRATIONS,
-    });
-    await app.listen(0, '127.0.0.1');
-    this.baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-    this.app = app;
-  }
-
-  async untilCaughtUp(): Promise<void> {
-    const tracker = this.app!.get(CatchUpTracker);
-    await waitFor(() => tracker.doubts().length === 0, {
-      timeoutMs: 60_000,
-      description: 'the replica and the index to catch up',
-    });
-  }
-
-  async scan(body: unknown, bearer?: string): Promise<{ status: number; body: JsonBody }> {
-    const response = await fetch(`${this.baseUrl}/v1/scans/check`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${bearer ?? (await token('theatre', 'RXH01'))}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as JsonBody };
-  }
-
-  async stop(): Promise<void> {
-    await this.app?.close();
-    this.app = undefined;
-  }
-
-  async drop(): Promise<void> {
-    await this.stop();
-    await dropSchema(this.schema);
-  }
-}
+  deviceRecord,
+  freshGtin,
+  type JsonBody,
+  recallOf,
+  Service,
+  token,
+  Upstream,
+} from '../test-support/implant-events.test-bed';
 
 describe('POST /v1/scans/check against the real PostgreSQL, Redis and Kafka', () => {
   jest.setTimeout(120_000);
@@ -483,22 +266,32 @@ describe('POST /v1/scans/check against the real PostgreSQL, Redis and Kafka', ()
     });
   });
 
-  it('lets only theatre staff check a scan', async () => {
+  it('lets only theatre staff check a scan, record an implant or change its status, and hospital staff read a patient or the review queue', async () => {
     const result = await runAuthorisationMatrix({
       app: service.app!,
       baseUrl: service.baseUrl,
       token: (role, ods) => token(role, ods),
+      params: { nhsNumber: '9434765919' },
       ownOds: 'RXH01',
       otherOds: 'RAJ01',
-      bodies: { 'POST /v1/scans/check': { barcode: `(01)${gtin}` } },
+      bodies: {
+        'POST /v1/scans/check': { barcode: `(01)${gtin}` },
+        'POST /v1/implants': { barcode: `(01)${gtin}`, patient: { nhsNumber: '9434765919' } },
+      },
       expectations: {
         'GET /health': { public: true },
         'GET /metrics': { public: true },
         'POST /v1/scans/check': { roles: ['theatre'] },
+        'POST /v1/implants': { roles: ['theatre'] },
+        'POST /v1/implants/:id/explant': { roles: ['theatre'] },
+        'POST /v1/implants/:id/entered-in-error': { roles: ['theatre'] },
+        'GET /v1/patients/:nhsNumber/implants': { roles: ['theatre', 'hospital-system'] },
+        'GET /v1/review-queue': { roles: ['theatre', 'hospital-system'] },
+        'POST /v1/review-queue/:id/resolve': { roles: ['theatre', 'hospital-system'] },
       },
     });
     expect(result).toMatchObject({ unexpectedRoutes: [], missingRoutes: [], mismatches: [] });
-    expect(result.calls).toBe(27);
+    expect(result.calls).toBe(81);
   });
 
   describe('after a restart', () => {

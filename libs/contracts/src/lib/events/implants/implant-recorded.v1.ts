@@ -31,7 +31,9 @@ export const REVIEW_FLAGS = [
   'parse-warning',
   'recalled-device',
   'expired-device',
+  'unverified-device',
 ] as const;
+export type ReviewFlag = (typeof REVIEW_FLAGS)[number];
 
 export class NhsNumberUnavailableValue {
   @IsString()

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import type { Clock } from '@implant-trace/domain-kernel';
 import type {
+  AssembledScan,
   RecallEvaluation,
   ReplicaDevice,
   ScanCheckOutcome,
@@ -11,6 +12,7 @@ import {
   decideScanVerdict,
   todayInLondon,
 } from '@implant-trace/implant-events-domain';
+import type { Udi } from '@implant-trace/udi';
 
 import { CatalogueReplicaRepository } from '../catalogue-replica/catalogue-replica.repository';
 import { CatchUpTracker } from '../catch-up/catch-up.tracker';
@@ -36,8 +38,16 @@ export class CheckScanUseCase {
     @Inject(IMPLANT_EVENTS_CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute(command: CheckScanCommand): Promise<ScanCheckOutcome> {
-    const scan = assembleScan(command.barcodes, { clock: this.clock });
+  execute(command: CheckScanCommand): Promise<ScanCheckOutcome> {
+    return this.check(assembleScan(command.barcodes, { clock: this.clock }));
+  }
+
+  /** The same check for a UDI typed in by hand (no barcode to assemble). */
+  checkUdi(udi: Udi): Promise<ScanCheckOutcome> {
+    return this.check({ ok: true, udi, warnings: [] });
+  }
+
+  private async check(scan: AssembledScan): Promise<ScanCheckOutcome> {
     const doubts = this.catchUp.doubts();
     let device: ReplicaDevice | undefined;
     if (scan.ok && scan.udi.deviceIdentifier !== undefined) {
