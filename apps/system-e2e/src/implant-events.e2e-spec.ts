@@ -2,6 +2,7 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { QueryRunner } from 'typeorm';
 
 import type { RecallIssuedV1 } from '@implant-trace/contracts';
+import { testNhsNumber } from '@implant-trace/identifiers';
 import { mintDevelopmentToken } from '@implant-trace/platform-auth';
 import { createSchemaDataSource } from '@implant-trace/platform-database';
 import { testInfrastructure, uniqueName, waitFor } from '@implant-trace/platform-testing';
@@ -229,6 +230,52 @@ describe('implant-events scan check, end to end', () => {
       status: 200,
       body: { verdict: 'RECALLED', recalls: [{ ...hit, match: 'possible' }] },
     });
+  });
+
+  it('records a recalled device anyway, flagged for review, on the patient and the review queue', async () => {
+    const patient = { nhsNumber: testNhsNumber(4242) };
+    const theatre = await token('theatre', 'RXH01');
+    const recorded = await fetch(`${implantEvents.baseUrl}/v1/implants`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${theatre}`,
+        'content-type': 'application/json',
+        'idempotency-key': randomUUID(),
+      },
+      body: JSON.stringify({
+        barcode: `(01)${unitOfUse}(17)301231(10)LOT-R1(21)S4004`,
+        patient,
+        laterality: 'left',
+      }),
+    });
+    expect(recorded.status).toBe(201);
+    const body = (await recorded.json()) as JsonBody;
+    expect(body).toMatchObject({
+      entryMethod: 'barcode',
+      verdict: 'RECALLED',
+      reviewFlags: ['recalled-device'],
+    });
+    const implantId = body['implantId'] as string;
+    const get = async (path: string, ods: string) =>
+      (
+        await fetch(`${implantEvents.baseUrl}${path}`, {
+          headers: { authorization: `Bearer ${await token('theatre', ods)}` },
+        })
+      ).json() as Promise<JsonBody>;
+    const queue = (await get('/v1/review-queue', 'RXH01'))['items'] as JsonBody[];
+    expect(queue.filter((item) => item['implantId'] === implantId)).toMatchObject([
+      { reviewFlags: ['recalled-device'], patient },
+    ]);
+    const cards = (await get(`/v1/patients/${patient.nhsNumber}/implants`, 'RXH01'))[
+      'implants'
+    ] as JsonBody[];
+    expect(cards.map((card) => card['implantId'])).toEqual([implantId]);
+    // Another hospital's theatre sees nothing of this hospital's patient or review queue.
+    expect((await get(`/v1/patients/${patient.nhsNumber}/implants`, 'RAJ01'))['implants']).toEqual(
+      [],
+    );
+    const otherQueue = (await get('/v1/review-queue', 'RAJ01'))['items'] as JsonBody[];
+    expect(otherQueue.map((item) => item['implantId'])).not.toContain(implantId);
   });
 
   it('refuses an unauthenticated scan (401) and a regulator (403)', async () => {
