@@ -1,0 +1,433 @@
+// Scan benchmark: the real implant-events service in its own process, its catalogue replica
+// filled with 200,000 devices and 50 active recalls through the topics it consumes, loaded
+// from a second process with autocannon: POST /v1/scans/check at 500/s, POST /v1/implants at
+// 200/s and GET /health as fast as it answers (the framework's ceiling), each run three times.
+// Writes docs/benchmarks/scan.md and scan.json.  npm run bench:scan [-- DEVICES]
+import 'reflect-metadata';
+
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { DeviceRegisteredV1, RecallIssuedV1 } from '@implant-trace/contracts';
+import { DEVICES_TOPIC, EVENTS, RECALLS_TOPIC, deadLetterTopicOf } from '@implant-trace/contracts';
+import { testNhsNumber, uuidV7 } from '@implant-trace/identifiers';
+import { mintDevelopmentToken } from '@implant-trace/platform-auth';
+import { createSchemaDataSource, prepareSchema } from '@implant-trace/platform-database';
+import {
+  EventPublisher,
+  KafkaConnection,
+  MESSAGING_MIGRATIONS,
+  OutboxRelay,
+  OutboxRepository,
+  provisionTopics,
+} from '@implant-trace/platform-messaging';
+import {
+  serviceRoleDatabaseUrl,
+  testInfrastructure,
+  waitFor,
+} from '@implant-trace/platform-testing';
+import { gs1CheckDigit } from '@implant-trace/udi';
+
+import type { LoadPlan } from './load-process';
+
+const root = join(__dirname, '..', '..', '..');
+const DEVICES = Number(process.argv[2] ?? 200_000);
+const RECALLS = 50;
+const RUNS = 3;
+const SECONDS = 10;
+const CONNECTIONS = 10;
+const WARM_UP_SECONDS = 3;
+const TOKENS = 500;
+const TARGETS = [
+  { target: 'scan', rate: 500, p99TargetMs: 20, label: 'POST /v1/scans/check' },
+  { target: 'record', rate: 200, p99TargetMs: 50, label: 'POST /v1/implants' },
+  { target: 'health', rate: 0, p99TargetMs: undefined, label: 'GET /health (ceiling)' },
+] as const;
+const ISSUER = 'implant-trace-bench';
+const AUDIENCE = 'implant-trace';
+const SERVICE_GROUP = 'implant-events';
+
+const infra = testInfrastructure();
+const stamp = Date.now().toString(36);
+const publisherSchema = `bench_scan_publisher_${stamp}`;
+const serviceSchema = `bench_scan_implant_events_${stamp}`;
+const jwtSecret = randomBytes(32).toString('hex');
+
+interface Measurement {
+  requestsPerSecond: number;
+  total: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  peakRssMiB: number;
+}
+
+const gtinOf = (index: number): string => {
+  const body = `05${String(index).padStart(11, '0')}`;
+  return `${body}${gs1CheckDigit(body)}`;
+};
+
+function deviceRecord(index: number): DeviceRegisteredV1 {
+  return {
+    deviceId: uuidV7(),
+    revision: 1,
+    identifiers: [{ deviceIdentifier: gtinOf(index), issuingAgency: 'GS1', type: 'primary' }],
+    manufacturer: 'Bench Orthopaedics Ltd',
+    brand: `Bench Hip ${index % 100}`,
+    model: `Cup ${index}`,
+    catalogNumber: `REF-${index}`,
+    implantable: true,
+    mriSafety: 'conditional',
+    labelCarries: {
+      lotNumber: true,
+      serialNumber: true,
+      expirationDate: true,
+      manufactureDate: false,
+    },
+    status: 'on-market',
+    updatedAt: new Date().toISOString(),
+  };
+}
+
+/** Device indexes under recall: spread over the catalogue, lot LOT-R1 only. */
+const recalledIndex = (recall: number) => recall * Math.floor(DEVICES / RECALLS);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function rssOf(pid: number): Promise<{ rss: number; hwm: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+  return { rss: kb('VmRSS') * 1024, hwm: kb('VmHWM') * 1024 };
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
+    child.once('exit', (code) => resolve(code));
+  });
+}
+
+/** Starts the service as npm start does: migration as the owner, then main.ts least-privileged. */
+async function startService(port: number): Promise<ChildProcess> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: serviceRoleDatabaseUrl(),
+    DATABASE_MIGRATION_URL: infra.databaseUrl,
+    NODE_ENV: 'test',
+    PORT: String(port),
+    DATABASE_SCHEMA: serviceSchema,
+    AUTH_JWT_SECRET: jwtSecret,
+    AUTH_ISSUER: ISSUER,
+    AUTH_AUDIENCE: AUDIENCE,
+    LOG_LEVEL: 'warn',
+    // All the load comes from one loopback address; the per-token limit still applies.
+    HTTP_RATE_LIMIT_PER_ADDRESS: String(100_000_000),
+  };
+  const run = (entryPoint: string) =>
+    spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', join('apps', 'implant-events', 'src', entryPoint)],
+      { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] },
+    );
+  const migration = await exitOf(run('migrate.ts'));
+  if (migration !== 0) throw new Error(`implant-events migration exited with ${migration}`);
+  return run('main.ts');
+}
+
+/** A fresh catalogue on the bench's own broker: no earlier run's devices, offsets or recalls. */
+async function resetTopics(kafka: KafkaConnection): Promise<void> {
+  const names = [DEVICES_TOPIC.name, RECALLS_TOPIC.name].flatMap((n) => [n, deadLetterTopicOf(n)]);
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteGroups([SERVICE_GROUP]).catch(() => undefined);
+  const existing = (await admin.listTopics()).filter((name) => names.includes(name));
+  if (existing.length > 0) await admin.deleteTopics({ topics: existing });
+  await waitFor(async () => !(await admin.listTopics()).some((name) => names.includes(name)), {
+    timeoutMs: 30_000,
+    description: 'earlier runs’ topics to be deleted',
+  });
+  await admin.disconnect();
+}
+
+async function load(plan: LoadPlan, pid: number): Promise<Measurement> {
+  const planFile = join(tmpdir(), `bench-scan-plan-${stamp}.json`);
+  await writeFile(planFile, JSON.stringify(plan));
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', join(__dirname, 'load-process.ts'), planFile],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let stdout = '';
+  let peakRss = 0;
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const sampler = setInterval(() => {
+    void rssOf(pid).then(({ rss }) => (peakRss = Math.max(peakRss, rss)));
+  }, 100);
+  return exitOf(child).then(async (code) => {
+    clearInterval(sampler);
+    // The plan holds bearer tokens: gone once the load process has read it.
+    await rm(planFile, { force: true });
+    if (code !== 0) throw new Error(`load process for ${plan.target} exited with ${code}`);
+    return {
+      ...(JSON.parse(stdout) as Omit<Measurement, 'peakRssMiB'>),
+      peakRssMiB: Math.round(peakRss / 2 ** 20),
+    };
+  });
+}
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+const spread = (values: number[]) => `${Math.min(...values)}-${Math.max(...values)}`;
+
+async function main(): Promise<void> {
+  const kafka = new KafkaConnection({ brokers: infra.kafkaBrokers, clientId: 'bench-scan' });
+  await resetTopics(kafka);
+  await provisionTopics(kafka, [DEVICES_TOPIC, RECALLS_TOPIC]);
+  const dataSource = createSchemaDataSource({
+    url: infra.databaseUrl,
+    schema: publisherSchema,
+    migrations: MESSAGING_MIGRATIONS,
+    poolSize: 4,
+  });
+  await dataSource.initialize();
+  await prepareSchema(dataSource);
+  const outbox = new OutboxRepository(dataSource);
+  const publisher = new EventPublisher('bench-scan', outbox);
+  const relay = new OutboxRelay(outbox, kafka, { relayId: 'bench-scan-relay', batchSize: 1000 });
+  await relay.start();
+
+  const port = await freePort();
+  const service = await startService(port);
+  const pid = service.pid ?? 0;
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  const fillStarted = performance.now();
+  console.log(`fill: ${DEVICES} devices, ${RECALLS} recalls`);
+  for (let from = 0; from < DEVICES; from += 1000) {
+    const count = Math.min(1000, DEVICES - from);
+    await dataSource.transaction((tx) =>
+      publisher.publishMany(
+        tx,
+        EVENTS.deviceRegisteredV1,
+        Array.from({ length: count }, (_, i) => ({ data: deviceRecord(from + i) })),
+      ),
+    );
+  }
+  await dataSource.transaction((tx) =>
+    publisher.publishMany(
+      tx,
+      EVENTS.recallIssuedV1,
+      Array.from({ length: RECALLS }, (_, recall): { data: RecallIssuedV1 } => ({
+        data: {
+          recallId: randomUUID(),
+          title: `Bench recall ${recall}`,
+          reason: 'Early wear of the liner in lot LOT-R1',
+          class: 'II',
+          criteria: { deviceIdentifiers: [gtinOf(recalledIndex(recall))], lotNumbers: ['LOT-R1'] },
+          status: 'open',
+          issuedAt: new Date().toISOString(),
+        },
+      })),
+    ),
+  );
+
+  const token = await mintDevelopmentToken({
+    role: 'theatre',
+    ods: 'RXH01',
+    secret: jwtSecret,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+  });
+  const verdictOf = async (barcode: string) => {
+    const response = await fetch(`${baseUrl}/v1/scans/check`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ barcode }),
+    }).catch(() => undefined);
+    return ((await response?.json()) as { verdict?: string } | undefined)?.verdict;
+  };
+  const ok = (index: number) => `(01)${gtinOf(index)}(17)301231(10)LOT-G${index % 7}(21)S${index}`;
+  const recalled = (recall: number) => `(01)${gtinOf(recalledIndex(recall))}(17)301231(10)LOT-R1`;
+  const expired = (index: number) => `(01)${gtinOf(index)}(17)200131(10)LOT-G1`;
+  const unknown = (index: number) => `(01)${gtinOf(DEVICES + index)}(17)301231(10)LOT-G1`;
+  await waitFor(
+    async () => {
+      if (service.exitCode !== null) throw new Error(`service exited with ${service.exitCode}`);
+      const health = await fetch(`${baseUrl}/health`).catch(() => undefined);
+      if (health?.status !== 200) return false;
+      if (((await health.json()) as { status?: string }).status === 'degraded') return false;
+      return (
+        (await verdictOf(ok(DEVICES - 1))) === 'OK' &&
+        (await verdictOf(recalled(RECALLS - 1))) === 'RECALLED'
+      );
+    },
+    { timeoutMs: 600_000, intervalMs: 500, description: 'the replica to hold the whole catalogue' },
+  );
+  const fillSeconds = (performance.now() - fillStarted) / 1000;
+  console.log(`filled and caught up in ${fillSeconds.toFixed(0)} s`);
+  await relay.stop();
+
+  // 70 % OK, 10 % each RECALLED, EXPIRED, UNKNOWN_DEVICE, spread over the catalogue.
+  const scanBarcodes = Array.from({ length: 1000 }, (_, i) => {
+    const index = (i * 7919) % DEVICES;
+    if (i % 10 === 7) return recalled(i % RECALLS);
+    if (i % 10 === 8) return expired(index);
+    if (i % 10 === 9) return unknown(i);
+    return ok(index);
+  });
+  const mix: Record<string, number> = {};
+  for (const barcode of scanBarcodes.slice(0, 20)) {
+    const verdict = (await verdictOf(barcode)) ?? 'no answer';
+    mix[verdict] = (mix[verdict] ?? 0) + 1;
+  }
+  console.log(`verdicts of the first 20 scan barcodes: ${JSON.stringify(mix)}`);
+  // Many theatre users, as at a hospital: one token would hit its 600-a-minute limit.
+  const tokens = await Promise.all(
+    Array.from({ length: TOKENS }, (_, i) =>
+      mintDevelopmentToken({
+        role: 'theatre',
+        ods: 'RXH01',
+        sub: `bench-theatre-${i}`,
+        secret: jwtSecret,
+        issuer: ISSUER,
+        audience: AUDIENCE,
+      }),
+    ),
+  );
+  const recordBarcodes = Array.from({ length: 1000 }, (_, i) => ok((i * 104729) % DEVICES));
+  const nhsNumbers = Array.from({ length: 2000 }, (_, i) => testNhsNumber(i));
+
+  const plan = (target: LoadPlan['target'], rate: number, seconds: number): LoadPlan => ({
+    url: baseUrl,
+    target,
+    rate,
+    seconds,
+    connections: CONNECTIONS,
+    tokens,
+    barcodes: target === 'scan' ? scanBarcodes : recordBarcodes,
+    nhsNumbers,
+  });
+  // Unrecorded: the first requests of each route pay for JIT compilation and cold pools.
+  for (const { target, rate } of TARGETS) await load(plan(target, rate, WARM_UP_SECONDS), pid);
+  const runs: Record<string, Measurement[]> = { scan: [], record: [], health: [] };
+  for (let run = 1; run <= RUNS; run += 1) {
+    for (const { target, rate } of TARGETS) {
+      const measurement = await load(plan(target, rate, SECONDS), pid);
+      console.log(`run ${run} ${target}: ${JSON.stringify(measurement)}`);
+      runs[target]?.push(measurement);
+    }
+  }
+  const { hwm } = await rssOf(pid);
+  service.kill('SIGTERM');
+  await exitOf(service);
+
+  await dataSource.query(`DROP SCHEMA IF EXISTS "${publisherSchema}" CASCADE`);
+  await dataSource.query(`DROP SCHEMA IF EXISTS "${serviceSchema}" CASCADE`);
+  await dataSource.destroy();
+
+  const summary = TARGETS.map(({ target, rate, p99TargetMs, label }) => {
+    const measured = runs[target] ?? [];
+    const of = (field: keyof Measurement) => measured.map((m) => Number(m[field]));
+    const p99 = median(of('p99Ms'));
+    const failed = measured.reduce((sum, m) => sum + m.non2xx + m.errors + m.timeouts, 0);
+    // Met only at the offered rate, with every request answered 2xx.
+    const met =
+      p99 < (p99TargetMs ?? 0) && failed === 0 && median(of('requestsPerSecond')) >= 0.95 * rate;
+    return {
+      target,
+      label,
+      offeredRate: rate === 0 ? 'unthrottled' : `${rate}/s`,
+      requestsPerSecond: {
+        median: median(of('requestsPerSecond')),
+        spread: spread(of('requestsPerSecond').map(Math.round)),
+      },
+      p50Ms: { median: median(of('p50Ms')), spread: spread(of('p50Ms')) },
+      p99Ms: { median: p99, spread: spread(of('p99Ms')) },
+      peakRssMiB: { median: median(of('peakRssMiB')), spread: spread(of('peakRssMiB')) },
+      failed,
+      requests: measured.reduce((sum, m) => sum + m.total, 0),
+      verdict:
+        p99TargetMs === undefined
+          ? 'ceiling'
+          : `p99 < ${p99TargetMs} ms at ${rate}/s: ${met ? 'met' : 'not met'}`,
+    };
+  });
+  const result = {
+    date: new Date().toISOString(),
+    machine: `nproc ${cpus().length}, ${cpus()[0]?.model ?? 'unknown CPU'}`,
+    node: process.version,
+    devices: DEVICES,
+    recalls: RECALLS,
+    runs: RUNS,
+    secondsPerMeasurement: SECONDS,
+    connections: CONNECTIONS,
+    fillSeconds: Math.round(fillSeconds),
+    servicePeakRssMiBSinceStart: Math.round(hwm / 2 ** 20),
+    scanVerdictSample: mix,
+    summary,
+    raw: runs,
+  };
+  console.log(JSON.stringify(summary, null, 2));
+  const docs = join(root, 'docs', 'benchmarks');
+  await writeFile(join(docs, 'scan.json'), `${JSON.stringify(result, null, 2)}\n`);
+  const rows = summary
+    .map(
+      (s) =>
+        `| ${s.label} | ${s.offeredRate} | ${s.requestsPerSecond.median.toFixed(0)} (${s.requestsPerSecond.spread}) | ` +
+        `${s.p50Ms.median} (${s.p50Ms.spread}) | ${s.p99Ms.median} (${s.p99Ms.spread}) | ` +
+        `${s.peakRssMiB.median} (${s.peakRssMiB.spread}) | ${s.failed} of ${s.requests} | ${s.verdict} |`,
+    )
+    .join('\n');
+  await writeFile(
+    join(docs, 'scan.md'),
+    `# Scan benchmark\n\n` +
+      `\`npm run bench:scan\` (tools/bench/scan/bench.ts), ${result.date}, ${result.machine}, Node ${result.node}; ` +
+      `the service, PostgreSQL, Redis, Kafka and the load generator on the same machine.\n\n` +
+      `The real implant-events service (its migration step, then main.ts as the least-privilege role, own schema) ` +
+      `with a catalogue replica of ${DEVICES} devices and ${RECALLS} active recalls, consumed by the service itself ` +
+      `from device-registry.devices.v1 and recall-matching.recalls.v1 (published through EventPublisher and OutboxRelay; ` +
+      `filled and caught up in ${result.fillSeconds} s). Load from a second process on loopback with autocannon 9.0.0, ` +
+      `${CONNECTIONS} connections, ${SECONDS} s per measurement (shortened to keep a full run near four minutes) ` +
+      `after an unrecorded ${WARM_UP_SECONDS} s warm-up of each target, ` +
+      `${RUNS} runs of the three targets in turn; each cell is the median of the runs with the spread (min-max). ` +
+      `Scan barcodes: 70 % OK, 10 % each RECALLED, EXPIRED and UNKNOWN_DEVICE (verdicts of the first 20: ` +
+      `${JSON.stringify(mix)}); each recorded implant has its own Idempotency-Key; requests carry theatre tokens of ${TOKENS} users ` +
+      `(the service limits each token to 600 requests a minute) and the per-address limit is raised with ` +
+      `HTTP_RATE_LIMIT_PER_ADDRESS, all load coming from one loopback address.\n\n` +
+      `| target | offered | requests/s | p50 ms | p99 ms | service peak RSS MiB | failed (non-2xx, errors, timeouts) | target |\n` +
+      `|---|---|---|---|---|---|---|---|\n${rows}\n\n` +
+      `Peak RSS is the service process's VmRSS sampled every 100 ms during each measurement; its VmHWM since start ` +
+      `(including the catalogue fill) was ${result.servicePeakRssMiBSinceStart} MiB. The /health ceiling is the same Nest ` +
+      `HTTP stack and per-address limiter without token checks or a use case, but with the service's readiness ` +
+      `report on every request. Raw numbers: scan.json beside this file.\n`,
+  );
+  execFileSync(join(root, 'node_modules', '.bin', 'prettier'), [
+    '--log-level',
+    'warn',
+    '--write',
+    join(docs, 'scan.md'),
+    join(docs, 'scan.json'),
+  ]);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
