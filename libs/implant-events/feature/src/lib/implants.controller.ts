@@ -14,6 +14,7 @@ import type { Principal } from '@implant-trace/platform-auth';
 import { Audited, CurrentPrincipal, Roles } from '@implant-trace/platform-auth';
 import { Idempotent } from '@implant-trace/platform-http';
 
+import { AuditedImplantChange } from './audited-implant-change.decorator';
 import { EnteredInErrorDto, ExplantDto } from './implant-lifecycle/implant-lifecycle.dto';
 import type { ImplantStatusAnswer } from './implant-lifecycle/implant-lifecycle.use-case';
 import { ImplantLifecycleUseCase } from './implant-lifecycle/implant-lifecycle.use-case';
@@ -48,12 +49,7 @@ export class ImplantsController {
   }
 
   @Roles('theatre')
-  @Audited({
-    action: 'implant.explant',
-    resourceType: 'implant',
-    resourceIds: (request) => [request.params['id'] ?? ''],
-    patientCount: () => 1,
-  })
+  @AuditedImplantChange('implant.explant')
   @Post(':id/explant')
   @HttpCode(HttpStatus.OK)
   explant(
@@ -65,12 +61,7 @@ export class ImplantsController {
   }
 
   @Roles('theatre')
-  @Audited({
-    action: 'implant.entered-in-error',
-    resourceType: 'implant',
-    resourceIds: (request) => [request.params['id'] ?? ''],
-    patientCount: () => 1,
-  })
+  @AuditedImplantChange('implant.entered-in-error')
   @Post(':id/entered-in-error')
   @HttpCode(HttpStatus.OK)
   enteredInError(

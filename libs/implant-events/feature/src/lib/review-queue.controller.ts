@@ -14,6 +14,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@implant-trace/platform-auth';
 import { Audited, CurrentPrincipal, Roles } from '@implant-trace/platform-auth';
 
+import { AuditedImplantChange } from './audited-implant-change.decorator';
 import { ResolveReviewDto } from './review-queue/resolve-review.dto';
 import type { ReviewItem, ReviewResolution } from './review-queue/review-queue.use-case';
 import { ReviewQueueUseCase } from './review-queue/review-queue.use-case';
@@ -39,12 +40,7 @@ export class ReviewQueueController {
   }
 
   @Roles('theatre', 'hospital-system')
-  @Audited({
-    action: 'review-queue.resolve',
-    resourceType: 'implant',
-    resourceIds: (request) => [request.params['id'] ?? ''],
-    patientCount: () => 1,
-  })
+  @AuditedImplantChange('review-queue.resolve')
   @Post(':id/resolve')
   @HttpCode(HttpStatus.OK)
   resolve(
