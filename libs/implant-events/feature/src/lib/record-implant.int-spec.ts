@@ -7,11 +7,12 @@ import { encodeWristbandGsrn, testNhsNumber } from '@implant-trace/identifiers';
 import {
   deviceRecord,
   freshGtin,
-  type JsonBody,
   recallOf,
   Service,
   token,
   Upstream,
+  withCaughtUpService,
+  type JsonBody,
 } from '../test-support/implant-events.test-bed';
 
 const PATIENT = { nhsNumber: testNhsNumber(11) };
@@ -40,21 +41,11 @@ describe('POST /v1/implants against the real PostgreSQL, Redis and Kafka', () =>
       [implantId],
     );
 
-  beforeAll(async () => {
-    await upstream.start();
-    await upstream.publish(
-      [EVENTS.deviceRegisteredV1, device],
-      [EVENTS.deviceRegisteredV1, recalledDevice],
-      [EVENTS.recallIssuedV1, recall],
-    );
-    await service.start();
-    await service.untilCaughtUp();
-  });
-
-  afterAll(async () => {
-    await service.drop();
-    await upstream.stop();
-  });
+  withCaughtUpService(upstream, service, () => [
+    [EVENTS.deviceRegisteredV1, device],
+    [EVENTS.deviceRegisteredV1, recalledDevice],
+    [EVENTS.recallIssuedV1, recall],
+  ]);
 
   describe('recording', () => {
     it('records a known, unrecalled device unflagged, with its implant.recorded event in the same commit', async () => {

@@ -12,11 +12,12 @@ import { startOwnRedisServer, testInfrastructure, waitFor } from '@implant-trace
 import {
   deviceRecord,
   freshGtin,
-  type JsonBody,
   recallOf,
   Service,
   token,
   Upstream,
+  withCaughtUpService,
+  type JsonBody,
 } from '../test-support/implant-events.test-bed';
 
 describe('POST /v1/scans/check against the real PostgreSQL, Redis and Kafka', () => {
@@ -32,21 +33,11 @@ describe('POST /v1/scans/check against the real PostgreSQL, Redis and Kafka', ()
   const recall = recallOf([recalledGtin], ['LOT-BAD']);
   const verdictOf = async (barcode: string) => (await service.scan({ barcode })).body['verdict'];
 
-  beforeAll(async () => {
-    await upstream.start();
-    await upstream.publish(
-      [EVENTS.deviceRegisteredV1, device],
-      [EVENTS.deviceRegisteredV1, recalledDevice],
-      [EVENTS.recallIssuedV1, recall],
-    );
-    await service.start();
-    await service.untilCaughtUp();
-  });
-
-  afterAll(async () => {
-    await service.drop();
-    await upstream.stop();
-  });
+  withCaughtUpService(upstream, service, () => [
+    [EVENTS.deviceRegisteredV1, device],
+    [EVENTS.deviceRegisteredV1, recalledDevice],
+    [EVENTS.recallIssuedV1, recall],
+  ]);
 
   describe('verdicts', () => {
     it('answers OK for a known device, through any packaging level, with the parsed fields', async () => {

@@ -255,3 +255,25 @@ export class Service {
     await dropSchema(this.schema);
   }
 }
+
+/**
+ * Registers the hooks that start the upstream with `events` already published, then the
+ * service, caught up with them; and that drop both afterwards.
+ */
+export function withCaughtUpService(
+  upstream: Upstream,
+  service: Service,
+  events: () => Parameters<Upstream['publish']>,
+): void {
+  beforeAll(async () => {
+    await upstream.start();
+    await upstream.publish(...events());
+    await service.start();
+    await service.untilCaughtUp();
+  });
+
+  afterAll(async () => {
+    await service.drop();
+    await upstream.stop();
+  });
+}
