@@ -1,5 +1,6 @@
-import type { CriteriaDevice } from '@implant-trace/recall-criteria';
-import { deviceNotInCatalogue, evaluateCriteria } from '@implant-trace/recall-criteria';
+import type { RecallCriteriaValue } from '@implant-trace/contracts';
+import type { CriteriaDevice, CriteriaMatcher } from '@implant-trace/recall-criteria';
+import { compileCriteria, deviceNotInCatalogue } from '@implant-trace/recall-criteria';
 
 import type { RecallEvaluation, ReplicaDevice } from './scan-check.types';
 
@@ -14,6 +15,21 @@ function criteriaDeviceOf(device: ReplicaDevice): CriteriaDevice {
 }
 
 /**
+ * Every scan evaluates the same open recalls, held by the index cache as the same objects until
+ * the index changes: each is validated and compiled once, not once per scan.
+ */
+const compiled = new WeakMap<RecallCriteriaValue, CriteriaMatcher>();
+
+function matcherOf(criteria: RecallCriteriaValue): CriteriaMatcher {
+  let matcher = compiled.get(criteria);
+  if (matcher === undefined) {
+    matcher = compileCriteria(criteria);
+    compiled.set(criteria, matcher);
+  }
+  return matcher;
+}
+
+/**
  * The scan check's recall evaluation: the shared recall-criteria rules applied to the unit in
  * hand (active by definition), with its label's production identifiers and what the catalogue
  * says the label carries. A device the replica does not hold is selected only by a recall
@@ -24,7 +40,7 @@ export const recallCriteriaEvaluation: RecallEvaluation = (criteria, { udi, devi
   // then answers UNKNOWN_DEVICE (never OK) rather than list them all as possible.
   const named = criteria.deviceIdentifiers?.includes(udi.deviceIdentifier ?? '') ?? false;
   if (device === undefined && !named) return undefined;
-  const outcome = evaluateCriteria(criteria, {
+  const outcome = matcherOf(criteria).evaluate({
     device:
       device === undefined
         ? deviceNotInCatalogue(udi.deviceIdentifier ?? '')

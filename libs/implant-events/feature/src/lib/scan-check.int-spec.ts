@@ -417,10 +417,10 @@ describe('POST /v1/scans/check against the real PostgreSQL, Redis and Kafka', ()
     it('never serves a cached index from before a recall whose generation bump Redis refused', async () => {
       expect((await cached.scan({ barcode: `(01)${hot}` })).body['verdict']).toBe('OK');
       const admin = await connectRedis(redis.url, { commandTimeoutMs: 1_000 });
-      // Redis refuses INCR (reads still work): the fault is a dropped invalidation.
-      await admin.sendCommand(['ACL', 'SETUSER', 'default', '-incr']);
+      // Redis refuses SET (reads still work): the fault is a dropped invalidation.
+      await admin.sendCommand(['ACL', 'SETUSER', 'default', '-set']);
       try {
-        await expect(admin.incr('probe')).rejects.toThrow(/NOPERM/);
+        await expect(admin.set('probe', 'refused')).rejects.toThrow(/NOPERM/);
         const hotRecall = recallOf([hot]);
         await upstream.publish([EVENTS.recallIssuedV1, hotRecall]);
         const dataSource = cached.app!.get(DataSource);
@@ -444,7 +444,46 @@ describe('POST /v1/scans/check against the real PostgreSQL, Redis and Kafka', ()
           recalls: [{ recallId: hotRecall.recallId }],
         });
       } finally {
-        await admin.sendCommand(['ACL', 'SETUSER', 'default', '+incr']);
+        await admin.sendCommand(['ACL', 'SETUSER', 'default', '+set']);
+        await admin.close();
+      }
+    });
+
+    it('never serves the copy it holds from before a Redis flush once a recall has applied since', async () => {
+      const admin = await connectRedis(redis.url, { commandTimeoutMs: 1_000 });
+      const dataSource = cached.app!.get(DataSource);
+      const untilIndexed = (recallId: string) =>
+        waitFor(
+          async () =>
+            (
+              (await dataSource.query(`SELECT 1 FROM recall_index WHERE recall_id = $1`, [
+                recallId,
+              ])) as unknown[]
+            ).length === 1,
+          { description: 'the recall to reach the index' },
+        );
+      const held = freshGtin();
+      await upstream.publish([EVENTS.deviceRegisteredV1, deviceRecord([held])]);
+      try {
+        await admin.flushAll();
+        const first = recallOf([freshGtin()]);
+        await upstream.publish([EVENTS.recallIssuedV1, first]);
+        await untilIndexed(first.recallId);
+        await waitFor(
+          async () => (await cached.scan({ barcode: `(01)${held}` })).body['verdict'] === 'OK',
+          { description: 'the service to hold a copy with the first recall and not the device' },
+        );
+        await admin.flushAll();
+        expect(await admin.dbSize()).toBe(0);
+        const second = recallOf([held]);
+        await upstream.publish([EVENTS.recallIssuedV1, second]);
+        await untilIndexed(second.recallId);
+        // A counted generation would be back at the value of the copy this process holds.
+        expect((await cached.scan({ barcode: `(01)${held}` })).body).toMatchObject({
+          verdict: 'RECALLED',
+          recalls: [{ recallId: second.recallId }],
+        });
+      } finally {
         await admin.close();
       }
     });

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import type { Clock } from '@implant-trace/domain-kernel';
 import type {
+  ActiveRecall,
   AssembledScan,
   RecallEvaluation,
   ReplicaDevice,
@@ -49,16 +50,35 @@ export class CheckScanUseCase {
 
   private async check(scan: AssembledScan): Promise<ScanCheckOutcome> {
     const doubts = this.catchUp.doubts();
-    let device: ReplicaDevice | undefined;
-    if (scan.ok && scan.udi.deviceIdentifier !== undefined) {
-      try {
-        device = await this.catalogue.findByIdentifier(scan.udi.deviceIdentifier);
-      } catch (error) {
-        this.logger.warn(`${CATALOGUE_UNREADABLE}: ${String(error)}`);
-        doubts.push(CATALOGUE_UNREADABLE);
-      }
+    if (!scan.ok) return this.decide(scan, undefined, [], doubts);
+    // The catalogue (PostgreSQL) and the recall index (Redis) are asked at once.
+    const [device, recalls] = await Promise.all([
+      this.findDevice(scan.udi.deviceIdentifier, doubts),
+      this.recalls.openRecalls(),
+    ]);
+    return this.decide(scan, device, recalls, doubts);
+  }
+
+  private async findDevice(
+    deviceIdentifier: string | undefined,
+    doubts: string[],
+  ): Promise<ReplicaDevice | undefined> {
+    if (deviceIdentifier === undefined) return undefined;
+    try {
+      return await this.catalogue.findByIdentifier(deviceIdentifier);
+    } catch (error) {
+      this.logger.warn(`${CATALOGUE_UNREADABLE}: ${String(error)}`);
+      doubts.push(CATALOGUE_UNREADABLE);
+      return undefined;
     }
-    const recalls = scan.ok ? await this.recalls.openRecalls() : [];
+  }
+
+  private decide(
+    scan: AssembledScan,
+    device: ReplicaDevice | undefined,
+    recalls: readonly ActiveRecall[] | undefined,
+    doubts: string[],
+  ): ScanCheckOutcome {
     return decideScanVerdict({
       scan,
       device,

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import {
   DataSource,
@@ -23,16 +25,19 @@ const RECALLS_CHANGED = 'implant-events:recalls-changed';
 /**
  * The open recalls for hot lookups: Redis first, the database (the truth) when Redis misses or
  * fails. Each copy is cached under the generation current when its reader began, and every
- * committed change bumps the generation, so a reader that read the database just before a
+ * committed change moves the generation on, so a reader that read the database just before a
  * change and writes its copy just after writes it under a generation nobody reads any more.
- * When the bump fails (Redis down or refusing), this process reads the database until a bump
+ * Generations are random, never counted: a flushed or restarted Redis can never come back to
+ * the generation of a copy some process still holds. When the bump fails (Redis down or refusing), this process reads the database until a bump
  * succeeds, so a copy from before the change is never served here.
  */
 @Injectable()
 export class RecallIndexCache implements OnModuleInit, EntitySubscriberInterface {
   private readonly logger = new Logger('RecallIndexCache');
   private bumpOwed = false;
-  /** Bumped after every committed change: a copy is cached under the generation it was read at. */
+  /** This process's copy of the open recalls and the generation it was read at. */
+  private held: { generation: string; recalls: readonly ActiveRecall[] } | undefined;
+  /** Replaced after every committed change: a copy is cached under the generation it was read at. */
   private readonly generationKey: string;
   private readonly openRecallsPrefix: string;
 
@@ -63,35 +68,53 @@ export class RecallIndexCache implements OnModuleInit, EntitySubscriberInterface
   }
 
   /** The open recalls, or undefined when neither Redis nor the database can be read. */
-  async openRecalls(): Promise<ActiveRecall[] | undefined> {
+  async openRecalls(): Promise<readonly ActiveRecall[] | undefined> {
     if (this.bumpOwed) await this.bumpGeneration();
     const generation = this.bumpOwed ? undefined : await this.currentGeneration();
-    if (generation !== undefined) {
-      const cached = await this.redis
-        .get(`${this.openRecallsPrefix}:${generation}`)
+    if (generation === undefined) return this.readDatabase();
+    // One round trip while nothing changes: the generation says this process's copy is current.
+    if (this.held?.generation === generation) return this.held.recalls;
+    const copyKey = `${this.openRecallsPrefix}:${generation}`;
+    const cached = await this.redis.get(copyKey).catch(() => undefined);
+    let recalls: ActiveRecall[] | undefined;
+    if (typeof cached === 'string') {
+      recalls = JSON.parse(cached) as ActiveRecall[];
+    } else {
+      recalls = await this.readDatabase();
+      if (recalls === undefined) return undefined;
+      await this.redis
+        .set(copyKey, JSON.stringify(recalls), {
+          expiration: { type: 'EX', value: CACHE_TTL_SECONDS },
+        })
         .catch(() => undefined);
-      if (typeof cached === 'string') return JSON.parse(cached) as ActiveRecall[];
     }
-    let fromDatabase: ActiveRecall[];
+    this.held = { generation, recalls };
+    return recalls;
+  }
+
+  private async readDatabase(): Promise<ActiveRecall[] | undefined> {
     try {
-      fromDatabase = await this.recalls.openRecalls();
+      return await this.recalls.openRecalls();
     } catch (error) {
       this.logger.warn(`recall index unreadable: ${String(error)}`);
       return undefined;
     }
-    if (generation !== undefined) {
-      await this.redis
-        .set(`${this.openRecallsPrefix}:${generation}`, JSON.stringify(fromDatabase), {
-          EX: CACHE_TTL_SECONDS,
-        })
-        .catch(() => undefined);
-    }
-    return fromDatabase;
   }
 
+  /**
+   * The generation current now, set first when Redis has none (a fresh or flushed Redis): always
+   * before the database is read, so a change committed after that read moves past it.
+   */
   private async currentGeneration(): Promise<string | undefined> {
     try {
-      return (await this.redis.get(this.generationKey)) ?? '0';
+      const generation = await this.redis.get(this.generationKey);
+      if (generation !== null) return generation;
+      const fresh = randomUUID();
+      const earlier = await this.redis.set(this.generationKey, fresh, {
+        condition: 'NX',
+        GET: true,
+      });
+      return earlier ?? fresh;
     } catch {
       return undefined;
     }
@@ -99,7 +122,7 @@ export class RecallIndexCache implements OnModuleInit, EntitySubscriberInterface
 
   private async bumpGeneration(): Promise<void> {
     try {
-      await this.redis.incr(this.generationKey);
+      await this.redis.set(this.generationKey, randomUUID());
       this.bumpOwed = false;
     } catch {
       this.bumpOwed = true;
