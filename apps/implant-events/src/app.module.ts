@@ -23,6 +23,9 @@ export class AppModule {
           redisUrl: config.redisUrl,
           cacheScope: config.databaseSchema,
           redisCommandTimeoutMs: config.redisCommandTimeoutMs,
+          ...(config.kafkaConsumerGroup === undefined
+            ? {}
+            : { consumerGroupId: config.kafkaConsumerGroup }),
         }),
       ],
     };

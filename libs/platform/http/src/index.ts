@@ -36,7 +36,6 @@ export {
 } from './lib/service-app.factory';
 export { migrateService, type ServiceSchema } from './lib/service-migration.util';
 export {
-  DEFAULT_RATE_LIMIT,
   PLATFORM_MIGRATIONS,
   ServicePlatformModule,
   type ServicePlatformOptions,

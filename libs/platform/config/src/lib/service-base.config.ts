@@ -148,6 +148,17 @@ export abstract class ServiceConfigBase implements KafkaConnectionConfig {
   @IsString()
   kafkaClientId?: string;
 
+  @EnvVariable({
+    name: 'KAFKA_CONSUMER_GROUP',
+    description:
+      'Consumer group of the service’s consumers (defaults to the service name; two deployments on one cluster need two)',
+  })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,200}$/, {
+    message: 'KAFKA_CONSUMER_GROUP may hold only letters, digits, ".", "_" and "-"',
+  })
+  kafkaConsumerGroup?: string;
+
   @EnvVariable({ name: 'KAFKA_SSL', description: 'Connect to the brokers over TLS' })
   @IsBoolean()
   kafkaSsl: boolean = false;
@@ -281,6 +292,15 @@ export abstract class ServiceConfigBase implements KafkaConnectionConfig {
   @IsInt()
   @Min(1)
   httpRateLimitPerAddress: number = 3_000;
+
+  @EnvVariable({
+    name: 'HTTP_RATE_LIMIT_PER_TOKEN',
+    description:
+      'Requests per minute with one token (its subject), counted once the token is verified, shared by every instance',
+  })
+  @IsInt()
+  @Min(1)
+  httpRateLimitPerToken: number = 600;
 
   @EnvVariable({
     name: 'HTTP_TRUSTED_PROXY_HOPS',

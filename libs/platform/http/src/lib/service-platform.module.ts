@@ -43,8 +43,6 @@ export const PLATFORM_MIGRATIONS = [
   IdempotencyKeyLeases1767225600020,
 ];
 
-export const DEFAULT_RATE_LIMIT: RateLimit = { limit: 600, windowSeconds: 60 };
-
 export interface ServicePlatformOptions {
   config: ServiceConfigBase;
   /** The service's feature modules. */
@@ -54,6 +52,7 @@ export interface ServicePlatformOptions {
   migrations?: (new () => MigrationInterface)[];
   /** Apply migrations at start-up (default: outside production). */
   migrate?: boolean;
+  /** The per-token limit; by default HTTP_RATE_LIMIT_PER_TOKEN a minute. */
   rateLimit?: RateLimit;
   /** The service's JSON logger, for libraries that log outside Nest's logger (TypeORM). */
   logger?: PinoLogger;
@@ -134,7 +133,10 @@ export class ServicePlatformModule {
       controllers: [OperationsController],
       providers: [
         { provide: SERVICE_NAME, useValue: config.serviceName },
-        { provide: RATE_LIMIT, useValue: options.rateLimit ?? DEFAULT_RATE_LIMIT },
+        {
+          provide: RATE_LIMIT,
+          useValue: options.rateLimit ?? { limit: config.httpRateLimitPerToken, windowSeconds: 60 },
+        },
         {
           provide: REDIS_CONNECTION,
           useFactory: () =>
