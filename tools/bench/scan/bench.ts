@@ -10,7 +10,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { DeviceRegisteredV1, RecallIssuedV1 } from '@implant-trace/contracts';
@@ -124,8 +124,16 @@ function exitOf(child: ChildProcess): Promise<number | null> {
   });
 }
 
-/** Starts the service as npm start does: migration as the owner, then main.ts least-privileged. */
+/**
+ * Starts the service as its production image does: the `nx build` output, its migration step as
+ * the owner, then main.js as the least-privileged role.
+ */
 async function startService(port: number): Promise<ChildProcess> {
+  execFileSync(join(root, 'node_modules', '.bin', 'nx'), ['build', 'implant-events'], {
+    cwd: root,
+    env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: serviceRoleDatabaseUrl(),
@@ -141,14 +149,14 @@ async function startService(port: number): Promise<ChildProcess> {
     HTTP_RATE_LIMIT_PER_ADDRESS: String(100_000_000),
   };
   const run = (entryPoint: string) =>
-    spawn(
-      process.execPath,
-      ['-r', '@swc-node/register', join('apps', 'implant-events', 'src', entryPoint)],
-      { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] },
-    );
-  const migration = await exitOf(run('migrate.ts'));
+    spawn(process.execPath, [join('dist', 'apps', 'implant-events', entryPoint)], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+  const migration = await exitOf(run('migrate.js'));
   if (migration !== 0) throw new Error(`implant-events migration exited with ${migration}`);
-  return run('main.ts');
+  return run('main.js');
 }
 
 /** A fresh catalogue on the bench's own broker: no earlier run's devices, offsets or recalls. */
@@ -327,6 +335,8 @@ async function main(): Promise<void> {
   // Unrecorded: the first requests of each route pay for JIT compilation and cold pools.
   for (const { target, rate } of TARGETS) await load(plan(target, rate, WARM_UP_SECONDS), pid);
   const runs: Record<string, Measurement[]> = { scan: [], record: [], health: [] };
+  // Other work on the machine inflates tail latencies: the load average says how much there was.
+  const loadBefore = loadavg()[0] ?? 0;
   for (let run = 1; run <= RUNS; run += 1) {
     for (const { target, rate } of TARGETS) {
       const measurement = await load(plan(target, rate, SECONDS), pid);
@@ -334,6 +344,7 @@ async function main(): Promise<void> {
       runs[target]?.push(measurement);
     }
   }
+  const loadAfter = loadavg()[0] ?? 0;
   const { hwm } = await rssOf(pid);
   service.kill('SIGTERM');
   await exitOf(service);
@@ -379,6 +390,7 @@ async function main(): Promise<void> {
     secondsPerMeasurement: SECONDS,
     connections: CONNECTIONS,
     fillSeconds: Math.round(fillSeconds),
+    loadAverage: { before: loadBefore, after: loadAfter },
     servicePeakRssMiBSinceStart: Math.round(hwm / 2 ** 20),
     scanVerdictSample: mix,
     summary,
@@ -399,8 +411,9 @@ async function main(): Promise<void> {
     join(docs, 'scan.md'),
     `# Scan benchmark\n\n` +
       `\`npm run bench:scan\` (tools/bench/scan/bench.ts), ${result.date}, ${result.machine}, Node ${result.node}; ` +
-      `the service, PostgreSQL, Redis, Kafka and the load generator on the same machine.\n\n` +
-      `The real implant-events service (its migration step, then main.ts as the least-privilege role, own schema) ` +
+      `the service, PostgreSQL, Redis, Kafka and the load generator on the same machine; 1-minute load average ` +
+      `${loadBefore.toFixed(1)} before the measurements and ${loadAfter.toFixed(1)} after them.\n\n` +
+      `The real implant-events service (its migration step, then main.js as the least-privilege role, own schema, from the nx build output its image runs) ` +
       `with a catalogue replica of ${DEVICES} devices and ${RECALLS} active recalls, consumed by the service itself ` +
       `from device-registry.devices.v1 and recall-matching.recalls.v1 (published through EventPublisher and OutboxRelay; ` +
       `filled and caught up in ${result.fillSeconds} s). Load from a second process on loopback with autocannon 9.0.0, ` +
