@@ -15,8 +15,11 @@ export function migratableServices() {
   );
 }
 
-/** Runs the migration step of each service in turn; throws at the first that fails. */
-export function migrateServices(services, env = process.env) {
+/**
+ * Runs the migration step of each service in turn; throws at the first that fails. `stdio` is
+ * where their output goes (spawnSync's option: `npm start` sends it to a log file).
+ */
+export function migrateServices(services, env = process.env, stdio = 'inherit') {
   const known = migratableServices();
   const unknown = services.filter((service) => !known.includes(service));
   if (unknown.length > 0) {
@@ -26,7 +29,7 @@ export function migrateServices(services, env = process.env) {
     const result = spawnSync(
       process.execPath,
       ['-r', '@swc-node/register', join('apps', service, 'src', 'migrate.ts')],
-      { cwd: root, env, stdio: 'inherit' },
+      { cwd: root, env, stdio },
     );
     if (result.status !== 0) {
       throw new Error(`${service}: migration step failed (${result.signal ?? result.status})`);
