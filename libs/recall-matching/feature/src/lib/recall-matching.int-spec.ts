@@ -110,6 +110,74 @@ describe('recall-matching against the real PostgreSQL and Kafka', () => {
     });
   });
 
+  describe('dry run', () => {
+    it('counts implants and patients, matched and possible, by hospital, and stores and sends nothing', async () => {
+      const [odsA, odsB] = [freshOds(), freshOds()];
+      const gtin = freshGtin();
+      const twice = { nhsNumber: implantRecorded({ deviceIdentifier: gtin }).patient.nhsNumber! };
+      const implants = [
+        implantRecorded(
+          { deviceIdentifier: gtin, lotNumber: 'D1' },
+          { hospitalOds: odsA, patient: twice },
+        ),
+        implantRecorded(
+          { deviceIdentifier: gtin, lotNumber: 'D1' },
+          { hospitalOds: odsA, patient: twice },
+        ),
+        implantRecorded({ deviceIdentifier: gtin }, { hospitalOds: odsA }),
+        implantRecorded({ deviceIdentifier: gtin, lotNumber: 'D1' }, { hospitalOds: odsB }),
+        implantRecorded({ deviceIdentifier: gtin, lotNumber: 'D1' }, { hospitalOds: odsB }),
+        implantRecorded({ deviceIdentifier: gtin, lotNumber: 'D2' }, { hospitalOds: odsB }),
+      ];
+      await feed(registered(deviceRecord([gtin])), ...implants.map(recorded), [
+        EVENTS.implantExplantedV1,
+        {
+          implantId: implants[4]!.implantId,
+          hospitalOds: odsB,
+          explantedAt: '2026-12-01T10:00:00.000Z',
+          recordedBy: 'surgeon',
+        },
+      ]);
+      const counted = `SELECT (SELECT count(*) FROM outbox)::int AS outbox, (SELECT count(*) FROM recalls)::int AS recalls, (SELECT count(*) FROM matches)::int AS matches`;
+      const before = await service.query(counted);
+
+      const answer = await service.call('POST', '/v1/recall-queries', {
+        criteria: { deviceIdentifiers: [gtin], lotNumbers: ['D1'] },
+      });
+
+      expect(answer.status).toBe(200);
+      const ours = (answer.body['byHospital'] as { ods: string }[]).filter((row) =>
+        [odsA, odsB].includes(row.ods),
+      );
+      expect(ours).toEqual(
+        [
+          {
+            ods: odsA,
+            matched: { implants: 2, patients: 1 },
+            possible: { implants: 1, patients: 1 },
+          },
+          {
+            ods: odsB,
+            matched: { implants: 1, patients: 1 },
+            possible: { implants: 0, patients: 0 },
+          },
+        ].sort((a, b) => a.ods.localeCompare(b.ods)),
+      );
+      expect(answer.body['matched']['implants']).toBeGreaterThanOrEqual(3);
+      expect(await service.query(counted)).toEqual(before);
+    });
+
+    it('refuses criteria without a device selector, naming the field', async () => {
+      const answer = await service.call('POST', '/v1/recall-queries', {
+        criteria: { lotNumbers: ['L1'] },
+      });
+      expect(answer).toMatchObject({
+        status: 400,
+        body: { errors: [expect.objectContaining({ field: 'criteria' })] },
+      });
+    });
+  });
+
   describe('issuing a recall', () => {
     it('publishes recall.issued and one recall.match.found per affected implant, keyed by its hospital', async () => {
       const [odsA, odsB] = [freshOds(), freshOds()];
