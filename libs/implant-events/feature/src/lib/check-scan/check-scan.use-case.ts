@@ -1,17 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
-import type { Clock } from '@implant-trace/domain-kernel';
+import { todayInLondon, type Clock } from '@implant-trace/domain-kernel';
 import type {
   AssembledScan,
   RecallEvaluation,
   ReplicaDevice,
   ScanCheckOutcome,
 } from '@implant-trace/implant-events-domain';
-import {
-  assembleScan,
-  decideScanVerdict,
-  todayInLondon,
-} from '@implant-trace/implant-events-domain';
+import { assembleScan, decideScanVerdict } from '@implant-trace/implant-events-domain';
 import type { Udi } from '@implant-trace/udi';
 
 import { CatalogueReplicaRepository } from '../catalogue-replica/catalogue-replica.repository';
