@@ -27,3 +27,8 @@ export {
   recallTermsProblems,
   type RecallTerms,
 } from './lib/recall-details.policy';
+export {
+  isOverdue,
+  type AcknowledgementStage,
+  type RecallDeadlines,
+} from './lib/recall-progress.policy';

@@ -4,6 +4,7 @@ import { EVENTS, type ImplantRecordedV1, type RecallCriteriaValue } from '@impla
 
 import {
   deviceRecord,
+  freshOds,
   freshGtin,
   implantRecorded,
   Service,
@@ -11,9 +12,6 @@ import {
   type JsonBody,
   type UpstreamEvent,
 } from '../test-support/recall-matching.test-bed';
-
-/** A hospital of this run only: the shared topics hold every earlier run's implants too. */
-const freshOds = () => `Q${randomInt(10_000, 99_999)}`;
 
 describe('recall-matching against the real PostgreSQL and Kafka', () => {
   jest.setTimeout(180_000);

@@ -33,6 +33,13 @@ import { RecallEntity } from './recalls/recall.entity';
 import { RecallQueryUseCase } from './recalls/recall-query.use-case';
 import { RecallsRepository } from './recalls/recalls.repository';
 import { RecallsController } from './recalls.controller';
+import { FollowUpEntity } from './hospital-matches/follow-up.entity';
+import { HospitalMatchesUseCase } from './hospital-matches/hospital-matches.use-case';
+import { AcknowledgementConsumer } from './progress/acknowledgement.consumer';
+import { AcknowledgementEntity } from './progress/acknowledgement.entity';
+import { RecallFollowUp1767225600410 } from './progress/recall-follow-up.migration';
+import { RecallProgressUseCase } from './progress/recall-progress.use-case';
+import { RecallProgressController } from './recall-progress.controller';
 
 export const RECALL_MATCHING_ENTITIES = [
   CatalogueDeviceEntity,
@@ -40,12 +47,15 @@ export const RECALL_MATCHING_ENTITIES = [
   ProjectedImplantEntity,
   RecallEntity,
   MatchEntity,
+  AcknowledgementEntity,
+  FollowUpEntity,
 ];
 
 /** The outbox and inbox first, then the replica, the projection, the recalls and matches. */
 export const RECALL_MATCHING_MIGRATIONS = [
   ...MESSAGING_MIGRATIONS,
   CreateRecallMatching1767225600400,
+  RecallFollowUp1767225600410,
 ];
 
 /** Recall queries and recalls, and the matches they find among the projected implants. */
@@ -71,7 +81,13 @@ export class RecallMatchingModule {
           consumerGroupId: options.consumerGroupId ?? options.serviceName,
         }),
       ],
-      controllers: [RecallsController, CatalogueReplicaConsumer, ImplantProjectionConsumer],
+      controllers: [
+        RecallsController,
+        RecallProgressController,
+        CatalogueReplicaConsumer,
+        ImplantProjectionConsumer,
+        AcknowledgementConsumer,
+      ],
       providers: [
         { provide: RECALL_MATCHING_OPTIONS, useValue: options },
         { provide: RECALL_MATCHING_CLOCK, useValue: options.clock ?? systemClock },
@@ -82,6 +98,8 @@ export class RecallMatchingModule {
         RecallsRepository,
         RecallChangesUseCase,
         RecallQueryUseCase,
+        RecallProgressUseCase,
+        HospitalMatchesUseCase,
       ],
     };
   }

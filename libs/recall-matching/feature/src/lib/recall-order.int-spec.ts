@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { randomInt } from 'node:crypto';
 
 import { EVENTS, type ImplantRecordedV1 } from '@implant-trace/contracts';
 
 import {
   deviceRecord,
+  freshOds,
   freshGtin,
   implantRecorded,
   Service,
@@ -12,8 +12,6 @@ import {
   type JsonBody,
   type UpstreamEvent,
 } from '../test-support/recall-matching.test-bed';
-
-const freshOds = () => `Q${randomInt(10_000, 99_999)}`;
 
 type RecallStep = { kind: 'recall'; index: number };
 type EventStep = { kind: 'event'; index: number };

@@ -86,6 +86,16 @@ export function deviceRecord(gtins: string[], overrides: Partial<DeviceRecordVal
   } satisfies DeviceRecordValue;
 }
 
+/**
+ * A hospital (five-character ODS code) of this run only: the shared topics hold every earlier
+ * run's implants too.
+ */
+export function freshOds(): string {
+  return `Q${randomInt(36 ** 3, 36 ** 4)
+    .toString(36)
+    .toUpperCase()}`;
+}
+
 let patientSeed = randomInt(0, 800_000);
 
 export function implantRecorded(

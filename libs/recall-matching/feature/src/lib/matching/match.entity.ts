@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
+import type { FOLLOW_UP_OUTCOMES } from '@implant-trace/contracts';
 import type { MatchKind, WithdrawalCause } from '@implant-trace/recall-matching-domain';
 
 /** One implant under one recall; withdrawn rows are kept, so a match keeps its id. */
@@ -34,4 +35,11 @@ export class MatchEntity {
 
   @Column({ name: 'withdrawal_reason', type: 'text', nullable: true })
   withdrawalReason!: WithdrawalCause | null;
+
+  /** The latest follow-up outcome the hospital recorded (follow_ups holds them all). */
+  @Column({ name: 'follow_up_outcome', type: 'text', nullable: true })
+  followUpOutcome!: (typeof FOLLOW_UP_OUTCOMES)[number] | null;
+
+  @Column({ name: 'follow_up_at', type: 'timestamptz', nullable: true })
+  followUpAt!: Date | null;
 }
