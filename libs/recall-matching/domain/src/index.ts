@@ -32,3 +32,12 @@ export {
   type AcknowledgementStage,
   type RecallDeadlines,
 } from './lib/recall-progress.policy';
+export {
+  applyScope,
+  SCOPE_MODES,
+  ScopeCollector,
+  type ScopeColumns,
+  type ScopeList,
+  type ScopeMode,
+  type ScopeRejection,
+} from './lib/recall-scope.policy';

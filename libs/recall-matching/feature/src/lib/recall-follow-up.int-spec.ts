@@ -269,6 +269,8 @@ describe('recall progress, hospital lists and follow-up against the real servers
         'GET /metrics': { public: true },
         'POST /v1/recall-queries': { roles: ['regulator'] },
         'POST /v1/recalls': { roles: ['regulator'] },
+        'POST /v1/recall-queries/scope': { roles: ['regulator'] },
+        'POST /v1/recalls/:id/scope': { roles: ['regulator'] },
         'GET /v1/recalls': { roles: ['regulator', 'hospital-system'] },
         'GET /v1/recalls/:id': { roles: ['regulator', 'hospital-system'] },
         'PATCH /v1/recalls/:id': { roles: ['regulator'] },
@@ -279,6 +281,6 @@ describe('recall progress, hospital lists and follow-up against the real servers
       },
     });
     expect(result).toMatchObject({ unexpectedRoutes: [], missingRoutes: [], mismatches: [] });
-    expect(result.calls).toBe(11 * 9);
+    expect(result.calls).toBe(13 * 9);
   });
 });

@@ -363,6 +363,111 @@ describe('recall-matching against the real PostgreSQL and Kafka', () => {
     });
   });
 
+  describe("scope from the manufacturer's list", () => {
+    it('widens the criteria from the lots and UDIs of a CSV, reporting unreadable rows by line', async () => {
+      const gtin = freshGtin();
+      const implants = ['S1', 'S2', 'S3', 'S4'].map((lotNumber) =>
+        implantRecorded({ deviceIdentifier: gtin, lotNumber }),
+      );
+      await feed(registered(deviceRecord([gtin])), ...implants.map(recorded));
+      const recallId = (await issue({ deviceIdentifiers: [gtin], lotNumbers: ['S1'] })).body[
+        'recallId'
+      ] as string;
+      const list = [
+        'Lot,UDI,Note',
+        'S2,,first',
+        `,(01)${gtin}(10)S3,"second, quoted"`,
+        ',not a barcode,bad',
+        ',,empty',
+      ].join('\r\n');
+
+      const answer = await service.call(
+        'POST',
+        `/v1/recalls/${recallId}/scope?lot=Lot&udi=UDI`,
+        list,
+        {
+          contentType: 'text/csv',
+        },
+      );
+
+      expect(answer).toMatchObject({
+        status: 200,
+        body: {
+          criteria: { deviceIdentifiers: [gtin], lotNumbers: ['S1', 'S2', 'S3'] },
+          changes: { found: 2, withdrawn: 0 },
+          scope: { rows: 4, accepted: { deviceIdentifiers: 1, lotNumbers: 2, serialNumbers: 0 } },
+        },
+      });
+      expect((answer.body['scope']['rejected'] as { line: number }[]).map((r) => r.line)).toEqual([
+        4, 5,
+      ]);
+      expect(await liveMatches(recallId, implants)).toEqual({
+        0: 'matched',
+        1: 'matched',
+        2: 'matched',
+      });
+
+      const set = await service.call(
+        'POST',
+        `/v1/recalls/${recallId}/scope?lot=Lot&mode=set`,
+        'Lot\nS4\n',
+        {
+          contentType: 'text/csv',
+        },
+      );
+      expect(set).toMatchObject({ status: 200, body: { changes: { found: 1, withdrawn: 3 } } });
+      expect(await liveMatches(recallId, implants)).toEqual({ 3: 'matched' });
+    });
+
+    it('refuses a list without the named column or not sent as CSV, changing nothing', async () => {
+      const gtin = freshGtin();
+      const recallId = (await issue({ deviceIdentifiers: [gtin], lotNumbers: ['S1'] })).body[
+        'recallId'
+      ] as string;
+      const missing = await service.call(
+        'POST',
+        `/v1/recalls/${recallId}/scope?lot=Batch`,
+        'Lot\nS2\n',
+        {
+          contentType: 'text/csv',
+        },
+      );
+      expect(missing).toMatchObject({ status: 400, body: { errors: [{ field: 'lot' }] } });
+      const json = await service.call('POST', `/v1/recalls/${recallId}/scope?lot=Lot`, {
+        lot: 'S2',
+      });
+      expect(json.status).toBe(415);
+      const recall = await service.call('GET', `/v1/recalls/${recallId}`);
+      expect(recall.body['criteria']).toEqual({ deviceIdentifiers: [gtin], lotNumbers: ['S1'] });
+    });
+
+    it('dry-runs a list of UDIs alone, storing nothing', async () => {
+      const ods = freshOds();
+      const gtin = freshGtin();
+      const implants = ['U1', 'U2'].map((serialNumber) =>
+        implantRecorded({ deviceIdentifier: gtin, serialNumber }, { hospitalOds: ods }),
+      );
+      await feed(registered(deviceRecord([gtin])), ...implants.map(recorded));
+      const answer = await service.call(
+        'POST',
+        '/v1/recall-queries/scope?udi=UDI',
+        `UDI\n(01)${gtin}(21)U1\n`,
+        { contentType: 'text/csv' },
+      );
+      expect(answer).toMatchObject({
+        status: 200,
+        body: { criteria: { deviceIdentifiers: [gtin], serialNumbers: ['U1'] } },
+      });
+      expect(
+        (answer.body['byHospital'] as { ods: string }[]).find((row) => row.ods === ods),
+      ).toEqual({
+        ods,
+        matched: { implants: 1, patients: 1 },
+        possible: { implants: 0, patients: 0 },
+      });
+    });
+  });
+
   describe('changes after the recall', () => {
     it('matches an implant recorded after the recall on arrival, and a device record arriving late', async () => {
       const gtin = freshGtin();

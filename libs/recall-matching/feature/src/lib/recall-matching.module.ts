@@ -33,6 +33,7 @@ import { RecallEntity } from './recalls/recall.entity';
 import { RecallQueryUseCase } from './recalls/recall-query.use-case';
 import { RecallsRepository } from './recalls/recalls.repository';
 import { RecallsController } from './recalls.controller';
+import { RecallScopeUseCase } from './recall-scope/recall-scope.use-case';
 import { FollowUpEntity } from './hospital-matches/follow-up.entity';
 import { HospitalMatchesUseCase } from './hospital-matches/hospital-matches.use-case';
 import { AcknowledgementConsumer } from './progress/acknowledgement.consumer';
@@ -100,6 +101,7 @@ export class RecallMatchingModule {
         RecallQueryUseCase,
         RecallProgressUseCase,
         HospitalMatchesUseCase,
+        RecallScopeUseCase,
       ],
     };
   }

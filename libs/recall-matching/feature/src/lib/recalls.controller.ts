@@ -9,7 +9,10 @@ import {
   ParseUUIDPipe,
   Patch,
   Post,
+  Query,
+  Req,
 } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
 import { ApiTags } from '@nestjs/swagger';
 
 import type { Principal } from '@implant-trace/platform-auth';
@@ -19,7 +22,7 @@ import {
   RegulatorFacing,
   Roles,
 } from '@implant-trace/platform-auth';
-import { Idempotent } from '@implant-trace/platform-http';
+import { Idempotent, ProblemException } from '@implant-trace/platform-http';
 import { RecallNotFoundError } from '@implant-trace/recall-matching-domain';
 
 import {
@@ -29,9 +32,30 @@ import {
   RecallQueryDto,
 } from './recalls/recall.dto';
 import { RecallChangesUseCase } from './recalls/recall-changes.use-case';
+import { ScopeQueryDto, ScopeQueryRunDto } from './recall-scope/recall-scope.dto';
+import { RecallScopeUseCase, type ScopeReport } from './recall-scope/recall-scope.use-case';
 import { RecallQueryUseCase, type RecallQueryAnswer } from './recalls/recall-query.use-case';
 import type { RecallChangeView, RecallView } from './recalls/recall-view';
 import { RecallsRepository } from './recalls/recalls.repository';
+
+const CSV_MEDIA_TYPES = ['text/csv', 'text/plain'];
+
+function assertCsv(request: IncomingMessage): void {
+  const mediaType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (!CSV_MEDIA_TYPES.includes(mediaType ?? '')) {
+    throw new ProblemException(
+      415,
+      'about:blank',
+      `Send the list as ${CSV_MEDIA_TYPES.join(', ')}`,
+    );
+  }
+}
+
+const columnsOf = (query: ScopeQueryDto) => ({
+  ...(query.lot === undefined ? {} : { lot: query.lot }),
+  ...(query.serial === undefined ? {} : { serial: query.serial }),
+  ...(query.udi === undefined ? {} : { udi: query.udi }),
+});
 
 /** Regulators query, issue, change and close recalls; a hospital sees those that affect it. */
 @ApiTags('recalls')
@@ -41,6 +65,7 @@ export class RecallsController {
     @Inject(RecallChangesUseCase) private readonly changes: RecallChangesUseCase,
     @Inject(RecallQueryUseCase) private readonly query: RecallQueryUseCase,
     @Inject(RecallsRepository) private readonly recalls: RecallsRepository,
+    @Inject(RecallScopeUseCase) private readonly scope: RecallScopeUseCase,
   ) {}
 
   @Roles('regulator')
@@ -49,6 +74,33 @@ export class RecallsController {
   @HttpCode(HttpStatus.OK)
   dryRun(@Body() body: RecallQueryDto): Promise<RecallQueryAnswer> {
     return this.query.execute(body.criteria);
+  }
+
+  /** A dry run of a manufacturer's list (CSV body), on the criteria given as JSON or alone. */
+  @Roles('regulator')
+  @RegulatorFacing()
+  @Post('recall-queries/scope')
+  @HttpCode(HttpStatus.OK)
+  dryRunScope(
+    @Req() request: IncomingMessage,
+    @Query() query: ScopeQueryRunDto,
+  ): Promise<RecallQueryAnswer & { scope: ScopeReport }> {
+    assertCsv(request);
+    return this.scope.dryRun(request, columnsOf(query), query.mode ?? 'widen', query.criteria);
+  }
+
+  /** The manufacturer's list of affected units (CSV body) sets or widens the criteria. */
+  @Roles('regulator')
+  @RegulatorFacing()
+  @Post('recalls/:id/scope')
+  @HttpCode(HttpStatus.OK)
+  applyScope(
+    @Param('id', new ParseUUIDPipe()) recallId: string,
+    @Req() request: IncomingMessage,
+    @Query() query: ScopeQueryDto,
+  ): Promise<RecallChangeView & { scope: ScopeReport }> {
+    assertCsv(request);
+    return this.scope.apply(recallId, request, columnsOf(query), query.mode ?? 'widen');
   }
 
   @Roles('regulator')
