@@ -14,6 +14,8 @@ import { ObservabilityModule } from '@implant-trace/platform-observability';
 
 import { CatalogueDeviceEntity } from './catalogue-replica/catalogue-device.entity';
 import { CatalogueIdentifierEntity } from './catalogue-replica/catalogue-identifier.entity';
+import { CatalogueRecordIdentifierEntity } from './catalogue-replica/catalogue-record-identifier.entity';
+import { CatalogueRecordIdentifiers1767225600420 } from './catalogue-replica/record-identifiers.migration';
 import { CatalogueReplicaConsumer } from './catalogue-replica/catalogue-replica.consumer';
 import { CatalogueReplicaRepository } from './catalogue-replica/catalogue-replica.repository';
 import { ImplantProjectionConsumer } from './implant-projection/implant-projection.consumer';
@@ -45,6 +47,7 @@ import { RecallProgressController } from './recall-progress.controller';
 export const RECALL_MATCHING_ENTITIES = [
   CatalogueDeviceEntity,
   CatalogueIdentifierEntity,
+  CatalogueRecordIdentifierEntity,
   ProjectedImplantEntity,
   RecallEntity,
   MatchEntity,
@@ -57,6 +60,7 @@ export const RECALL_MATCHING_MIGRATIONS = [
   ...MESSAGING_MIGRATIONS,
   CreateRecallMatching1767225600400,
   RecallFollowUp1767225600410,
+  CatalogueRecordIdentifiers1767225600420,
 ];
 
 /** Recall queries and recalls, and the matches they find among the projected implants. */

@@ -7,8 +7,6 @@ import type { DeviceRecordValue } from '@implant-trace/contracts';
  * recall's criteria select by, normalised (`normaliseName`) so the SQL compares them exactly.
  */
 @Entity({ name: 'catalogue_devices' })
-// A GIN index, which TypeORM cannot describe: kept out of its comparison.
-@Index('catalogue_devices_by_identifiers', { synchronize: false })
 @Index('catalogue_devices_by_catalog_number', ['catalogNumberKey'])
 @Index('catalogue_devices_by_manufacturer_model', ['manufacturerKey', 'modelKey'])
 export class CatalogueDeviceEntity {

@@ -11,6 +11,14 @@ const DEVICES_TABLE = { table: 'catalogue_devices', keyColumn: 'device_id' };
 const keyOf = (value: string | undefined): string | null =>
   value === undefined || value.trim() === '' ? null : normaliseName(value);
 
+/** Points the implants of some identifiers at the device that owns each identifier now. */
+export const RESOLVE_IMPLANTS_SQL = `
+  UPDATE implants i SET device_id = c.device_id
+  FROM (SELECT u.identifier, ci.device_id
+        FROM unnest($1::text[]) AS u(identifier)
+        LEFT JOIN catalogue_identifiers ci ON ci.device_identifier = u.identifier) AS c
+  WHERE i.device_identifier = c.identifier AND i.device_id IS DISTINCT FROM c.device_id`;
+
 export interface AppliedDevice {
   decision: RevisionDecision;
   /** Every identifier the device had before or has now: the implants to match again. */
@@ -58,6 +66,14 @@ export class CatalogueReplicaRepository {
             keyOf(record.model),
           ],
         );
+        await tx.query(`DELETE FROM catalogue_record_identifiers WHERE device_id = $1`, [
+          record.deviceId,
+        ]);
+        await tx.query(
+          `INSERT INTO catalogue_record_identifiers (device_identifier, device_id)
+           SELECT unnest($1::text[]), $2`,
+          [identifiers, record.deviceId],
+        );
         await tx.query(
           `DELETE FROM catalogue_identifiers
            WHERE device_id = $1 AND device_identifier <> ALL($2::text[])`,
@@ -77,14 +93,7 @@ export class CatalogueReplicaRepository {
 
   /** Points each implant of these identifiers at the device that owns its identifier now. */
   async resolveImplants(tx: EntityManager, identifiers: readonly string[]): Promise<void> {
-    await tx.query(
-      `UPDATE implants i SET device_id = c.device_id
-       FROM (SELECT u.identifier, ci.device_id
-             FROM unnest($1::text[]) AS u(identifier)
-             LEFT JOIN catalogue_identifiers ci ON ci.device_identifier = u.identifier) AS c
-       WHERE i.device_identifier = c.identifier AND i.device_id IS DISTINCT FROM c.device_id`,
-      [identifiers],
-    );
+    await tx.query(RESOLVE_IMPLANTS_SQL, [identifiers]);
   }
 
   async deviceOf(tx: EntityManager, deviceId: string): Promise<DeviceRecordValue | undefined> {

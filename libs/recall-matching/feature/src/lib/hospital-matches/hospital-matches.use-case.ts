@@ -41,6 +41,16 @@ export interface RecordedFollowUp {
   recordedAt: string;
 }
 
+/** One page of a hospital's affected implants under a recall, by matches_by_recall_hospital. */
+export const HOSPITAL_MATCHES_SQL = `
+  SELECT m.match_id, m.implant_id, m.kind, i.patient, i.udi, m.found_at,
+         m.follow_up_outcome, m.follow_up_at
+  FROM matches m JOIN implants i ON i.implant_id = m.implant_id
+  WHERE m.recall_id = $1 AND m.hospital_ods = $2 AND ${AFFECTED_MATCH}
+    AND ($3::uuid IS NULL OR m.match_id > $3::uuid)
+  ORDER BY m.match_id
+  LIMIT $4`;
+
 type MatchRow = {
   match_id: string;
   implant_id: string;
@@ -70,16 +80,12 @@ export class HospitalMatchesUseCase {
     const exists = await this.dataSource.manager.exists(RecallEntity, { where: { recallId } });
     if (!exists) throw new RecallNotFoundError(recallId);
     const limit = page.limit ?? MATCHES_PAGE_DEFAULT;
-    const rows = (await this.dataSource.query(
-      `SELECT m.match_id, m.implant_id, m.kind, i.patient, i.udi, m.found_at,
-              m.follow_up_outcome, m.follow_up_at
-       FROM matches m JOIN implants i ON i.implant_id = m.implant_id
-       WHERE m.recall_id = $1 AND m.hospital_ods = $2 AND ${AFFECTED_MATCH}
-         AND ($3::uuid IS NULL OR m.match_id > $3::uuid)
-       ORDER BY m.match_id
-       LIMIT $4`,
-      [recallId, hospitalOds, page.cursor ?? null, limit + 1],
-    )) as MatchRow[];
+    const rows = (await this.dataSource.query(HOSPITAL_MATCHES_SQL, [
+      recallId,
+      hospitalOds,
+      page.cursor ?? null,
+      limit + 1,
+    ])) as MatchRow[];
     const items = rows.slice(0, limit).map((row): HospitalMatch => ({
       matchId: row.match_id,
       implantId: row.implant_id,

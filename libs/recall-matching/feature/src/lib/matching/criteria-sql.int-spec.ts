@@ -16,8 +16,10 @@ import {
 import { dropSchema } from '../../test-support/recall-matching.test-bed';
 import { CatalogueReplicaRepository } from '../catalogue-replica/catalogue-replica.repository';
 import { ImplantProjectionRepository } from '../implant-projection/implant-projection.repository';
+import { CatalogueRecordIdentifiers1767225600420 } from '../catalogue-replica/record-identifiers.migration';
+import { RecallFollowUp1767225600410 } from '../progress/recall-follow-up.migration';
 import { CreateRecallMatching1767225600400 } from '../recall-matching.migration';
-import { matchingImplantsQuery, type MatchScope } from './criteria-sql.util';
+import { candidateDevicesQuery, matchingImplantsQuery, type MatchScope } from './criteria-sql.util';
 
 /** Rolls the generated data back after each run. */
 class Rollback extends Error {}
@@ -153,7 +155,11 @@ describe('the criteria SQL against the criteria evaluation (the reference), on g
     dataSource = createSchemaDataSource({
       url: testInfrastructure().databaseUrl,
       schema,
-      migrations: [CreateRecallMatching1767225600400],
+      migrations: [
+        CreateRecallMatching1767225600400,
+        RecallFollowUp1767225600410,
+        CatalogueRecordIdentifiers1767225600420,
+      ],
       poolSize: 2,
     });
     await dataSource.initialize();
@@ -236,7 +242,15 @@ describe('the criteria SQL against the criteria evaluation (the reference), on g
               }
               // Devices after their implants, as a late catalogue would deliver them.
               for (const device of devices) await catalogue.apply(tx, device);
-              expect(await verdicts(tx, criteria, { kind: 'all' })).toEqual(expected);
+              const candidateQuery = candidateDevicesQuery(criteria);
+              const deviceIds = (
+                (await tx.query(candidateQuery.sql, candidateQuery.parameters)) as {
+                  device_id: string;
+                }[]
+              ).map((row) => row.device_id);
+              expect(await verdicts(tx, criteria, { kind: 'candidates', deviceIds })).toEqual(
+                expected,
+              );
               expect(await verdicts(tx, criteria, { kind: 'implants', implantIds: ids })).toEqual(
                 expected,
               );

@@ -6,14 +6,17 @@ import {
 
 /**
  * Which implants a query looks at: every active implant a recall's devices could cover (an
- * issue, a change, a dry run), or only some (an implant's own event, a device record's
+ * issue, a change, a dry run: the devices found first by `candidateDevicesQuery`, so that the
+ * planner sees how few they are), or only some (an implant's own event, a device record's
  * identifiers). The verdict on each implant is the same whichever scope found it.
  */
 export type MatchScope =
-  | { kind: 'all' }
+  /** The active implants of these devices, and every active implant no device record names. */
+  | { kind: 'candidates'; deviceIds: readonly string[] }
   | { kind: 'implants'; implantIds: readonly string[] }
   | { kind: 'identifiers'; identifiers: readonly string[] };
 
+/** Each query's plan is kept in recall-queries.explain.md, and checked by a test. */
 export interface SqlQuery {
   sql: string;
   parameters: unknown[];
@@ -38,29 +41,29 @@ function checksOf(criteria: RecallCriteria, p: Parameters): string[] {
   const checks: string[] = [];
   const names = (values: readonly string[]) => [...new Set(values.map(normaliseName))];
   const catalogue = (column: string, condition: string) =>
-    `(CASE WHEN d.device_id IS NULL OR d.${column} IS NULL THEN NULL ELSE ${condition} END)`;
+    `(CASE WHEN i.d_device_id IS NULL OR i.d_${column} IS NULL THEN NULL ELSE ${condition} END)`;
   const production = (column: string, condition: string) =>
     `(CASE WHEN i.${column} IS NULL THEN NULL ELSE ${condition} END)`;
   if (criteria.deviceIdentifiers !== undefined) {
     const identifiers = p.add(criteria.deviceIdentifiers, 'text[]');
     // A scanned identifier no record names yet may be a packaging level of a recalled device.
     checks.push(
-      `(CASE WHEN d.device_id IS NULL
+      `(CASE WHEN i.d_device_id IS NULL
          THEN (CASE WHEN i.device_identifier = ANY(${identifiers}) THEN TRUE ELSE NULL END)
-         ELSE d.identifiers && ${identifiers} END)`,
+         ELSE i.d_identifiers && ${identifiers} END)`,
     );
   }
   if (criteria.catalogNumbers !== undefined) {
     const refs = p.add(names(criteria.catalogNumbers), 'text[]');
-    checks.push(catalogue('catalog_number_key', `d.catalog_number_key = ANY(${refs})`));
+    checks.push(catalogue('catalog_number_key', `i.d_catalog_number_key = ANY(${refs})`));
   }
   if (criteria.manufacturer !== undefined) {
     const maker = p.add(normaliseName(criteria.manufacturer), 'text');
-    checks.push(catalogue('manufacturer_key', `d.manufacturer_key = ${maker}`));
+    checks.push(catalogue('manufacturer_key', `i.d_manufacturer_key = ${maker}`));
   }
   if (criteria.models !== undefined) {
     const models = p.add(names(criteria.models), 'text[]');
-    checks.push(catalogue('model_key', `d.model_key = ANY(${models})`));
+    checks.push(catalogue('model_key', `i.d_model_key = ANY(${models})`));
   }
   if (criteria.lotNumbers !== undefined) {
     const lots = p.add(criteria.lotNumbers, 'text[]');
@@ -123,46 +126,68 @@ function checksOf(criteria: RecallCriteria, p: Parameters): string[] {
 
 /**
  * The devices a recall could cover, through the most selective device selector given (each
- * served by an index of catalogue_devices). Only a superset: every criterion is checked again
+ * served by a btree index: an identifier through every record that lists it). Only a superset: every criterion is checked again
  * on each implant, so this narrows where to look, never what matches.
  */
-function candidateDevices(criteria: RecallCriteria, p: Parameters): string {
+export function candidateDevicesQuery(criteria: RecallCriteria): SqlQuery {
+  const p = new Parameters();
   if (criteria.deviceIdentifiers !== undefined) {
-    return `SELECT device_id FROM catalogue_devices
-            WHERE identifiers && ${p.add(criteria.deviceIdentifiers, 'text[]')}`;
+    const identifiers = p.add(criteria.deviceIdentifiers, 'text[]');
+    return {
+      sql: `SELECT DISTINCT device_id FROM catalogue_record_identifiers
+            WHERE device_identifier = ANY(${identifiers})`,
+      parameters: p.values,
+    };
   }
+  const devicesWhere = (where: string) => ({
+    sql: `SELECT device_id FROM catalogue_devices WHERE ${where}`,
+    parameters: p.values,
+  });
   if (criteria.catalogNumbers !== undefined) {
     const refs = p.add([...new Set(criteria.catalogNumbers.map(normaliseName))], 'text[]');
-    return `SELECT device_id FROM catalogue_devices
-            WHERE catalog_number_key = ANY(${refs}) OR catalog_number_key IS NULL`;
+    // A device whose record has no catalogue number may be one of them: possible matches.
+    return devicesWhere(`catalog_number_key = ANY(${refs}) OR catalog_number_key IS NULL`);
   }
   if (criteria.manufacturer !== undefined) {
     const maker = p.add(normaliseName(criteria.manufacturer), 'text');
-    return `SELECT device_id FROM catalogue_devices
-            WHERE manufacturer_key = ${maker} OR manufacturer_key IS NULL`;
+    return devicesWhere(`manufacturer_key = ${maker} OR manufacturer_key IS NULL`);
   }
   // validateCriteria refuses criteria without a device selector before they get here.
   throw new Error('criteria without a device selector');
 }
 
-const IMPLANT_COLUMNS = `implant_id, hospital_ods, patient_key, patient, udi, device_identifier, device_id,
-  lot_number, serial_number, serial_value, manufacture_date, expiration_date, status`;
+const IMPLANT_COLUMNS = `i.implant_id, i.hospital_ods, i.patient_key, i.patient, i.udi,
+  i.device_identifier, i.lot_number, i.serial_number, i.serial_value, i.manufacture_date,
+  i.expiration_date`;
+const DEVICE_COLUMNS = `d.device_id AS d_device_id, d.identifiers AS d_identifiers,
+  d.catalog_number_key AS d_catalog_number_key, d.manufacturer_key AS d_manufacturer_key,
+  d.model_key AS d_model_key`;
+const NO_DEVICE_COLUMNS = `NULL::uuid AS d_device_id, NULL::text[] AS d_identifiers,
+  NULL::text AS d_catalog_number_key, NULL::text AS d_manufacturer_key, NULL::text AS d_model_key`;
 
-function candidateImplants(criteria: RecallCriteria, scope: MatchScope, p: Parameters): string {
+function candidateImplants(scope: MatchScope, p: Parameters): string {
   switch (scope.kind) {
-    case 'all':
-      return `SELECT ${IMPLANT_COLUMNS} FROM implants
-              WHERE status = 'active' AND device_id IN (${candidateDevices(criteria, p)})
+    case 'candidates': {
+      const devices = p.add(scope.deviceIds, 'uuid[]');
+      // Both sides by the ids, so each is read through its index, not hashed whole.
+      return `SELECT ${IMPLANT_COLUMNS}, ${DEVICE_COLUMNS}
+              FROM implants i JOIN catalogue_devices d ON d.device_id = i.device_id
+              WHERE i.status = 'active' AND i.device_id = ANY(${devices})
+                AND d.device_id = ANY(${devices})
               UNION ALL
-              SELECT ${IMPLANT_COLUMNS} FROM implants
-              WHERE status = 'active' AND device_id IS NULL`;
+              SELECT ${IMPLANT_COLUMNS}, ${NO_DEVICE_COLUMNS}
+              FROM implants i
+              WHERE i.status = 'active' AND i.device_id IS NULL`;
+    }
     case 'implants':
-      return `SELECT ${IMPLANT_COLUMNS} FROM implants
-              WHERE status = 'active' AND implant_id = ANY(${p.add(scope.implantIds, 'uuid[]')})`;
+      return `SELECT ${IMPLANT_COLUMNS}, ${DEVICE_COLUMNS}
+              FROM implants i LEFT JOIN catalogue_devices d ON d.device_id = i.device_id
+              WHERE i.status = 'active' AND i.implant_id = ANY(${p.add(scope.implantIds, 'uuid[]')})`;
     case 'identifiers':
-      return `SELECT ${IMPLANT_COLUMNS} FROM implants
-              WHERE status = 'active'
-                AND device_identifier = ANY(${p.add(scope.identifiers, 'text[]')})`;
+      return `SELECT ${IMPLANT_COLUMNS}, ${DEVICE_COLUMNS}
+              FROM implants i LEFT JOIN catalogue_devices d ON d.device_id = i.device_id
+              WHERE i.status = 'active'
+                AND i.device_identifier = ANY(${p.add(scope.identifiers, 'text[]')})`;
   }
 }
 
@@ -172,13 +197,12 @@ function candidateImplants(criteria: RecallCriteria, scope: MatchScope, p: Param
  */
 export function matchingImplantsQuery(criteria: RecallCriteria, scope: MatchScope): SqlQuery {
   const p = new Parameters();
-  const candidates = candidateImplants(criteria, scope, p);
+  const candidates = candidateImplants(scope, p);
   const checks = checksOf(criteria, p);
   const sql = `
     SELECT i.implant_id, i.hospital_ods, i.patient_key, i.patient, i.udi,
            CASE WHEN (${checks.join(' AND ')}) IS TRUE THEN 'matched' ELSE 'possible' END AS kind
     FROM (${candidates}) AS i
-    LEFT JOIN catalogue_devices d ON d.device_id = i.device_id
     WHERE ${checks.map((check) => `${check} IS NOT FALSE`).join(' AND ')}`;
   return { sql, parameters: p.values };
 }
@@ -187,8 +211,8 @@ export function matchingImplantsQuery(criteria: RecallCriteria, scope: MatchScop
  * A dry run's counts over the same matching query: one row per hospital, and one row with a
  * null hospital for the whole (a patient treated at two hospitals is one patient there).
  */
-export function matchCountsQuery(criteria: RecallCriteria): SqlQuery {
-  const inner = matchingImplantsQuery(criteria, { kind: 'all' });
+export function matchCountsQuery(criteria: RecallCriteria, deviceIds: readonly string[]): SqlQuery {
+  const inner = matchingImplantsQuery(criteria, { kind: 'candidates', deviceIds });
   return {
     sql: `
       SELECT m.hospital_ods,

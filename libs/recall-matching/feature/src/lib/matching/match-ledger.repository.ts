@@ -49,6 +49,14 @@ type HeldQueryRow = {
   status: ProjectedStatus;
 };
 
+/** A recall's match rows, all or those of some implants or identifiers. */
+export const HELD_MATCHES_SQL = `
+  SELECT m.match_id, m.implant_id, m.hospital_ods, m.kind, m.live, i.status
+  FROM matches m JOIN implants i ON i.implant_id = m.implant_id
+  WHERE m.recall_id = $1
+    AND ($2::uuid[] IS NULL OR m.implant_id = ANY($2::uuid[]))
+    AND ($3::text[] IS NULL OR i.device_identifier = ANY($3::text[]))`;
+
 const heldOf = (row: HeldQueryRow): HeldMatchRow => ({
   matchId: row.match_id,
   implantId: row.implant_id,
@@ -76,14 +84,11 @@ export class MatchLedgerRepository {
     recallId: string,
     scope: { implantIds?: readonly string[]; identifiers?: readonly string[] } = {},
   ): Promise<HeldMatchRow[]> {
-    const rows = (await tx.query(
-      `SELECT m.match_id, m.implant_id, m.hospital_ods, m.kind, m.live, i.status
-       FROM matches m JOIN implants i ON i.implant_id = m.implant_id
-       WHERE m.recall_id = $1
-         AND ($2::uuid[] IS NULL OR m.implant_id = ANY($2::uuid[]))
-         AND ($3::text[] IS NULL OR i.device_identifier = ANY($3::text[]))`,
-      [recallId, scope.implantIds ?? null, scope.identifiers ?? null],
-    )) as HeldQueryRow[];
+    const rows = (await tx.query(HELD_MATCHES_SQL, [
+      recallId,
+      scope.implantIds ?? null,
+      scope.identifiers ?? null,
+    ])) as HeldQueryRow[];
     return rows.map(heldOf);
   }
 

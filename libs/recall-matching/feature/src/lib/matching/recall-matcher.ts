@@ -14,7 +14,7 @@ import {
 } from '@implant-trace/recall-matching-domain';
 
 import { CatalogueReplicaRepository } from '../catalogue-replica/catalogue-replica.repository';
-import { matchingImplantsQuery, type MatchScope } from './criteria-sql.util';
+import { candidateDevicesQuery, matchingImplantsQuery, type MatchScope } from './criteria-sql.util';
 import {
   MatchLedgerRepository,
   type DesiredMatch,
@@ -42,6 +42,12 @@ type ImplantRow = {
   expiration_date: string | null;
   status: ProjectedStatus;
 };
+
+/** The open recalls, by the partial index recalls_open. */
+export const OPEN_RECALLS_SQL = `SELECT details, updated_at FROM recalls WHERE status = 'open' ORDER BY issued_at`;
+
+/** One implant with what criteria need of it. */
+export const IMPLANT_SQL = `SELECT * FROM implants WHERE implant_id = $1`;
 
 const orUndefined = (value: string | null) => value ?? undefined;
 
@@ -79,9 +85,20 @@ export class RecallMatcher {
     }));
   }
 
+  /** Every implant the criteria could cover: the candidate devices' and the unresolved ones. */
+  async candidates(
+    tx: EntityManager,
+    criteria: RecallCriteria,
+  ): Promise<Extract<MatchScope, { kind: 'candidates' }>> {
+    const query = candidateDevicesQuery(criteria);
+    const rows = (await tx.query(query.sql, query.parameters)) as { device_id: string }[];
+    return { kind: 'candidates', deviceIds: rows.map((row) => row.device_id) };
+  }
+
   /** A recall issued or changed: every implant it covers now, against every match it holds. */
   async matchRecall(tx: EntityManager, recall: RecallDetailsValue): Promise<LedgerChanges> {
-    const desired = await this.covered(tx, recall.criteria, { kind: 'all' });
+    const scope = await this.candidates(tx, recall.criteria);
+    const desired = await this.covered(tx, recall.criteria, scope);
     const held = await this.ledger.held(tx, recall.recallId);
     return this.ledger.reconcile(tx, recall.recallId, desired, held, 'criteria-narrowed');
   }
@@ -94,9 +111,7 @@ export class RecallMatcher {
 
   /** An implant recorded, explanted or corrected: against every open recall. */
   async matchImplant(tx: EntityManager, implantId: string): Promise<void> {
-    const [implant] = (await tx.query(`SELECT * FROM implants WHERE implant_id = $1`, [
-      implantId,
-    ])) as ImplantRow[];
+    const [implant] = (await tx.query(IMPLANT_SQL, [implantId])) as ImplantRow[];
     if (implant === undefined) return;
     const device =
       implant.device_id === null ? undefined : await this.catalogue.deviceOf(tx, implant.device_id);
@@ -152,9 +167,10 @@ export class RecallMatcher {
   private async openRecalls(
     tx: EntityManager,
   ): Promise<{ details: RecallDetailsValue; updatedAt: string }[]> {
-    const rows = (await tx.query(
-      `SELECT details, updated_at FROM recalls WHERE status = 'open' ORDER BY issued_at`,
-    )) as { details: RecallDetailsValue; updated_at: Date }[];
+    const rows = (await tx.query(OPEN_RECALLS_SQL)) as {
+      details: RecallDetailsValue;
+      updated_at: Date;
+    }[];
     return rows.map((row) => ({ details: row.details, updatedAt: row.updated_at.toISOString() }));
   }
 

@@ -40,6 +40,20 @@ export interface RecallProgress {
   followUp: Partial<Record<(typeof FOLLOW_UP_OUTCOMES)[number], number>>;
 }
 
+/** A recall's affected matches counted per hospital and in all, by matches_by_recall_hospital. */
+export const PROGRESS_COUNTS_SQL = `
+  SELECT m.hospital_ods,
+    count(*) FILTER (WHERE m.kind = 'matched')::int AS implants,
+    count(DISTINCT i.patient_key) FILTER (WHERE m.kind = 'matched')::int AS patients,
+    count(*) FILTER (WHERE m.kind = 'possible')::int AS possible_implants,
+    count(DISTINCT i.patient_key) FILTER (WHERE m.kind = 'possible')::int AS possible_patients,
+    count(DISTINCT m.hospital_ods) FILTER (WHERE m.kind = 'matched')::int AS matched_hospitals,
+    count(DISTINCT m.hospital_ods) FILTER (WHERE m.kind = 'possible')::int AS possible_hospitals,
+    min(m.found_at) AS notified_at
+  FROM matches m JOIN implants i ON i.implant_id = m.implant_id
+  WHERE m.recall_id = $1 AND ${AFFECTED_MATCH}
+  GROUP BY GROUPING SETS ((m.hospital_ods), ())`;
+
 type CountRow = {
   hospital_ods: string | null;
   implants: number;
@@ -61,20 +75,7 @@ export class RecallProgressUseCase {
   async execute(recallId: string): Promise<RecallProgress> {
     const recall = await this.dataSource.manager.findOne(RecallEntity, { where: { recallId } });
     if (recall === null) throw new RecallNotFoundError(recallId);
-    const counts = (await this.dataSource.query(
-      `SELECT m.hospital_ods,
-         count(*) FILTER (WHERE m.kind = 'matched')::int AS implants,
-         count(DISTINCT i.patient_key) FILTER (WHERE m.kind = 'matched')::int AS patients,
-         count(*) FILTER (WHERE m.kind = 'possible')::int AS possible_implants,
-         count(DISTINCT i.patient_key) FILTER (WHERE m.kind = 'possible')::int AS possible_patients,
-         count(DISTINCT m.hospital_ods) FILTER (WHERE m.kind = 'matched')::int AS matched_hospitals,
-         count(DISTINCT m.hospital_ods) FILTER (WHERE m.kind = 'possible')::int AS possible_hospitals,
-         min(m.found_at) AS notified_at
-       FROM matches m JOIN implants i ON i.implant_id = m.implant_id
-       WHERE m.recall_id = $1 AND ${AFFECTED_MATCH}
-       GROUP BY GROUPING SETS ((m.hospital_ods), ())`,
-      [recallId],
-    )) as CountRow[];
+    const counts = (await this.dataSource.query(PROGRESS_COUNTS_SQL, [recallId])) as CountRow[];
     const acknowledgements = (await this.dataSource.query(
       `SELECT hospital_ods, stage, acknowledged_at FROM acknowledgements WHERE recall_id = $1`,
       [recallId],

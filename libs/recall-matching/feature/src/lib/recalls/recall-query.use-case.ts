@@ -5,6 +5,7 @@ import type { RecallCriteriaValue } from '@implant-trace/contracts';
 import { assertRecallTerms } from '@implant-trace/recall-matching-domain';
 
 import { matchCountsQuery } from '../matching/criteria-sql.util';
+import { RecallMatcher } from '../matching/recall-matcher';
 
 export interface Counts {
   implants: number;
@@ -34,11 +35,15 @@ const countsOf = (row: CountRow | undefined) => ({
 /** What a recall with these criteria would cover now; nothing is stored or sent. */
 @Injectable()
 export class RecallQueryUseCase {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(RecallMatcher) private readonly matcher: RecallMatcher,
+  ) {}
 
   async execute(criteria: RecallCriteriaValue): Promise<RecallQueryAnswer> {
     assertRecallTerms({ criteria });
-    const query = matchCountsQuery(criteria);
+    const scope = await this.matcher.candidates(this.dataSource.manager, criteria);
+    const query = matchCountsQuery(criteria, scope.deviceIds);
     const rows = (await this.dataSource.query(query.sql, query.parameters)) as CountRow[];
     const total = rows.find((row) => row.hospital_ods === null);
     return {
