@@ -1,4 +1,5 @@
 export { type Clock, systemClock } from './lib/clock';
+export { todayInLondon } from './lib/london-date.util';
 export {
   ClinicallyInvalidError,
   ConflictError,

@@ -1,5 +1,5 @@
 export { recallCriteriaEvaluation } from './lib/recall-evaluation.util';
-export { isExpired, todayInLondon } from './lib/london-date.util';
+export { isExpired } from './lib/expiry.util';
 export {
   assembleScan,
   ScanAssemblyCode,

@@ -1,6 +1,6 @@
 import type { Udi } from '@implant-trace/udi';
 
-import { isExpired } from './london-date.util';
+import { isExpired } from './expiry.util';
 import type { AssembledScan, ScanIssue } from './scan-assembly.util';
 import type {
   ActiveRecall,

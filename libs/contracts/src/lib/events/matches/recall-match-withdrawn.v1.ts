@@ -7,6 +7,8 @@ export const WITHDRAWAL_REASONS = [
   'entered-in-error',
   'criteria-narrowed',
   'recall-closed',
+  // The device's catalogue record arrived or changed, and the implant is no longer covered.
+  'device-record-changed',
 ] as const;
 
 /** `recall.match.withdrawn.v1`: a match already sent no longer applies. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
-import type { Clock } from '@implant-trace/domain-kernel';
+import { todayInLondon, type Clock } from '@implant-trace/domain-kernel';
 import type {
   ActiveRecall,
   AssembledScan,
@@ -8,11 +8,7 @@ import type {
   ReplicaDevice,
   ScanCheckOutcome,
 } from '@implant-trace/implant-events-domain';
-import {
-  assembleScan,
-  decideScanVerdict,
-  todayInLondon,
-} from '@implant-trace/implant-events-domain';
+import { assembleScan, decideScanVerdict } from '@implant-trace/implant-events-domain';
 import type { Udi } from '@implant-trace/udi';
 
 import { CatalogueReplicaRepository } from '../catalogue-replica/catalogue-replica.repository';

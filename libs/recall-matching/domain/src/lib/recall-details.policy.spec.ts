@@ -1,0 +1,38 @@
+import { nextChangeTime, recallTermsProblems } from './recall-details.policy';
+
+describe('recallTermsProblems', () => {
+  it('names the criteria problems and deadlines out of order', () => {
+    expect(
+      recallTermsProblems({
+        criteria: { lotNumbers: ['L1'] },
+        actionsUnderwayBy: '2027-01-10',
+        actionsCompleteBy: '2027-01-09',
+      }).map((problem) => problem.field),
+    ).toEqual(['criteria', 'actionsCompleteBy']);
+  });
+
+  it('accepts valid criteria and deadlines on one day', () => {
+    expect(
+      recallTermsProblems({
+        criteria: { deviceIdentifiers: ['05012345678900'] },
+        actionsUnderwayBy: '2027-01-10',
+        actionsCompleteBy: '2027-01-10',
+      }),
+    ).toEqual([]);
+  });
+});
+
+describe('nextChangeTime', () => {
+  const previous = new Date('2026-12-01T09:00:00.000Z');
+
+  it('is now when the clock has moved on', () => {
+    const now = new Date('2026-12-01T09:00:01.000Z');
+    expect(nextChangeTime(previous, now)).toEqual(now);
+  });
+
+  it('is a millisecond after the last change when the clock has not moved or stepped back', () => {
+    const later = new Date('2026-12-01T09:00:00.001Z');
+    expect(nextChangeTime(previous, previous)).toEqual(later);
+    expect(nextChangeTime(previous, new Date('2026-12-01T08:00:00Z'))).toEqual(later);
+  });
+});
