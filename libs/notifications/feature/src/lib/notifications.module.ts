@@ -12,7 +12,17 @@ import { MESSAGING_MIGRATIONS, MessagingModule } from '@implant-trace/platform-m
 import { ObservabilityModule } from '@implant-trace/platform-observability';
 
 import { AcknowledgementEntity } from './acknowledgements/acknowledgement.entity';
+import { DeliveriesController } from './deliveries.controller';
+import { DeliveriesUseCase } from './deliveries/deliveries.use-case';
+import { DeliveryClaimsRepository } from './deliveries/delivery-claims.repository';
+import { DeliveryReplays1767225600410 } from './deliveries/delivery-replays.migration';
 import { DeliveryAttemptEntity, DeliveryEntity } from './deliveries/delivery.entity';
+import { DeliveryWorker } from './deliveries/delivery.worker';
+import { WebhookSender } from './deliveries/webhook.sender';
+import { EventsController } from './events.controller';
+import { EventsUseCase } from './feed/events.use-case';
+import { FanOutConsumer } from './feed/fan-out.consumer';
+import { FanOutUseCase } from './feed/fan-out.use-case';
 import { FeedEventEntity, HospitalFeedEntity } from './feed/feed-event.entity';
 import { CreateNotifications1767225600400 } from './notifications.migration';
 import {
@@ -34,7 +44,11 @@ export const NOTIFICATIONS_ENTITIES = [
   AcknowledgementEntity,
 ];
 
-export const NOTIFICATIONS_MIGRATIONS = [...MESSAGING_MIGRATIONS, CreateNotifications1767225600400];
+export const NOTIFICATIONS_MIGRATIONS = [
+  ...MESSAGING_MIGRATIONS,
+  CreateNotifications1767225600400,
+  DeliveryReplays1767225600410,
+];
 
 /** Subscriptions, the per-hospital feed and its signed deliveries, and acknowledgements. */
 @Module({})
@@ -53,12 +67,23 @@ export class NotificationsModule {
           consumerGroupId: options.consumerGroupId ?? options.serviceName,
         }),
       ],
-      controllers: [SubscriptionsController],
+      controllers: [
+        SubscriptionsController,
+        DeliveriesController,
+        EventsController,
+        FanOutConsumer,
+      ],
       providers: [
         { provide: NOTIFICATIONS_OPTIONS, useValue: options },
         { provide: NOTIFICATIONS_CLOCK, useValue: options.clock ?? systemClock },
         EndpointAddressChecker,
         SubscriptionsUseCase,
+        FanOutUseCase,
+        EventsUseCase,
+        DeliveriesUseCase,
+        DeliveryClaimsRepository,
+        WebhookSender,
+        DeliveryWorker,
       ],
     };
   }

@@ -36,6 +36,10 @@ export class DeliveryEntity {
   @Column({ type: 'integer' })
   attempts!: number;
 
+  /** Attempts made before the last replay: the schedule restarts after them. */
+  @Column({ name: 'attempts_before_replay', type: 'integer', default: 0 })
+  attemptsBeforeReplay!: number;
+
   @Column({ name: 'next_attempt_at', type: 'timestamptz' })
   nextAttemptAt!: Date;
 
