@@ -11,6 +11,8 @@ import { systemClock } from '@implant-trace/domain-kernel';
 import { MESSAGING_MIGRATIONS, MessagingModule } from '@implant-trace/platform-messaging';
 import { ObservabilityModule } from '@implant-trace/platform-observability';
 
+import { AcknowledgementsController } from './acknowledgements.controller';
+import { AcknowledgeRecallUseCase } from './acknowledgements/acknowledge-recall.use-case';
 import { AcknowledgementEntity } from './acknowledgements/acknowledgement.entity';
 import { DeliveriesController } from './deliveries.controller';
 import { DeliveriesUseCase } from './deliveries/deliveries.use-case';
@@ -71,6 +73,7 @@ export class NotificationsModule {
         SubscriptionsController,
         DeliveriesController,
         EventsController,
+        AcknowledgementsController,
         FanOutConsumer,
       ],
       providers: [
@@ -84,6 +87,7 @@ export class NotificationsModule {
         DeliveryClaimsRepository,
         WebhookSender,
         DeliveryWorker,
+        AcknowledgeRecallUseCase,
       ],
     };
   }
