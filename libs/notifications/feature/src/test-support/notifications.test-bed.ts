@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 
@@ -16,8 +16,10 @@ import { createSchemaDataSource, DatabaseModule } from '@implant-trace/platform-
 import { createServiceApp } from '@implant-trace/platform-http';
 import {
   EventPublisher,
+  KafkaConnection,
   MESSAGING_MIGRATIONS,
   MessagingModule,
+  provisionTopics,
 } from '@implant-trace/platform-messaging';
 import {
   testInfrastructure,
@@ -47,13 +49,15 @@ export const token = (role: Role, ods?: string) =>
     audience: 'implant-trace',
   });
 
-let odsCounter = 0;
-/** An ODS code of this run only, so that runs sharing the topics do not see each other. */
+/**
+ * An ODS code of this run only (letter then four of letters and digits, 43 million of them), so
+ * that runs sharing the topics do not see each other's hospitals.
+ */
 export function freshOds(): string {
-  odsCounter += 1;
-  const letters = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
-  const pick = () => letters[Math.floor(Math.random() * letters.length)];
-  return `${pick()}${pick()}${pick()}${String(odsCounter).padStart(2, '0')}`;
+  const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const alphabet = `${letters}0123456789`;
+  const pick = (from: string) => from[randomInt(from.length)];
+  return `${pick(letters)}${pick(alphabet)}${pick(alphabet)}${pick(alphabet)}${pick(alphabet)}`;
 }
 
 export function matchFound(hospitalOds: string, overrides: JsonBody = {}) {
@@ -189,7 +193,39 @@ export class Service {
     readonly groupId = uniqueName('it-notifications'),
   ) {}
 
+  private started = false;
+
+  /**
+   * A new consumer group would read every earlier run's events from the shared topics first;
+   * the tests publish their own after the start, so the group begins at the topics' ends.
+   */
+  private async skipHistory(): Promise<void> {
+    const kafka = new KafkaConnection({
+      clientId: 'it-notifications-offsets',
+      brokers: testInfrastructure().kafkaBrokers,
+    });
+    const topics = [MATCHES_TOPIC, RECALLS_TOPIC, IMPLANTS_TOPIC];
+    await provisionTopics(kafka, topics);
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      // Explicit offsets: a committed "latest" marker (-1) would read as no offset at all.
+      for (const topic of topics) {
+        const ends = await admin.fetchTopicOffsets(topic.name);
+        await admin.setOffsets({
+          groupId: this.groupId,
+          topic: topic.name,
+          partitions: ends.map((end) => ({ partition: end.partition, offset: end.high })),
+        });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   async start(): Promise<void> {
+    if (!this.started) await this.skipHistory();
+    this.started = true;
     const config = testServiceConfig(NotificationsTestConfig, {
       schema: this.schema,
       jwtSecret: secret,
