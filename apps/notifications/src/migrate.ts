@@ -2,10 +2,10 @@ import 'reflect-metadata';
 
 import { migrateService } from '@implant-trace/platform-http';
 
+import { NOTIFICATIONS_SCHEMA } from './app.module';
 import { NotificationsConfig } from './notifications.config';
 
-// Only the platform's tables so far; the service passes its own schema once it has one.
-migrateService(NotificationsConfig).catch((error: unknown) => {
+migrateService(NotificationsConfig, NOTIFICATIONS_SCHEMA).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

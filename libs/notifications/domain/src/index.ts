@@ -1,0 +1,3 @@
+export * from './lib/acknowledgement.policy';
+export * from './lib/delivery.policy';
+export * from './lib/endpoint-url.policy';

@@ -1,0 +1,121 @@
+import { EVENTS } from '@implant-trace/contracts';
+import { waitFor } from '@implant-trace/platform-testing';
+
+import {
+  freshOds,
+  type JsonBody,
+  matchFound,
+  recallIssued,
+  Receiver,
+  Service,
+  Upstream,
+} from '../test-support/notifications.test-bed';
+
+describe('the per-hospital sequence and the catch-up pull', () => {
+  const upstream = new Upstream();
+  const service = new Service();
+
+  beforeAll(async () => {
+    await upstream.start();
+    await service.start();
+  });
+  afterAll(async () => {
+    await service.drop();
+    await upstream.stop();
+  });
+
+  async function pullAll(ods: string, after = 0, limit = 2): Promise<JsonBody[]> {
+    const items: JsonBody[] = [];
+    let cursor: string | null = String(after);
+    while (cursor !== null) {
+      const page = await service.call('GET', `/v1/events?after=${cursor}&limit=${limit}`, { ods });
+      expect(page.status).toBe(200);
+      items.push(...(page.body['items'] as JsonBody[]));
+      cursor = page.body['nextCursor'];
+    }
+    return items;
+  }
+
+  it('numbers every event of a hospital without gaps or reuse, recall notices included', async () => {
+    const ods = freshOds();
+    const neighbour = freshOds();
+    await service.subscribe(ods, 'http://127.0.0.1:9/hooks', ['recall.issued']);
+    await service.subscribe(neighbour, 'http://127.0.0.1:9/hooks', ['recall.issued']);
+    // Matches (one partition per hospital) and recalls (another topic, other partitions) are
+    // consumed concurrently, and all of them take numbers from the same hospital's sequence.
+    const ids = await upstream.publish(
+      ...[1, 2, 3, 4, 5].map(
+        () =>
+          [EVENTS.recallMatchFoundV1, matchFound(ods)] as [
+            typeof EVENTS.recallMatchFoundV1,
+            object,
+          ],
+      ),
+      ...[1, 2, 3].map(
+        () => [EVENTS.recallIssuedV1, recallIssued()] as [typeof EVENTS.recallIssuedV1, object],
+      ),
+      [EVENTS.recallMatchFoundV1, matchFound(neighbour)],
+    );
+    const events = await waitFor(
+      async () => {
+        const all = await pullAll(ods, 0, 100);
+        return all.length === 8 ? all : undefined;
+      },
+      { description: 'eight events in the feed' },
+    );
+    expect(events.map((e) => e['sequence'])).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(new Set(events.map((e) => e['id']))).toEqual(new Set(ids.slice(0, 8)));
+    const matchOrder = events.filter((e) => e['type'] === 'recall.match.found').map((e) => e['id']);
+    expect(matchOrder).toEqual(ids.slice(0, 5));
+    // The neighbour saw the recall notices and its own match only, numbered from 1.
+    const theirs = await waitFor(async () => {
+      const all = await pullAll(neighbour, 0, 100);
+      return all.length === 4 ? all : undefined;
+    });
+    expect(theirs.map((e) => e['sequence'])).toEqual([1, 2, 3, 4]);
+    expect(theirs.map((e) => e['id'])).not.toContain(ids[0]);
+  });
+
+  it('returns exactly the events missed while the receiver was down, in order, paged', async () => {
+    const ods = freshOds();
+    const receiver = new Receiver();
+    await receiver.start();
+    const { secret } = await service.subscribe(ods, receiver.url, ['recall.match.found']);
+    receiver.secrets = [secret];
+    const [seen] = await upstream.publish([EVENTS.recallMatchFoundV1, matchFound(ods)]);
+    await waitFor(() => receiver.accepted().length === 1, { description: 'the first delivery' });
+    const lastSeen = receiver.accepted()[0]!.body['sequence'] as number;
+    receiver.answer = () => ({ status: 503 });
+    const missed = await upstream.publish(
+      [EVENTS.recallMatchFoundV1, matchFound(ods)],
+      [EVENTS.recallMatchFoundV1, matchFound(ods)],
+      [EVENTS.recallMatchFoundV1, matchFound(ods)],
+    );
+    await waitFor(async () => (await pullAll(ods)).length === 4, { description: 'the feed' });
+    const caughtUp = await pullAll(ods, lastSeen, 2);
+    expect(caughtUp.map((e) => e['id'])).toEqual(missed);
+    expect(caughtUp.map((e) => e['sequence'])).toEqual([lastSeen + 1, lastSeen + 2, lastSeen + 3]);
+    expect(caughtUp[0]).toMatchObject({
+      type: 'recall.match.found',
+      subject: ods,
+      data: { hospitalOds: ods, patient: { nhsNumber: '9434765919' } },
+    });
+    expect(seen).toBeDefined();
+    await receiver.stop();
+  });
+
+  it('never shows one hospital another’s events', async () => {
+    const ods = freshOds();
+    await upstream.publish([EVENTS.recallMatchFoundV1, matchFound(ods)]);
+    await waitFor(async () => (await pullAll(ods)).length === 1, { description: 'the feed' });
+    expect(await pullAll(freshOds())).toEqual([]);
+  });
+
+  it('refuses a bad cursor and a bad limit', async () => {
+    for (const query of ['after=-1', 'after=x', 'after=1.5', 'limit=0', 'limit=201', 'limit=x']) {
+      const refused = await service.call('GET', `/v1/events?${query}`, { ods: freshOds() });
+      expect(refused.status).toBe(400);
+      expect(refused.body['errors'][0].field).toBe(query.split('=')[0]);
+    }
+  });
+});
