@@ -13,6 +13,9 @@ import { ROLES } from '@implant-trace/platform-auth';
 import { serviceConfigClasses, workspaceRoot } from '../../config/service-config-classes';
 import { demoDevices, writeDemoCatalogue } from './demo/demo-catalogue';
 import { DEMO_HOSPITALS, demoRecordings } from './demo/demo-implants';
+import { subscribeDemoReceivers } from './demo/demo-notifications';
+import { issueDemoRecall } from './demo/demo-recall';
+import { DemoWebhookReceivers } from './demo/demo-webhook-receivers';
 import { loadDemoImplants } from './demo/load-demo-implants';
 import { databaseRoles, developmentSecrets } from './development-environment';
 import { PlatformClient } from './platform-client';
@@ -102,12 +105,14 @@ const urlOf = (name: string) => {
 };
 
 const supervisors: ServiceSupervisor[] = [];
+let receivers: DemoWebhookReceivers | undefined;
 let stopping = false;
 async function stop(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     say('stopping the services…');
     await Promise.all(supervisors.map((supervisor) => supervisor.stop()));
+    await receivers?.close();
     say('stopped (Kafka, PostgreSQL and Redis keep running: npm run infra:down stops Kafka)');
   }
   process.exit(code);
@@ -122,6 +127,8 @@ async function main() {
     NODE_ENV: process.env['NODE_ENV'] ?? 'development',
     // Demo patients carry NHS test numbers (999…): a real number here would be a mistake.
     NHS_NUMBER_POLICY: process.env['NHS_NUMBER_POLICY'] ?? 'require-test-numbers',
+    // The demo hospitals' receivers listen on this machine's loopback interface.
+    WEBHOOK_ALLOW_LOOPBACK_URLS: process.env['WEBHOOK_ALLOW_LOOPBACK_URLS'] ?? 'true',
     ...databaseRoles(process.env),
     ...secrets,
   };
@@ -216,11 +223,33 @@ async function loadDemo(client: PlatformClient, env: NodeJS.ProcessEnv, demoLog:
     }
     throw new Error(`a scan of the last demo device still answers ${verdict} after 120 s`);
   });
+  const webhookLog = join(logDirectory, 'webhooks.log');
+  receivers = new DemoWebhookReceivers(
+    DEMO_HOSPITALS,
+    (line) => say(line),
+    createWriteStream(webhookLog, { flags: 'a' }),
+  );
+  const subscribed = await step(
+    'demo webhook receivers and their subscriptions',
+    demoLog,
+    async () => {
+      await receivers?.listen();
+      return subscribeDemoReceivers(
+        client,
+        urlOf('notifications'),
+        receivers?.receivers ?? [],
+        join(cacheDirectory, 'demo', 'webhook-subscriptions.json'),
+      );
+    },
+  );
   const recordings = demoRecordings(devices);
   const implants = await step(
     `demo implants (${recordings.length} at ${DEMO_HOSPITALS.length} hospitals)`,
     demoLog,
     () => loadDemoImplants(client, implantEvents, recordings),
+  );
+  const recall = await step('the demo recall and its matches', demoLog, () =>
+    issueDemoRecall(client, urlOf('recall-matching'), devices),
   );
   return [
     `demo catalogue: ${devices.length} devices (${catalogueFile})`,
@@ -229,6 +258,13 @@ async function loadDemo(client: PlatformClient, env: NodeJS.ProcessEnv, demoLog:
       : `demo implants: ${implants.recorded} recorded (${Object.entries(implants.byKind)
           .map(([kind, count]) => `${count} ${kind}`)
           .join(', ')}); ${implants.flaggedForReview} flagged for review`,
+    `demo recall ${recall.recallId}${recall.alreadyOpen ? ' (open since an earlier start)' : ''}: ` +
+      `${recall.matchedImplants} implants of ${recall.matchedPatients} patients at ${recall.hospitals} ` +
+      `hospitals matched, ${recall.possibleImplants} possible`,
+    `demo webhook receivers (${subscribed.created} subscribed now, ${subscribed.reused} from an earlier start), ` +
+      `verifying every signature: ${(receivers?.receivers ?? [])
+        .map((receiver) => `${receiver.hospital.ods} ${receiver.url}`)
+        .join(', ')}; what they receive: ${webhookLog}`,
   ];
 }
 
