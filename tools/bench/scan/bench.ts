@@ -14,7 +14,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { DeviceRegisteredV1, RecallIssuedV1 } from '@implant-trace/contracts';
-import { DEVICES_TOPIC, EVENTS, RECALLS_TOPIC, deadLetterTopicOf } from '@implant-trace/contracts';
+import { DEVICES_TOPIC, EVENTS, RECALLS_TOPIC } from '@implant-trace/contracts';
 import { testNhsNumber, uuidV7 } from '@implant-trace/identifiers';
 import { mintDevelopmentToken } from '@implant-trace/platform-auth';
 import { createSchemaDataSource, prepareSchema } from '@implant-trace/platform-database';
@@ -28,6 +28,7 @@ import {
 } from '@implant-trace/platform-messaging';
 import {
   serviceRoleDatabaseUrl,
+  startOwnTestBroker,
   testInfrastructure,
   waitFor,
 } from '@implant-trace/platform-testing';
@@ -50,7 +51,6 @@ const TARGETS = [
 ] as const;
 const ISSUER = 'implant-trace-bench';
 const AUDIENCE = 'implant-trace';
-const SERVICE_GROUP = 'implant-events';
 
 const infra = testInfrastructure();
 const stamp = Date.now().toString(36);
@@ -128,7 +128,7 @@ function exitOf(child: ChildProcess): Promise<number | null> {
  * Starts the service as its production image does: the `nx build` output, its migration step as
  * the owner, then main.js as the least-privileged role.
  */
-async function startService(port: number): Promise<ChildProcess> {
+async function startService(port: number, brokers: string[]): Promise<ChildProcess> {
   execFileSync(join(root, 'node_modules', '.bin', 'nx'), ['build', 'implant-events'], {
     cwd: root,
     env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' },
@@ -141,6 +141,7 @@ async function startService(port: number): Promise<ChildProcess> {
     NODE_ENV: 'test',
     PORT: String(port),
     DATABASE_SCHEMA: serviceSchema,
+    KAFKA_BROKERS: brokers.join(','),
     AUTH_JWT_SECRET: jwtSecret,
     AUTH_ISSUER: ISSUER,
     AUTH_AUDIENCE: AUDIENCE,
@@ -157,21 +158,6 @@ async function startService(port: number): Promise<ChildProcess> {
   const migration = await exitOf(run('migrate.js'));
   if (migration !== 0) throw new Error(`implant-events migration exited with ${migration}`);
   return run('main.js');
-}
-
-/** A fresh catalogue on the bench's own broker: no earlier run's devices, offsets or recalls. */
-async function resetTopics(kafka: KafkaConnection): Promise<void> {
-  const names = [DEVICES_TOPIC.name, RECALLS_TOPIC.name].flatMap((n) => [n, deadLetterTopicOf(n)]);
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.deleteGroups([SERVICE_GROUP]).catch(() => undefined);
-  const existing = (await admin.listTopics()).filter((name) => names.includes(name));
-  if (existing.length > 0) await admin.deleteTopics({ topics: existing });
-  await waitFor(async () => !(await admin.listTopics()).some((name) => names.includes(name)), {
-    timeoutMs: 30_000,
-    description: 'earlier runs’ topics to be deleted',
-  });
-  await admin.disconnect();
 }
 
 async function load(plan: LoadPlan, pid: number): Promise<Measurement> {
@@ -205,8 +191,18 @@ const median = (values: number[]) =>
 const spread = (values: number[]) => `${Math.min(...values)}-${Math.max(...values)}`;
 
 async function main(): Promise<void> {
-  const kafka = new KafkaConnection({ brokers: infra.kafkaBrokers, clientId: 'bench-scan' });
-  await resetTopics(kafka);
+  // A broker of its own: the bench's catalogue, recalls and recordings never reach the broker
+  // `npm start` keeps the development platform's events on.
+  const broker = await startOwnTestBroker();
+  try {
+    await measure(broker.brokers);
+  } finally {
+    await broker.stop();
+  }
+}
+
+async function measure(brokers: string[]): Promise<void> {
+  const kafka = new KafkaConnection({ brokers, clientId: 'bench-scan' });
   await provisionTopics(kafka, [DEVICES_TOPIC, RECALLS_TOPIC]);
   const dataSource = createSchemaDataSource({
     url: infra.databaseUrl,
@@ -222,7 +218,7 @@ async function main(): Promise<void> {
   await relay.start();
 
   const port = await freePort();
-  const service = await startService(port);
+  const service = await startService(port, brokers);
   const pid = service.pid ?? 0;
   const baseUrl = `http://127.0.0.1:${port}`;
 

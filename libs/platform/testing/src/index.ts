@@ -1,4 +1,5 @@
 export { startSecureTestBroker, type SecureTestBroker } from './lib/secure-test-broker.util';
+export { startOwnTestBroker } from './lib/own-test-broker.util';
 export { testInfrastructure } from './lib/test-infrastructure.util';
 export { ProbeServiceConfig } from './lib/probe-service.config';
 export { testServiceConfig } from './lib/test-service-config.util';
