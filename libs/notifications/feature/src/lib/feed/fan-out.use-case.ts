@@ -11,8 +11,8 @@ export interface FanOutCommand {
   envelope: EventEnvelope<object>;
   /** The name subscribers use (`recall.match.found`). */
   type: string;
-  /** The hospitals the event is for, or every hospital with a feed (a recall notice). */
-  hospitals: readonly string[] | 'every-hospital';
+  /** The hospitals the event is for, or every registered hospital (a recall notice). */
+  hospitals: readonly string[] | 'every-registered-hospital';
   recallId: string | undefined;
 }
 
@@ -27,9 +27,11 @@ export class FanOutUseCase {
 
   async execute(tx: EntityManager, command: FanOutCommand): Promise<void> {
     const hospitals =
-      command.hospitals === 'every-hospital'
+      command.hospitals === 'every-registered-hospital'
         ? (
-            (await tx.query(`SELECT hospital_ods FROM hospital_feeds`)) as {
+            (await tx.query(
+              `SELECT hospital_ods FROM hospital_feeds WHERE registered_at IS NOT NULL`,
+            )) as {
               hospital_ods: string;
             }[]
           ).map((row) => row.hospital_ods)
