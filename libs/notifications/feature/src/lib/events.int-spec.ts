@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+
 import { EVENTS } from '@implant-trace/contracts';
 import { waitFor } from '@implant-trace/platform-testing';
 
@@ -10,6 +13,7 @@ import {
   Service,
   Upstream,
 } from '../test-support/notifications.test-bed';
+import { FanOutUseCase } from './feed/fan-out.use-case';
 
 describe('the per-hospital sequence and the catch-up pull', () => {
   const upstream = new Upstream();
@@ -102,6 +106,37 @@ describe('the per-hospital sequence and the catch-up pull', () => {
     });
     expect(seen).toBeDefined();
     await receiver.stop();
+  });
+
+  it('takes no number for an event id already in the feed, leaving no gap', async () => {
+    const ods = freshOds();
+    const fanOut = service.app!.get(FanOutUseCase);
+    const envelopeOf = (id: string) => ({
+      id,
+      type: EVENTS.recallMatchFoundV1.type,
+      source: 'it-direct',
+      time: new Date().toISOString(),
+      subject: ods,
+      data: matchFound(ods),
+    });
+    const record = (id: string) =>
+      service.app!.get(DataSource).transaction((tx) =>
+        fanOut.execute(tx, {
+          envelope: envelopeOf(id),
+          type: 'recall.match.found',
+          hospitals: [ods],
+          recallId: undefined,
+        }),
+      );
+    const [first, second] = [randomUUID(), randomUUID()];
+    await record(first);
+    await record(first);
+    await record(second);
+    const events = await pullAll(ods);
+    expect(events.map((e) => [e['id'], e['sequence']])).toEqual([
+      [first, 1],
+      [second, 2],
+    ]);
   });
 
   it('never shows one hospital another’s events', async () => {

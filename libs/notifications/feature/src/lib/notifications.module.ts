@@ -26,6 +26,7 @@ import { EventsUseCase } from './feed/events.use-case';
 import { FanOutConsumer } from './feed/fan-out.consumer';
 import { FanOutUseCase } from './feed/fan-out.use-case';
 import { FeedEventEntity, HospitalFeedEntity } from './feed/feed-event.entity';
+import { HospitalRegistration1767225600420 } from './feed/hospital-registration.migration';
 import { CreateNotifications1767225600400 } from './notifications.migration';
 import {
   NOTIFICATIONS_CLOCK,
@@ -50,6 +51,7 @@ export const NOTIFICATIONS_MIGRATIONS = [
   ...MESSAGING_MIGRATIONS,
   CreateNotifications1767225600400,
   DeliveryReplays1767225600410,
+  HospitalRegistration1767225600420,
 ];
 
 /** Subscriptions, the per-hospital feed and its signed deliveries, and acknowledgements. */

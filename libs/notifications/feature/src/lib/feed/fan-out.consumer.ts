@@ -19,7 +19,7 @@ import { FanOutUseCase } from './fan-out.use-case';
 /**
  * Every delivered event into the feeds of the hospitals it is for. Matches and implant events
  * name their hospital; a recall notice carries no hospital and is public, so it goes to every
- * hospital with a feed, including those whose matches are only possible or still to come.
+ * registered hospital, including those whose matches are only possible or still to come.
  */
 @Controller()
 export class FanOutConsumer {
@@ -103,7 +103,7 @@ export class FanOutConsumer {
     return this.fanOut.execute(context.getTransaction(), {
       envelope: context.getEnvelope(),
       type,
-      hospitals: 'every-hospital',
+      hospitals: 'every-registered-hospital',
       recallId,
     });
   }

@@ -11,8 +11,8 @@ export interface FanOutCommand {
   envelope: EventEnvelope<object>;
   /** The name subscribers use (`recall.match.found`). */
   type: string;
-  /** The hospitals the event is for, or every hospital with a feed (a recall notice). */
-  hospitals: readonly string[] | 'every-hospital';
+  /** The hospitals the event is for, or every registered hospital (a recall notice). */
+  hospitals: readonly string[] | 'every-registered-hospital';
   recallId: string | undefined;
 }
 
@@ -27,9 +27,11 @@ export class FanOutUseCase {
 
   async execute(tx: EntityManager, command: FanOutCommand): Promise<void> {
     const hospitals =
-      command.hospitals === 'every-hospital'
+      command.hospitals === 'every-registered-hospital'
         ? (
-            (await tx.query(`SELECT hospital_ods FROM hospital_feeds`)) as {
+            (await tx.query(
+              `SELECT hospital_ods FROM hospital_feeds WHERE registered_at IS NOT NULL`,
+            )) as {
               hospital_ods: string;
             }[]
           ).map((row) => row.hospital_ods)
@@ -41,24 +43,25 @@ export class FanOutUseCase {
 
   private async recordFor(tx: EntityManager, hospitalOds: string, command: FanOutCommand) {
     const { envelope } = command;
-    await tx.query(
-      `INSERT INTO hospital_feeds (hospital_ods, last_sequence) VALUES ($1, 0) ON CONFLICT DO NOTHING`,
-      [hospitalOds],
-    );
-    const [feed] = (await tx.query(
-      `SELECT last_sequence::int8 AS last FROM hospital_feeds WHERE hospital_ods = $1 FOR UPDATE`,
-      [hospitalOds],
-    )) as [{ last: string }];
-    const sequence = Number(feed.last) + 1;
     const now = this.clock.now();
-    const inserted = (await tx.query(
-      `INSERT INTO feed_events
-         (hospital_ods, sequence, event_id, type, source, time, subject, recall_id, data, recorded_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-       ON CONFLICT (hospital_ods, event_id) DO NOTHING RETURNING sequence`,
+    // One round trip for the common case: take the hospital's next number (its row stays locked
+    // to the end of the transaction), record the event under it, and read who subscribes.
+    const [row] = (await tx.query(
+      `WITH numbered AS (
+         INSERT INTO hospital_feeds (hospital_ods, last_sequence) VALUES ($1, 1)
+         ON CONFLICT (hospital_ods) DO UPDATE SET last_sequence = hospital_feeds.last_sequence + 1
+         RETURNING last_sequence),
+       recorded AS (
+         INSERT INTO feed_events
+           (hospital_ods, sequence, event_id, type, source, time, subject, recall_id, data, recorded_at)
+         SELECT $1, last_sequence, $2, $3, $4, $5, $6, $7, $8, $9 FROM numbered
+         ON CONFLICT (hospital_ods, event_id) DO NOTHING RETURNING sequence)
+       SELECT (SELECT last_sequence::text FROM numbered) AS taken,
+              EXISTS (SELECT 1 FROM recorded) AS recorded,
+              (SELECT coalesce(json_agg(subscription_id), '[]'::json) FROM subscriptions
+                WHERE hospital_ods = $1 AND status = 'active' AND $3 = ANY(event_types)) AS subscriptions`,
       [
         hospitalOds,
-        sequence,
         envelope.id,
         command.type,
         envelope.source,
@@ -68,18 +71,18 @@ export class FanOutUseCase {
         JSON.stringify(envelope.data),
         now,
       ],
-    )) as unknown[];
-    // Already in this hospital's feed (the same event id sent again): no number is used.
-    if (inserted.length === 0) return;
-    await tx.query(`UPDATE hospital_feeds SET last_sequence = $2 WHERE hospital_ods = $1`, [
-      hospitalOds,
-      sequence,
-    ]);
-    const subscriptions = (await tx.query(
-      `SELECT subscription_id FROM subscriptions
-        WHERE hospital_ods = $1 AND status = 'active' AND $2 = ANY(event_types)`,
-      [hospitalOds, command.type],
-    )) as { subscription_id: string }[];
+    )) as [{ taken: string; recorded: boolean; subscriptions: string[] }];
+    if (!row.recorded) {
+      // Already in this hospital's feed (the same event id sent again): the number goes back,
+      // which no one else can have taken meanwhile, since this transaction holds the row.
+      await tx.query(
+        `UPDATE hospital_feeds SET last_sequence = last_sequence - 1 WHERE hospital_ods = $1`,
+        [hospitalOds],
+      );
+      return;
+    }
+    const sequence = Number(row.taken);
+    const subscriptions = row.subscriptions;
     if (subscriptions.length === 0) return;
     await tx.query(
       `INSERT INTO deliveries
@@ -90,7 +93,7 @@ export class FanOutUseCase {
        ON CONFLICT (subscription_id, event_id) DO NOTHING`,
       [
         subscriptions.map(() => uuidV7()),
-        subscriptions.map((s) => s.subscription_id),
+        subscriptions,
         hospitalOds,
         envelope.id,
         sequence,

@@ -13,6 +13,10 @@ export class HospitalFeedEntity {
 
   @Column({ name: 'last_sequence', type: 'bigint', transformer: bigintAsNumber })
   lastSequence!: number;
+
+  /** When the hospital first subscribed: from then on recall notices reach its feed. */
+  @Column({ name: 'registered_at', type: 'timestamptz', nullable: true })
+  registeredAt!: Date | null;
 }
 
 /** One event as a hospital sees it, numbered in that hospital's sequence. */

@@ -7,7 +7,6 @@ import { uuidV7 } from '@implant-trace/identifiers';
 import { UnitOfWork } from '@implant-trace/platform-database';
 
 import { DeliveryEntity } from '../deliveries/delivery.entity';
-import { HospitalFeedEntity } from '../feed/feed-event.entity';
 import {
   NOTIFICATIONS_CLOCK,
   NOTIFICATIONS_OPTIONS,
@@ -98,14 +97,13 @@ export class SubscriptionsUseCase {
     };
     await this.unitOfWork.run(async (tx) => {
       await tx.insert(SubscriptionEntity, row);
-      // The hospital now has a feed: recall notices reach it from here on.
-      await tx
-        .createQueryBuilder()
-        .insert()
-        .into(HospitalFeedEntity)
-        .values({ hospitalOds, lastSequence: 0 })
-        .orIgnore()
-        .execute();
+      // The hospital is registered: recall notices reach its feed from now on.
+      await tx.query(
+        `INSERT INTO hospital_feeds (hospital_ods, last_sequence, registered_at) VALUES ($1, 0, $2)
+         ON CONFLICT (hospital_ods) DO UPDATE
+           SET registered_at = coalesce(hospital_feeds.registered_at, EXCLUDED.registered_at)`,
+        [hospitalOds, now],
+      );
     });
     return { ...viewOf(row, now), secret: row.secret };
   }

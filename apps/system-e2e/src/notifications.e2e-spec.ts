@@ -1,0 +1,220 @@
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+
+import type { RecallIssuedV1, RecallMatchFoundV1 } from '@implant-trace/contracts';
+import { ACKNOWLEDGEMENTS_TOPIC, EVENTS } from '@implant-trace/contracts';
+import { testNhsNumber } from '@implant-trace/identifiers';
+import { mintDevelopmentToken } from '@implant-trace/platform-auth';
+import { createSchemaDataSource } from '@implant-trace/platform-database';
+import { KafkaConnection, readTopic } from '@implant-trace/platform-messaging';
+import { testInfrastructure, uniqueName, waitFor } from '@implant-trace/platform-testing';
+
+import { MatchPublisher } from './support/match-publisher';
+import type { RunningService } from './support/service-process';
+import { startService } from './support/service-process';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read answers as loose JSON
+type JsonBody = Record<string, any>;
+
+const NOTIFICATIONS_PORT = 3004;
+
+async function dropSchema(schema: string): Promise<void> {
+  const cleanup = createSchemaDataSource({ url: testInfrastructure().databaseUrl, schema });
+  await cleanup.initialize();
+  await cleanup.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await cleanup.destroy();
+}
+
+/** A hospital of this run only: letter, digit, letter, digit, letter (an unstructured ODS code). */
+function freshOds(): string {
+  const letter = () => String.fromCharCode(65 + randomInt(26));
+  return `${letter()}${randomInt(10)}${letter()}${randomInt(10)}${letter()}`;
+}
+
+/** A hospital system's webhook endpoint: keeps only what its secret verifies. */
+class HospitalEndpoint {
+  readonly verified: JsonBody[] = [];
+  secret = '';
+  private server: Server | undefined;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((request, response) => void this.handle(request, response));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/implant-trace`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    try {
+      const body = new Webhook(this.secret).verify(Buffer.concat(chunks).toString('utf8'), {
+        'webhook-id': String(request.headers['webhook-id']),
+        'webhook-timestamp': String(request.headers['webhook-timestamp']),
+        'webhook-signature': String(request.headers['webhook-signature']),
+      }) as JsonBody;
+      this.verified.push({ webhookId: request.headers['webhook-id'], ...body });
+      response.writeHead(204).end();
+    } catch {
+      response.writeHead(401).end();
+    }
+  }
+}
+
+describe('notifications, end to end (recall-matching stood in for by a publisher)', () => {
+  const schema = uniqueName('e2e_notifications');
+  const jwtSecret = randomBytes(32).toString('hex');
+  const publisher = new MatchPublisher();
+  const kafka = new KafkaConnection({
+    clientId: 'e2e-notifications',
+    brokers: testInfrastructure().kafkaBrokers,
+  });
+  const previousLoopback = process.env['WEBHOOK_ALLOW_LOOPBACK_URLS'];
+  let notifications: RunningService;
+
+  const affected = [freshOds(), freshOds()];
+  const unaffected = freshOds();
+  const endpoints = new Map<string, HospitalEndpoint>();
+
+  beforeAll(async () => {
+    await publisher.start();
+    // The receivers run on loopback, which only local runs allow.
+    process.env['WEBHOOK_ALLOW_LOOPBACK_URLS'] = 'true';
+    notifications = await startService('notifications', {
+      port: NOTIFICATIONS_PORT,
+      schema,
+      jwtSecret,
+    });
+    for (const ods of [...affected, unaffected]) {
+      const endpoint = new HospitalEndpoint();
+      await endpoint.start();
+      endpoints.set(ods, endpoint);
+    }
+  });
+
+  afterAll(async () => {
+    if (previousLoopback === undefined) delete process.env['WEBHOOK_ALLOW_LOOPBACK_URLS'];
+    else process.env['WEBHOOK_ALLOW_LOOPBACK_URLS'] = previousLoopback;
+    await notifications?.stop();
+    for (const endpoint of endpoints.values()) await endpoint.stop();
+    await publisher.stop();
+    await dropSchema(schema);
+  });
+
+  async function call(method: string, path: string, ods: string, body?: unknown) {
+    const bearer = await mintDevelopmentToken({
+      secret: jwtSecret,
+      role: 'hospital-system',
+      ods,
+      issuer: notifications.issuer,
+      audience: notifications.audience,
+    });
+    const response = await fetch(`${notifications.baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${bearer}`,
+        'content-type': 'application/json',
+        'idempotency-key': randomUUID(),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: (await response.json()) as JsonBody };
+  }
+
+  it('tells every affected hospital of a recall, signed, and its acknowledgement reaches the regulator’s topic', async () => {
+    for (const [ods, endpoint] of endpoints) {
+      const created = await call('POST', '/v1/subscriptions', ods, {
+        url: endpoint.url,
+        eventTypes: ['recall.issued', 'recall.match.found'],
+      });
+      expect(created.status).toBe(201);
+      endpoint.secret = created.body['secret'];
+    }
+
+    const recall: RecallIssuedV1 = {
+      recallId: randomUUID(),
+      title: 'Liner wear',
+      reason: 'Early wear of the liner',
+      class: 'I',
+      criteria: { deviceIdentifiers: ['05012345678900'], lotNumbers: ['LOT-R1'] },
+      status: 'open',
+      issuedAt: new Date().toISOString(),
+    };
+    const match = (hospitalOds: string): RecallMatchFoundV1 => ({
+      matchId: randomUUID(),
+      recallId: recall.recallId,
+      implantId: randomUUID(),
+      hospitalOds,
+      match: 'matched',
+      patient: { nhsNumber: testNhsNumber(randomInt(10 ** 6)) },
+      udi: {
+        format: 'gs1',
+        issuingAgency: 'GS1',
+        deviceIdentifier: '05012345678900',
+        lotNumber: 'LOT-R1',
+      },
+      foundAt: new Date().toISOString(),
+    });
+    const [first, second] = affected as [string, string];
+    const matches = [match(first), match(first), match(second)];
+    await publisher.publish(EVENTS.recallIssuedV1, recall);
+    await publisher.publish(EVENTS.recallMatchFoundV1, ...matches);
+
+    const expectedMatches = (ods: string) => matches.filter((m) => m.hospitalOds === ods).length;
+    for (const ods of [...affected, unaffected]) {
+      const endpoint = endpoints.get(ods)!;
+      await waitFor(() => endpoint.verified.length === 1 + expectedMatches(ods), {
+        timeoutMs: 60_000,
+        description: `${ods}'s endpoint to verify its notices`,
+      });
+    }
+    for (const ods of affected) {
+      const received = endpoints.get(ods)!.verified;
+      expect(received.find((n) => n['type'] === 'recall.issued')).toMatchObject({
+        data: { recallId: recall.recallId, class: 'I' },
+      });
+      const found = received.filter((n) => n['type'] === 'recall.match.found');
+      expect(found.map((n) => n['data']['matchId']).sort()).toEqual(
+        matches
+          .filter((m) => m.hospitalOds === ods)
+          .map((m) => m.matchId)
+          .sort(),
+      );
+      // Each webhook's id is its event's id, and the sequence numbers are the hospital's own.
+      expect(received.every((n) => n['webhookId'] === n['id'])).toBe(true);
+      expect(received.map((n) => n['sequence']).sort()).toEqual(
+        received.map((_n, index) => index + 1),
+      );
+    }
+    expect(endpoints.get(unaffected)!.verified.map((n) => n['type'])).toEqual(['recall.issued']);
+
+    const acknowledged = await call(
+      'POST',
+      `/v1/recalls/${recall.recallId}/acknowledgements`,
+      first,
+      {
+        stage: 'received',
+      },
+    );
+    expect(acknowledged).toMatchObject({ status: 201, body: { stage: 'received' } });
+    const published = await readTopic(kafka, ACKNOWLEDGEMENTS_TOPIC.name, {
+      until: (read) => read.some((m) => m.key === recall.recallId),
+      timeoutMs: 60_000,
+    });
+    const acknowledgement = published.find((m) => m.key === recall.recallId);
+    expect(acknowledgement?.decoded).toMatchObject({
+      kind: 'event',
+      envelope: {
+        type: EVENTS.recallAcknowledgedV1.type,
+        data: { recallId: recall.recallId, hospitalOds: first, stage: 'received' },
+      },
+    });
+  });
+});
