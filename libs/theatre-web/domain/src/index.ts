@@ -60,3 +60,10 @@ export {
   type VerdictSound,
   type VerdictTone,
 } from './lib/verdict/verdict-presentation';
+export {
+  criteriaFromForm,
+  EMPTY_CRITERIA_FORM,
+  type CriteriaBody,
+  type CriteriaForm,
+  type CriteriaReading,
+} from './lib/regulator/criteria-form';
