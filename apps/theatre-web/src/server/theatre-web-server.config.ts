@@ -136,6 +136,22 @@ export class TheatreWebServerConfig {
   scannerGsAliases: string[] = ['{GS}'];
 
   @EnvVariable({
+    name: 'SCANNER_MAX_INTER_KEY_MS',
+    description: 'Longest gap between two characters of one wedge scan (ms)',
+  })
+  @IsInt()
+  @Min(5)
+  @Max(500)
+  scannerMaxInterKeyMs: number = 40;
+
+  @EnvVariable({
+    name: 'SCANNER_SUFFIX_REQUIRED',
+    description: 'The scanners end each scan with Enter or Tab (a scan in pieces is refused)',
+  })
+  @IsBoolean()
+  scannerSuffixRequired: boolean = true;
+
+  @EnvVariable({
     name: 'DEV_HOSPITALS',
     description: 'ODS codes offered by the development sign-in, comma-separated',
   })

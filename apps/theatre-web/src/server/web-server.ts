@@ -189,6 +189,10 @@ export function createWebServer(config: TheatreWebServerConfig): Server {
         }
       : {}),
     gsAliases: config.scannerGsAliases,
+    wedge: {
+      maxInterKeyMs: config.scannerMaxInterKeyMs,
+      suffixRequired: config.scannerSuffixRequired,
+    },
     hospitals:
       config.signIn === 'development'
         ? config.devHospitals.map((ods) => ({ ods, name: `Hospital ${ods}` }))

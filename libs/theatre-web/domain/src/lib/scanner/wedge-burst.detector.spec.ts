@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 
 import type { WedgeDecision } from './wedge-burst.detector';
-import { GROUP_SEPARATOR, WedgeBurstDetector, wedgeInputOf } from './wedge-burst.detector';
+import {
+  DEFAULT_WEDGE_TIMINGS,
+  GROUP_SEPARATOR,
+  WedgeBurstDetector,
+  wedgeInputOf,
+} from './wedge-burst.detector';
 
 /** Feeds `text` one key every `gapMs`, then the suffix key, and collects the decisions. */
 function typeInto(
@@ -35,8 +40,8 @@ describe('WedgeBurstDetector', () => {
     ).toBe('0105012345678900');
   });
 
-  it('ends a scanner burst without suffix when the keys stop', () => {
-    const detector = new WedgeBurstDetector();
+  it('ends a scanner burst without suffix when the keys stop, where scanners send none', () => {
+    const detector = new WedgeBurstDetector({ ...DEFAULT_WEDGE_TIMINGS, suffixRequired: false });
     expect(typeInto(detector, '(01)05012345678900', 5, { suffix: null })).toEqual([]);
     expect(detector.idle(1000 + 18 * 5 + 10)).toEqual({ kind: 'pending' });
     expect(detector.idle(1000 + 18 * 5 + 100)).toEqual({
@@ -101,5 +106,26 @@ describe('WedgeBurstDetector', () => {
         },
       ),
     );
+  });
+
+  it('never reads a scan that arrived in two pieces: a piece can be a valid UDI with a cut lot', () => {
+    const detector = new WedgeBurstDetector();
+    const first = typeInto(detector, '0105012345678900101', 5, { suffix: null });
+    // The pause, then the rest of the same scan with its Enter.
+    const rest = typeInto(detector, '0LOT-1', 5, { startAt: 1000 + 19 * 5 + 120 });
+    expect([...first, ...rest]).toEqual([
+      { kind: 'typing', text: '0105012345678900101' },
+      { kind: 'broken-scan', text: '0LOT-1' },
+    ]);
+    // The next whole scan reads normally again.
+    expect(typeInto(detector, '0105012345678900', 5, { startAt: 5000 })).toEqual([
+      { kind: 'scan', text: '0105012345678900' },
+    ]);
+  });
+
+  it('does not take a burst without its suffix as a scan where scanners send one', () => {
+    const detector = new WedgeBurstDetector();
+    typeInto(detector, '0105012345678900', 5, { suffix: null });
+    expect(detector.idle(5000)).toEqual({ kind: 'typing', text: '0105012345678900' });
   });
 });

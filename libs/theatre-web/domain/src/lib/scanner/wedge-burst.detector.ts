@@ -14,9 +14,23 @@ export interface WedgeTimings {
   maxInterKeyMs: number;
   /** Fewer characters than this are never a scan (no UDI or GSRN is shorter). */
   minScanLength: number;
+  /**
+   * The trust's scanners end every scan with Enter or Tab. Then a burst cut by a pause is a
+   * scan that arrived in pieces (a busy workstation, a wireless scanner's buffer): neither
+   * piece is taken, because a piece can parse as a valid UDI with a truncated lot or serial
+   * and be checked against the wrong recall.
+   */
+  suffixRequired: boolean;
+  /** How long after a cut burst a continuation still makes the scan a broken one. */
+  resumeWindowMs: number;
 }
 
-export const DEFAULT_WEDGE_TIMINGS: WedgeTimings = { maxInterKeyMs: 30, minScanLength: 8 };
+export const DEFAULT_WEDGE_TIMINGS: WedgeTimings = {
+  maxInterKeyMs: 40,
+  minScanLength: 8,
+  suffixRequired: true,
+  resumeWindowMs: 1000,
+};
 
 /** A keystroke as the browser reports it (`KeyboardEvent.key` and its modifiers). */
 export interface WedgeKey {
@@ -51,12 +65,17 @@ export type WedgeDecision =
   /** A burst ended and was a scan; `text` holds its characters, no suffix. */
   | { kind: 'scan'; text: string }
   /** The characters were typed by a person (or a burst too short to be a scan). */
-  | { kind: 'typing'; text: string };
+  | { kind: 'typing'; text: string }
+  /** A scan that arrived in pieces: to be scanned again, never read. */
+  | { kind: 'broken-scan'; text: string };
 
 export class WedgeBurstDetector {
   private characters: string[] = [];
   private lastAt: number | undefined;
   private burst = true;
+  /** When a fast burst was last cut by a pause (suffix required only). */
+  private cutAt: number | undefined;
+  private firstAt: number | undefined;
 
   constructor(private readonly timings: WedgeTimings = DEFAULT_WEDGE_TIMINGS) {}
 
@@ -74,8 +93,9 @@ export class WedgeBurstDetector {
     let decision: WedgeDecision = { kind: 'pending' };
     if (this.characters.length > 0 && gap > this.timings.maxInterKeyMs) {
       // A long pause ends whatever came before; it cannot belong to the burst that follows.
-      decision = this.finish();
+      decision = this.cutOrFinish(this.lastAt ?? at);
     }
+    if (this.characters.length === 0) this.firstAt = at;
     this.characters.push(input.character);
     this.lastAt = at;
     return decision;
@@ -85,6 +105,19 @@ export class WedgeBurstDetector {
   idle(at: number): WedgeDecision {
     if (this.lastAt === undefined || at - this.lastAt <= this.timings.maxInterKeyMs) {
       return { kind: 'pending' };
+    }
+    return this.cutOrFinish(this.lastAt);
+  }
+
+  /** A pause after a fast burst: a finished scan, or (suffix required) a cut one. */
+  private cutOrFinish(lastKeyAt: number): WedgeDecision {
+    const fastBurst = this.burst && this.characters.length >= 2;
+    if (this.timings.suffixRequired && fastBurst) {
+      this.cutAt = lastKeyAt;
+      const text = this.characters.join('');
+      this.characters = [];
+      this.lastAt = undefined;
+      return { kind: 'typing', text };
     }
     return this.finish();
   }
@@ -96,11 +129,23 @@ export class WedgeBurstDetector {
 
   private finish(): WedgeDecision {
     const text = this.characters.join('');
-    const wasScan = this.burst && this.characters.length >= this.timings.minScanLength;
+    const wasBurst = this.burst;
+    const wasScan = wasBurst && this.characters.length >= this.timings.minScanLength;
+    const firstAt = this.firstAt;
+    const continuesCut =
+      this.cutAt !== undefined &&
+      firstAt !== undefined &&
+      firstAt - this.cutAt <= this.timings.resumeWindowMs;
     this.characters = [];
     this.lastAt = undefined;
+    this.firstAt = undefined;
     this.burst = true;
     if (text === '') return { kind: 'pending' };
+    if (wasBurst && continuesCut) {
+      this.cutAt = undefined;
+      return { kind: 'broken-scan', text };
+    }
+    this.cutAt = undefined;
     return wasScan ? { kind: 'scan', text } : { kind: 'typing', text };
   }
 }

@@ -26,7 +26,8 @@ describe('verdict presentation', () => {
 
   it('says a late RECALLED of an offline recording loudly, as a report to the team', () => {
     expect(presentLateVerdict('RECALLED')).toMatchObject({
-      headline: 'RECALLED (recorded while offline)',
+      headline: 'RECALLED',
+      qualifier: 'recorded while offline',
       requiresAcknowledgement: true,
       sound: 'alarm',
     });

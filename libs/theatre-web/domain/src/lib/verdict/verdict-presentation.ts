@@ -23,6 +23,8 @@ export interface VerdictPresentation {
   verdict: Verdict;
   /** The word shown full-screen, largest on the page. */
   headline: string;
+  /** Said after the headline, smaller (e.g. that the recording was made offline). */
+  qualifier?: string;
   /** One sentence saying what to do. */
   instruction: string;
   tone: VerdictTone;
@@ -104,7 +106,7 @@ export function presentLateVerdict(verdict: Verdict): VerdictPresentation {
   if (verdict !== 'RECALLED' && verdict !== 'EXPIRED') return base;
   return {
     ...base,
-    headline: `${base.headline} (recorded while offline)`,
+    qualifier: 'recorded while offline',
     instruction:
       'A device recorded while offline is recalled. Tell the surgeon and the team leader now; the implant is flagged for review.',
     acknowledgeLabel: 'I have told the team',

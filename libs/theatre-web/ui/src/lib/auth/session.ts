@@ -16,6 +16,8 @@ export interface ClientConfig {
   oidc?: { issuer: string; clientId: string; redirectUri: string; scope: string };
   /** Strings this trust's scanners send in place of GS. */
   gsAliases: string[];
+  /** How this trust's wedge scanners type; the defaults where left out. */
+  wedge?: { maxInterKeyMs?: number; suffixRequired?: boolean };
   /** Hospitals offered by the development sign-in. */
   hospitals: { ods: string; name: string }[];
 }

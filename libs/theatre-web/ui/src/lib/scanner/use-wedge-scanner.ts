@@ -24,10 +24,13 @@ function restoreValue(field: TextField, value: string): void {
  */
 export function useWedgeScanner(
   onScan: (text: string) => void,
+  onBrokenScan: () => void,
   timings: WedgeTimings = DEFAULT_WEDGE_TIMINGS,
 ): void {
   const latest = useRef(onScan);
   latest.current = onScan;
+  const latestBroken = useRef(onBrokenScan);
+  latestBroken.current = onBrokenScan;
 
   useEffect(() => {
     const detector = new WedgeBurstDetector(timings);
@@ -49,10 +52,11 @@ export function useWedgeScanner(
       }
       lastAt = at;
       const decision = detector.keystroke(event, at);
-      if (decision.kind === 'scan') {
+      if (decision.kind === 'scan' || decision.kind === 'broken-scan') {
         // The suffix of a scan must not submit a form or move the focus.
         event.preventDefault();
-        deliver(decision.text);
+        if (decision.kind === 'scan') deliver(decision.text);
+        else latestBroken.current();
       }
       clearTimeout(idleTimer);
       idleTimer = setTimeout(() => {

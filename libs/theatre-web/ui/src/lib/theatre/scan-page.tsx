@@ -11,6 +11,7 @@ import {
   addBarcode,
   barcodesBody,
   canonicalScan,
+  DEFAULT_WEDGE_TIMINGS,
   describePatient,
   displayableScan,
   EMPTY_LABEL,
@@ -248,7 +249,15 @@ export function ScanPage() {
     [config.gsAliases, label, onLabel, shown.length],
   );
 
-  useWedgeScanner(onScan);
+  const timings = useMemo(() => ({ ...DEFAULT_WEDGE_TIMINGS, ...config.wedge }), [config.wedge]);
+  const onBrokenScan = useCallback(() => {
+    if (shown.length > 0) return;
+    show({
+      presentation: presentVerdict('UNREADABLE'),
+      detail: 'The scan arrived in pieces and was not read. Scan the barcode again.',
+    });
+  }, [show, shown.length]);
+  useWedgeScanner(onScan, onBrokenScan, timings);
 
   const record = async () => {
     if (label.kind !== 'complete' || patient === undefined) return;

@@ -39,6 +39,9 @@ export function VerdictOverlay({
       </p>
       <h1 id="verdict-headline" className="verdict__headline">
         {presentation.headline}
+        {presentation.qualifier !== undefined && (
+          <span className="verdict__qualifier"> ({presentation.qualifier})</span>
+        )}
       </h1>
       <p id="verdict-instruction" className="verdict__instruction">
         {presentation.instruction}
