@@ -234,6 +234,18 @@ describe('theatre-web in Chromium, against device-registry and implant-events', 
     );
   });
 
+  it('lists the recalled recording in the review queue and resolves it with a note', async () => {
+    await page.getByRole('link', { name: 'Review queue' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'LOT-R1' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('RECALLED');
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await screenshot('review-queue');
+    await row.getByLabel('Resolution note').fill('Surgeon told; follow-up clinic booked');
+    await row.getByRole('button', { name: 'Resolve' }).click();
+    await page.getByText('Nothing to review.').waitFor();
+  });
+
   it('reads a GS1 Digital Link QR code from the camera (a test image fed as the camera)', async () => {
     const cameraDir = await freshProfileDir();
     const cameraFile = join(cameraDir, 'label.y4m');
@@ -263,7 +275,7 @@ describe('theatre-web in Chromium, against device-registry and implant-events', 
     } finally {
       await camera.close();
     }
-  }, 180_000);
+  }, 90_000);
 
   it('lets a regulator register a device and import a catalogue file with its rejected rows listed', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();

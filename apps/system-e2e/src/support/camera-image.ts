@@ -25,8 +25,8 @@ async function barcodeSvg(text: string): Promise<string> {
 
 /**
  * Writes a Y4M video of one frame showing the barcode, for Chromium's fake camera
- * (`--use-file-for-fake-video-capture`). The browser draws the SVG; the frame's RGB becomes
- * the I420 planes Y4M holds.
+ * (`--use-file-for-fake-video-capture`). The browser draws the SVG and turns the frame's RGB
+ * into the I420 planes Y4M holds.
  */
 export async function writeCameraFile(
   browser: BrowserContext,
@@ -35,38 +35,46 @@ export async function writeCameraFile(
 ): Promise<void> {
   const svg = await barcodeSvg(text);
   const page = await browser.newPage();
-  // Run in the page (this project compiles without the DOM library, so as source text).
+  // Run in the page (this project compiles without the DOM library, so as source text); the
+  // RGB to I420 conversion happens there too, so only the planes cross, as base64.
   const script = `(async () => {
+    const width = ${WIDTH};
+    const height = ${HEIGHT};
     const image = new Image();
     image.src = 'data:image/svg+xml;base64,' + btoa(${JSON.stringify(svg)});
     await image.decode();
     const canvas = document.createElement('canvas');
-    canvas.width = ${WIDTH};
-    canvas.height = ${HEIGHT};
+    canvas.width = width;
+    canvas.height = height;
     const context = canvas.getContext('2d');
     context.fillStyle = '#ffffff';
-    context.fillRect(0, 0, ${WIDTH}, ${HEIGHT});
-    const size = ${Math.min(WIDTH, HEIGHT) * 0.8};
-    context.drawImage(image, (${WIDTH} - size) / 2, (${HEIGHT} - size) / 2, size, size);
-    return Array.from(context.getImageData(0, 0, ${WIDTH}, ${HEIGHT}).data);
-  })()`;
-  const rgba = (await page.evaluate(script)) as number[];
-  await page.close();
-  const y = Buffer.alloc(WIDTH * HEIGHT);
-  const u = Buffer.alloc((WIDTH / 2) * (HEIGHT / 2));
-  const v = Buffer.alloc((WIDTH / 2) * (HEIGHT / 2));
-  for (let row = 0; row < HEIGHT; row += 1) {
-    for (let column = 0; column < WIDTH; column += 1) {
-      const at = (row * WIDTH + column) * 4;
-      const [r, g, b] = [rgba[at] ?? 0, rgba[at + 1] ?? 0, rgba[at + 2] ?? 0];
-      y[row * WIDTH + column] = Math.round(0.299 * r + 0.587 * g + 0.114 * b);
-      if (row % 2 === 0 && column % 2 === 0) {
-        const chroma = (row / 2) * (WIDTH / 2) + column / 2;
-        u[chroma] = Math.round(128 - 0.168736 * r - 0.331264 * g + 0.5 * b);
-        v[chroma] = Math.round(128 + 0.5 * r - 0.418688 * g - 0.081312 * b);
+    context.fillRect(0, 0, width, height);
+    const size = Math.min(width, height) * 0.8;
+    context.drawImage(image, (width - size) / 2, (height - size) / 2, size, size);
+    const rgba = context.getImageData(0, 0, width, height).data;
+    const planes = new Uint8Array(width * height * 1.5);
+    const uAt = width * height;
+    const vAt = uAt + (width / 2) * (height / 2);
+    for (let row = 0; row < height; row += 1) {
+      for (let column = 0; column < width; column += 1) {
+        const at = (row * width + column) * 4;
+        const r = rgba[at], g = rgba[at + 1], b = rgba[at + 2];
+        planes[row * width + column] = 0.299 * r + 0.587 * g + 0.114 * b;
+        if (row % 2 === 0 && column % 2 === 0) {
+          const chroma = (row / 2) * (width / 2) + column / 2;
+          planes[uAt + chroma] = 128 - 0.168736 * r - 0.331264 * g + 0.5 * b;
+          planes[vAt + chroma] = 128 + 0.5 * r - 0.418688 * g - 0.081312 * b;
+        }
       }
     }
-  }
+    let binary = '';
+    for (let at = 0; at < planes.length; at += 0x8000) {
+      binary += String.fromCharCode(...planes.subarray(at, at + 0x8000));
+    }
+    return btoa(binary);
+  })()`;
+  const planes = Buffer.from((await page.evaluate(script)) as string, 'base64');
+  await page.close();
   const header = Buffer.from(`YUV4MPEG2 W${WIDTH} H${HEIGHT} F10:1 Ip A1:1 C420jpeg\n`);
-  await writeFile(file, Buffer.concat([header, Buffer.from('FRAME\n'), y, u, v]));
+  await writeFile(file, Buffer.concat([header, Buffer.from('FRAME\n'), planes]));
 }
