@@ -22,7 +22,7 @@ export default tseslint.config(
   },
   ...tseslint.configs.strict,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx },
     languageOptions: {
       parserOptions: {
@@ -76,7 +76,7 @@ export default tseslint.config(
   {
     // kafkajs is unmaintained: it stays behind libs/platform/messaging's own interfaces so
     // that moving to another client changes one library.
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     ignores: ['libs/platform/messaging/**'],
     rules: {
       'no-restricted-imports': [
@@ -89,7 +89,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test-support/**/*.ts'],
+    files: [
+      '**/*.spec.ts',
+      '**/*.spec.tsx',
+      '**/*.int-spec.ts',
+      '**/*.e2e-spec.ts',
+      '**/test-support/**/*.ts',
+    ],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',

@@ -27,5 +27,5 @@ nx run-many -t test --output-style=static "${cache_flag[@]}"
 step "integration tests"
 timeout 1200 nx run-many -t int-test --parallel=1 --output-style=static
 step "end-to-end tests"
-timeout 600 nx run-many -t e2e --parallel=1 --output-style=static
+timeout 1200 nx run-many -t e2e --parallel=1 --output-style=static
 step "all tests passed in $((SECONDS - started)) s"

@@ -14,7 +14,13 @@ const frameworkAndDrivers = [
   'rxjs',
 ];
 
-const services = ['device-registry', 'implant-events', 'recall-matching', 'notifications'];
+const services = [
+  'device-registry',
+  'implant-events',
+  'recall-matching',
+  'notifications',
+  'theatre-web',
+];
 
 const productionConstraints = [
   {
