@@ -234,6 +234,27 @@ describe('recall-matching against the real PostgreSQL and Kafka', () => {
       });
     });
 
+    it('selects the device by an identifier typed in another spelling (an EAN-13 for its GTIN-14)', async () => {
+      const gtin = freshGtin();
+      const implant = implantRecorded({ deviceIdentifier: gtin });
+      await feed(registered(deviceRecord([gtin])), recorded(implant));
+      const answer = await issue({ deviceIdentifiers: [gtin.slice(1)] });
+      expect(answer).toMatchObject({
+        status: 201,
+        body: { criteria: { deviceIdentifiers: [gtin] } },
+      });
+      expect(await liveMatches(answer.body['recallId'] as string, [implant])).toEqual({
+        0: 'matched',
+      });
+      const wrong = await issue({
+        deviceIdentifiers: [`${gtin.slice(0, 13)}${(Number(gtin[13]) + 1) % 10}`],
+      });
+      expect(wrong).toMatchObject({
+        status: 400,
+        body: { errors: [{ field: 'criteria.deviceIdentifiers[0]' }] },
+      });
+    });
+
     it('refuses invalid criteria naming every failing field, and stores nothing', async () => {
       const before = await service.query<{ n: number }>(`SELECT count(*)::int AS n FROM recalls`);
       const answer = await issue({

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 import type { RecallCriteriaValue } from '@implant-trace/contracts';
-import { assertRecallTerms } from '@implant-trace/recall-matching-domain';
+import { prepareRecallTerms } from '@implant-trace/recall-matching-domain';
 
 import { matchCountsQuery } from '../matching/criteria-sql.util';
 import { RecallMatcher } from '../matching/recall-matcher';
@@ -40,8 +40,8 @@ export class RecallQueryUseCase {
     @Inject(RecallMatcher) private readonly matcher: RecallMatcher,
   ) {}
 
-  async execute(criteria: RecallCriteriaValue): Promise<RecallQueryAnswer> {
-    assertRecallTerms({ criteria });
+  async execute(given: RecallCriteriaValue): Promise<RecallQueryAnswer> {
+    const { criteria } = prepareRecallTerms({ criteria: given });
     const scope = await this.matcher.candidates(this.dataSource.manager, criteria);
     const query = matchCountsQuery(criteria, scope.deviceIds);
     const rows = (await this.dataSource.query(query.sql, query.parameters)) as CountRow[];
