@@ -43,7 +43,7 @@ export function citedTests(hazardLog: string): CitedTest[] {
 /** Jest's printf-style and `$name` placeholders in a parameterised title. */
 const PLACEHOLDER = /%[sdifjo#]|\$[A-Za-z_][\w.]*/;
 /** A parameterised title needs this much fixed text to say which test it is. */
-const MIN_FIXED_TEXT = 12;
+const MIN_FIXED_TEXT = 8;
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -1,14 +1,13 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { QueryRunner } from 'typeorm';
 
-import type { RecallIssuedV1 } from '@implant-trace/contracts';
 import { testNhsNumber } from '@implant-trace/identifiers';
 import { mintDevelopmentToken } from '@implant-trace/platform-auth';
 import { createSchemaDataSource } from '@implant-trace/platform-database';
 import { testInfrastructure, uniqueName, waitFor } from '@implant-trace/platform-testing';
 import { gs1CheckDigit } from '@implant-trace/udi';
 
-import { RecallPublisher } from './support/recall-publisher';
+import { RecallMatchingClient } from './support/recall-matching-client';
 import type { RunningService } from './support/service-process';
 import { startService } from './support/service-process';
 
@@ -29,30 +28,31 @@ async function dropSchema(schema: string): Promise<void> {
 }
 
 const IMPLANT_EVENTS_PORT = 3102;
+const RECALL_MATCHING_PORT = 3103;
 
 describe('implant-events scan check, end to end', () => {
   const registrySchema = uniqueName('e2e_scan_device_registry');
   const implantEventsSchema = uniqueName('e2e_scan_implant_events');
-  // One secret for both services, so one token is accepted by each, as under npm start.
+  const recallMatchingSchema = uniqueName('e2e_scan_recall_matching');
+  // One secret for every service, so one token is accepted by each, as under npm start.
   const jwtSecret = randomBytes(32).toString('hex');
-  const recalls = new RecallPublisher();
   let registry: RunningService;
   let implantEvents: RunningService;
+  let recallMatching: RunningService;
+  let recalls: RecallMatchingClient;
 
   const primary = freshGtin('0');
   const unitOfUse = freshGtin('0');
   const outerBox = freshGtin('1');
   const catalogNumber = `REF-${randomInt(10 ** 6)}`;
   let deviceId: string;
-  const recall: RecallIssuedV1 = {
-    recallId: randomUUID(),
+  let recallId: string;
+  const recall = {
     title: 'Liner wear',
     reason: 'Early wear of the liner in lot LOT-R1',
     class: 'II',
     // By the primary identifier: a recall selects the device at every packaging level.
     criteria: { deviceIdentifiers: [primary], lotNumbers: ['LOT-R1'] },
-    status: 'open',
-    issuedAt: new Date().toISOString(),
   };
 
   const startImplantEvents = () =>
@@ -63,18 +63,25 @@ describe('implant-events scan check, end to end', () => {
     });
 
   beforeAll(async () => {
-    // recall-matching's topic exists before implant-events subscribes to it.
-    await recalls.start();
-    [registry, implantEvents] = await Promise.all([
+    [registry, implantEvents, recallMatching] = await Promise.all([
       startService('device-registry', { port: 3101, schema: registrySchema, jwtSecret }),
       startImplantEvents(),
+      startService('recall-matching', {
+        port: RECALL_MATCHING_PORT,
+        schema: recallMatchingSchema,
+        jwtSecret,
+      }),
     ]);
+    recalls = new RecallMatchingClient(recallMatching, () => token('regulator'));
   });
 
   afterAll(async () => {
-    await Promise.all([registry?.stop(), implantEvents?.stop()]);
-    await recalls.stop();
-    await Promise.all([dropSchema(registrySchema), dropSchema(implantEventsSchema)]);
+    await Promise.all([registry?.stop(), implantEvents?.stop(), recallMatching?.stop()]);
+    await Promise.all([
+      dropSchema(registrySchema),
+      dropSchema(implantEventsSchema),
+      dropSchema(recallMatchingSchema),
+    ]);
   });
 
   function token(role: 'regulator' | 'theatre', ods?: string): Promise<string> {
@@ -205,12 +212,13 @@ describe('implant-events scan check, end to end', () => {
   });
 
   it('answers RECALLED for the recalled lot at two hospitals, OK for another lot, and a possible match without a lot', async () => {
-    await recalls.issue(recall);
+    // Issued over recall-matching's API; its event reaches implant-events' index over Kafka.
+    recallId = (await recalls.issue(recall))['recallId'] as string;
     await waitFor(async () => (await verdictOf(`(01)${unitOfUse}(10)LOT-R1`)) === 'RECALLED', {
       timeoutMs: 20_000,
       description: 'the recall to reach the recall index',
     });
-    const hit = { recallId: recall.recallId, title: 'Liner wear', class: 'II' };
+    const hit = { recallId, title: 'Liner wear', class: 'II' };
     for (const ods of ['RXH01', 'RAJ01']) {
       for (const scanned of [`(01)${unitOfUse}(10)LOT-R1(21)S1001`, `(01)${outerBox}(10)LOT-R1`]) {
         const answer = await scan(scanned, { ods });
@@ -334,14 +342,12 @@ describe('implant-events scan check, end to end', () => {
       // Nest's shutdown hooks close the app on SIGTERM, then end the process by the same signal.
       expect(await implantEvents.stop()).toEqual({ code: null, signal: 'SIGTERM' });
 
-      const lateRecall: RecallIssuedV1 = {
+      // On the topic before implant-events restarts (issue waits for it there).
+      const lateRecall = await recalls.issue({
         ...recall,
-        recallId: randomUUID(),
         title: 'Cup fracture',
         criteria: { deviceIdentifiers: [primary], lotNumbers: ['LOT-L3'] },
-        issuedAt: new Date().toISOString(),
-      };
-      await recalls.issue(lateRecall);
+      });
       // Holds the index's writes (reads go on), so the restarted service cannot catch up until
       // the test has scanned: without it the race is won before the first scan, unseen.
       const owner = createSchemaDataSource({
@@ -379,7 +385,7 @@ describe('implant-events scan check, end to end', () => {
       expect([...seen].sort()).toEqual(['RECALLED', 'UNVERIFIED']);
       expect(caughtUp.body).toMatchObject({
         verdict: 'RECALLED',
-        recalls: [{ recallId: lateRecall.recallId, title: 'Cup fracture', match: 'matched' }],
+        recalls: [{ recallId: lateRecall['recallId'], title: 'Cup fracture', match: 'matched' }],
       });
     });
   });

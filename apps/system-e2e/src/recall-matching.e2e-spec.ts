@@ -8,7 +8,12 @@ import { createSchemaDataSource } from '@implant-trace/platform-database';
 import { testInfrastructure, uniqueName, waitFor } from '@implant-trace/platform-testing';
 import { gs1CheckDigit } from '@implant-trace/udi';
 
-import { eventsOn, RecallMatchingClient, type JsonBody } from './support/recall-matching-client';
+import {
+  eventsOn,
+  RecallMatchingClient,
+  topicEnds,
+  type JsonBody,
+} from './support/recall-matching-client';
 import type { RunningService } from './support/service-process';
 import { startService } from './support/service-process';
 
@@ -48,6 +53,8 @@ describe('recall-matching, end to end: implants at several hospitals, a dry run,
   let patientSeed = randomInt(0, 800_000);
   const implantIds = new Map<string, string>();
   let recallId = '';
+  /** Where this run's match events start on the shared topic. */
+  let matchesFrom: Map<number, string>;
 
   beforeAll(async () => {
     [registry, implantEvents, recallMatching] = await Promise.all([
@@ -117,6 +124,7 @@ describe('recall-matching, end to end: implants at several hospitals, a dry run,
       (_message, payload) =>
         payload['recallId'] === recallId && implantIds.has(payload['implantId'] as string),
       (selected) => done(selected.map(nameOf)),
+      { from: matchesFrom },
     ).then((events) => events.map((event) => ({ key: event.key, name: nameOf(event.payload) })));
   const nameOf = (payload: JsonBody) => {
     const implant = implantIds.get(payload['implantId'] as string);
@@ -162,6 +170,7 @@ describe('recall-matching, end to end: implants at several hospitals, a dry run,
       description: 'the implants to reach the projection, counted by the dry run',
     });
 
+    matchesFrom = await topicEnds(MATCHES_TOPIC.name);
     recallId = (
       await recalls.issue({ title: 'Rod fracture', reason: 'Fatigue', class: 'I', criteria })
     )['recallId'] as string;

@@ -22,12 +22,27 @@ export function brokerConnection(): KafkaConnection {
   );
 }
 
-/** The events of a topic (read from its start) that `select` keeps, once `done` says so. */
+/** The next offset of each partition of a topic now: where to read a test's own events from. */
+export async function topicEnds(topic: string): Promise<Map<number, string>> {
+  const admin = brokerConnection().admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return new Map(offsets.map((offset) => [offset.partition, offset.high]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * The events of a topic that `select` keeps, once `done` says so: read from `from` (see
+ * `topicEnds`), or from the topic's start, which every earlier run has filled.
+ */
 export async function eventsOn(
   topic: string,
   select: (message: ReadMessage, payload: JsonBody) => boolean,
   done: (selected: readonly JsonBody[]) => boolean,
-  timeoutMs = 30_000,
+  { timeoutMs = 30_000, from }: { timeoutMs?: number; from?: ReadonlyMap<number, string> } = {},
 ): Promise<{ type: string; key: string | null; payload: JsonBody }[]> {
   const pick = (messages: readonly ReadMessage[]) =>
     messages.flatMap((message) => {
@@ -40,6 +55,7 @@ export async function eventsOn(
   const messages = await readTopic(brokerConnection(), topic, {
     until: (read) => done(pick(read).map((event) => event.payload)),
     timeoutMs,
+    ...(from === undefined ? {} : { from }),
   });
   return pick(messages);
 }

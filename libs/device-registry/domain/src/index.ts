@@ -16,12 +16,6 @@ export {
   type DraftResult,
 } from './lib/device-draft.util';
 export {
-  inferIssuingAgency,
-  lookupFormOf,
-  normaliseDeviceIdentifier,
-  type IdentifierCheck,
-} from './lib/device-identifier.util';
-export {
   compareIdentifiers,
   decideChange,
   decideIdentifierAddition,

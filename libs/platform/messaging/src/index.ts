@@ -49,6 +49,12 @@ export {
   type RevisionedRecord,
   type RevisionedTable,
 } from './lib/compacted/compacted-revision.util';
+export {
+  CatchUpTracker,
+  STUCK_AFTER_MS,
+  type CatchUpOptions,
+} from './lib/catch-up/catch-up.tracker';
+export { eventsBehind, type PartitionProgress } from './lib/catch-up/catch-up.policy';
 export { InboxEventContext } from './lib/transport/inbox-event.context';
 export { InboxTransport, type InboxTransportOptions } from './lib/transport/inbox.transport';
 export { connectInboxTransport } from './lib/transport/connect-inbox-transport';

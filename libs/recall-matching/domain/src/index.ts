@@ -21,8 +21,8 @@ export {
   RecallNotFoundError,
 } from './lib/recall-matching.errors';
 export {
-  assertRecallTerms,
   InvalidRecallError,
+  prepareRecallTerms,
   nextChangeTime,
   recallTermsProblems,
   type RecallTerms,

@@ -1,4 +1,5 @@
 import { DEVICE_FIELD_LIMITS } from '@implant-trace/contracts';
+import { normaliseDeviceIdentifier } from '@implant-trace/udi';
 
 import type {
   DeviceDraft,
@@ -10,7 +11,6 @@ import type {
   MarketStatus,
   MriSafety,
 } from './device-record.types';
-import { normaliseDeviceIdentifier } from './device-identifier.util';
 
 /** A registration as it arrives (HTTP body or import row), its shape already checked. */
 export interface DeviceDraftInput {

@@ -1,6 +1,8 @@
 import type { Options as CsvOptions } from 'csv-parse/sync';
 import { CsvError, parse as parseCsv } from 'csv-parse/sync';
 
+import { inferIssuingAgency, normaliseDeviceIdentifier } from '@implant-trace/udi';
+
 import type {
   DeviceChange,
   DeviceIdentifier,
@@ -17,7 +19,6 @@ import {
   MARKET_STATUSES,
 } from './device-record.types';
 import { buildDeviceDraft } from './device-draft.util';
-import { inferIssuingAgency, normaliseDeviceIdentifier } from './device-identifier.util';
 
 /**
  * `gudid-device`: the FDA GUDID release `device.txt` (one device per line, its primary DI).

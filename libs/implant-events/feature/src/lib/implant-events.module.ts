@@ -5,14 +5,19 @@ import { DEVICES_TOPIC, IMPLANTS_TOPIC, RECALLS_TOPIC } from '@implant-trace/con
 import { systemClock } from '@implant-trace/domain-kernel';
 import { recallCriteriaEvaluation } from '@implant-trace/implant-events-domain';
 import { connectRedis, type RedisConnection } from '@implant-trace/platform-cache';
-import { MESSAGING_MIGRATIONS, MessagingModule } from '@implant-trace/platform-messaging';
-import { ObservabilityModule } from '@implant-trace/platform-observability';
+import {
+  CatchUpTracker,
+  InboxTransport,
+  KafkaConnection,
+  MESSAGING_MIGRATIONS,
+  MessagingModule,
+} from '@implant-trace/platform-messaging';
+import { ObservabilityModule, ReadinessRegistry } from '@implant-trace/platform-observability';
 
 import { CatalogueDeviceEntity } from './catalogue-replica/catalogue-device.entity';
 import { CatalogueIdentifierEntity } from './catalogue-replica/catalogue-identifier.entity';
 import { CatalogueReplicaConsumer } from './catalogue-replica/catalogue-replica.consumer';
 import { CatalogueReplicaRepository } from './catalogue-replica/catalogue-replica.repository';
-import { CatchUpTracker } from './catch-up/catch-up.tracker';
 import { CheckScanUseCase } from './check-scan/check-scan.use-case';
 import {
   IMPLANT_EVENTS_CLOCK,
@@ -106,7 +111,25 @@ export class ImplantEventsModule {
         CatalogueReplicaRepository,
         RecallIndexRepository,
         RecallIndexCache,
-        CatchUpTracker,
+        {
+          // Until the replica and the index hold everything published while the service was
+          // down, a scan cannot be OK.
+          provide: CatchUpTracker,
+          inject: [KafkaConnection, InboxTransport, ReadinessRegistry],
+          useFactory: (
+            kafka: KafkaConnection,
+            transport: InboxTransport,
+            readiness: ReadinessRegistry,
+          ) =>
+            new CatchUpTracker(kafka, transport, readiness, {
+              groupId: options.consumerGroupId ?? options.serviceName,
+              topics: [
+                { topic: DEVICES_TOPIC, what: 'the catalogue replica' },
+                { topic: RECALLS_TOPIC, what: 'the recall index' },
+              ],
+              readinessName: 'scanIndex',
+            }),
+        },
         CheckScanUseCase,
         RecordImplantUseCase,
         ImplantLifecycleUseCase,

@@ -15,6 +15,7 @@ import { ServiceConfigBase } from '@implant-trace/platform-config';
 import { createSchemaDataSource, DatabaseModule } from '@implant-trace/platform-database';
 import { createServiceApp } from '@implant-trace/platform-http';
 import {
+  CatchUpTracker,
   EventPublisher,
   MESSAGING_MIGRATIONS,
   MessagingModule,
@@ -27,7 +28,6 @@ import {
 } from '@implant-trace/platform-testing';
 import { gs1CheckDigit } from '@implant-trace/udi';
 
-import { CatchUpTracker } from '../lib/catch-up/catch-up.tracker';
 import {
   IMPLANT_EVENTS_ENTITIES,
   IMPLANT_EVENTS_MIGRATIONS,

@@ -1,4 +1,9 @@
-import { nextChangeTime, recallTermsProblems } from './recall-details.policy';
+import {
+  InvalidRecallError,
+  nextChangeTime,
+  prepareRecallTerms,
+  recallTermsProblems,
+} from './recall-details.policy';
 
 describe('recallTermsProblems', () => {
   it('names the criteria problems and deadlines out of order', () => {
@@ -34,5 +39,31 @@ describe('nextChangeTime', () => {
     const later = new Date('2026-12-01T09:00:00.001Z');
     expect(nextChangeTime(previous, previous)).toEqual(later);
     expect(nextChangeTime(previous, new Date('2026-12-01T08:00:00Z'))).toEqual(later);
+  });
+});
+
+describe('prepareRecallTerms', () => {
+  it("gives the criteria's device identifiers in the catalogue's form, once each", () => {
+    expect(
+      prepareRecallTerms({
+        criteria: { deviceIdentifiers: ['5012345678900', '05012345678900', '+h123abc1'] },
+      }).criteria,
+    ).toEqual({ deviceIdentifiers: ['05012345678900', 'H123ABC1'] });
+  });
+
+  it('refuses an identifier no agency issues, naming it, with every other problem', () => {
+    let refused: unknown;
+    try {
+      prepareRecallTerms({
+        criteria: { deviceIdentifiers: ['05012345678900', '05012345678901'], models: ['M'] },
+      });
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(InvalidRecallError);
+    expect((refused as InvalidRecallError).problems.map((problem) => problem.field)).toEqual([
+      'criteria.deviceIdentifiers[1]',
+      'criteria.manufacturer',
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import type { RecallCriteriaValue } from '@implant-trace/contracts';
 import { InvalidInputError, type FieldProblem } from '@implant-trace/domain-kernel';
 import { validateCriteria } from '@implant-trace/recall-criteria';
+import { normaliseAnyDeviceIdentifier } from '@implant-trace/udi';
 
 export interface RecallTerms {
   criteria: RecallCriteriaValue;
@@ -35,9 +36,32 @@ export function recallTermsProblems(terms: RecallTerms): FieldProblem[] {
   return problems;
 }
 
-export function assertRecallTerms(terms: RecallTerms): void {
-  const problems = recallTermsProblems(terms);
+/**
+ * The terms in the form matching needs, or every problem with them. Criteria compare device
+ * identifiers exactly, in the catalogue's stored form: a regulator who types the EAN-13 printed
+ * on a box, or a HIBC code in lower case, must still select the device, so each identifier is
+ * normalised as the registry normalises it (and one no agency issues is refused, never left to
+ * match nothing).
+ */
+export function prepareRecallTerms<T extends RecallTerms>(terms: T): T {
+  const identifierProblems: FieldProblem[] = [];
+  let criteria = terms.criteria;
+  if (criteria.deviceIdentifiers !== undefined) {
+    const normalised = criteria.deviceIdentifiers.map((raw, index) => {
+      const check = normaliseAnyDeviceIdentifier(raw);
+      if (check.ok) return check.value;
+      identifierProblems.push({
+        field: `criteria.deviceIdentifiers[${index}]`,
+        message: check.message,
+      });
+      return raw;
+    });
+    criteria = { ...criteria, deviceIdentifiers: [...new Set(normalised)] };
+  }
+  const prepared = { ...terms, criteria };
+  const problems = [...identifierProblems, ...recallTermsProblems(prepared)];
   if (problems.length > 0) throw new InvalidRecallError(problems);
+  return prepared;
 }
 
 /**

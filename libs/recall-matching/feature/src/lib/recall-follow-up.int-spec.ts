@@ -84,8 +84,9 @@ describe('recall progress, hospital lists and follow-up against the real servers
       recallId,
       status: 'open',
       affected: { implants: 3, patients: 2, hospitals: 2 },
-      possible: { implants: 1, patients: 1, hospitals: 1 },
     });
+    // Every implant of a device no record names is a possible match (other runs' too): at least ours.
+    expect(body['possible']['implants']).toBeGreaterThanOrEqual(1);
     expect(ours(body)).toEqual(
       [
         {
@@ -224,6 +225,22 @@ describe('recall progress, hospital lists and follow-up against the real servers
       },
     );
     expect(hidden.status).toBe(404);
+    const none = await service.call('GET', '/v1/recalls', undefined, {
+      bearer: await hospital(freshOds()),
+    });
+    expect(none).toMatchObject({ status: 200, body: { items: [], nextCursor: null } });
+  });
+
+  it('pages the recalls newest first', async () => {
+    const first = await service.call('GET', '/v1/recalls?limit=1');
+    const second = await service.call(
+      'GET',
+      `/v1/recalls?limit=1&cursor=${first.body['nextCursor']}`,
+    );
+    expect(first.body['items']).toHaveLength(1);
+    expect(second.body['items']).toHaveLength(1);
+    expect(second.body['items'][0]['recallId'] < first.body['items'][0]['recallId']).toBe(true);
+    expect(first.body['nextCursor']).toBe(first.body['items'][0]['recallId']);
   });
 
   it('never gives a regulator a patient identifier, on any regulator route', async () => {

@@ -1,6 +1,9 @@
 import { randomInt, randomUUID } from 'node:crypto';
 
+import { DataSource } from 'typeorm';
+
 import { EVENTS, type ImplantRecordedV1, type RecallCriteriaValue } from '@implant-trace/contracts';
+import { waitFor } from '@implant-trace/platform-testing';
 
 import {
   deviceRecord,
@@ -231,6 +234,27 @@ describe('recall-matching against the real PostgreSQL and Kafka', () => {
       expect(await liveMatches(recallId, [a, b, notLot, notDevice])).toEqual({
         0: 'matched',
         1: 'matched',
+      });
+    });
+
+    it('selects the device by an identifier typed in another spelling (an EAN-13 for its GTIN-14)', async () => {
+      const gtin = freshGtin();
+      const implant = implantRecorded({ deviceIdentifier: gtin });
+      await feed(registered(deviceRecord([gtin])), recorded(implant));
+      const answer = await issue({ deviceIdentifiers: [gtin.slice(1)] });
+      expect(answer).toMatchObject({
+        status: 201,
+        body: { criteria: { deviceIdentifiers: [gtin] } },
+      });
+      expect(await liveMatches(answer.body['recallId'] as string, [implant])).toEqual({
+        0: 'matched',
+      });
+      const wrong = await issue({
+        deviceIdentifiers: [`${gtin.slice(0, 13)}${(Number(gtin[13]) + 1) % 10}`],
+      });
+      expect(wrong).toMatchObject({
+        status: 400,
+        body: { errors: [{ field: 'criteria.deviceIdentifiers[0]' }] },
       });
     });
 
@@ -653,6 +677,50 @@ describe('recall-matching against the real PostgreSQL and Kafka', () => {
       expect((await eventsFor(recallId, [implant])).map((e) => e.type)).toEqual([
         'recall.match.found.v1',
       ]);
+    });
+  });
+
+  describe('after a start', () => {
+    it('says the dry run may be short while the projection is catching up, then that it is not', async () => {
+      const gtin = freshGtin();
+      await upstream.publish(recorded(implantRecorded({ deviceIdentifier: gtin })));
+      // Holding the matching lock keeps every implant and device fact from being applied, so the
+      // new instance cannot catch up until the test has asked.
+      const holder = service.app!.get(DataSource).createQueryRunner();
+      await holder.startTransaction();
+      await holder.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+        'recall-matching:matching',
+      ]);
+      const restarted = new Service();
+      try {
+        await restarted.start();
+        const criteria = { deviceIdentifiers: [gtin] };
+        const first = await restarted.call('POST', '/v1/recall-queries', { criteria });
+        expect(first.body['projection']).toMatchObject({ caughtUp: false });
+        expect(first.body['projection']['doubts']).toContainEqual(
+          expect.stringMatching(
+            /^the implant projection is catching up with implant-events\.implants\.v1/,
+          ),
+        );
+        await holder.rollbackTransaction();
+        await waitFor(
+          async () =>
+            (await restarted.call('POST', '/v1/recall-queries', { criteria })).body['projection'][
+              'caughtUp'
+            ] === true,
+          // The facts refused while the lock was held are retried on the consumer's backoff.
+          { timeoutMs: 150_000, description: 'the new instance to catch up' },
+        );
+        const caughtUp = await restarted.call('POST', '/v1/recall-queries', { criteria });
+        expect(caughtUp.body).toMatchObject({
+          matched: { implants: 1 },
+          projection: { caughtUp: true, doubts: [] },
+        });
+      } finally {
+        if (holder.isTransactionActive) await holder.rollbackTransaction();
+        await holder.release();
+        await restarted.drop();
+      }
     });
   });
 });

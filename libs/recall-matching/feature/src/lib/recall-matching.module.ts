@@ -9,8 +9,14 @@ import {
   RECALLS_TOPIC,
 } from '@implant-trace/contracts';
 import { systemClock } from '@implant-trace/domain-kernel';
-import { MESSAGING_MIGRATIONS, MessagingModule } from '@implant-trace/platform-messaging';
-import { ObservabilityModule } from '@implant-trace/platform-observability';
+import {
+  CatchUpTracker,
+  InboxTransport,
+  KafkaConnection,
+  MESSAGING_MIGRATIONS,
+  MessagingModule,
+} from '@implant-trace/platform-messaging';
+import { ObservabilityModule, ReadinessRegistry } from '@implant-trace/platform-observability';
 
 import { CatalogueDeviceEntity } from './catalogue-replica/catalogue-device.entity';
 import { CatalogueIdentifierEntity } from './catalogue-replica/catalogue-identifier.entity';
@@ -96,6 +102,26 @@ export class RecallMatchingModule {
       providers: [
         { provide: RECALL_MATCHING_OPTIONS, useValue: options },
         { provide: RECALL_MATCHING_CLOCK, useValue: options.clock ?? systemClock },
+        {
+          // Counts read from the projection before it holds everything published while the
+          // service was down are short: the answers say so.
+          provide: CatchUpTracker,
+          inject: [KafkaConnection, InboxTransport, ReadinessRegistry],
+          useFactory: (
+            kafka: KafkaConnection,
+            transport: InboxTransport,
+            readiness: ReadinessRegistry,
+          ) =>
+            new CatchUpTracker(kafka, transport, readiness, {
+              groupId: options.consumerGroupId ?? options.serviceName,
+              topics: [
+                { topic: IMPLANTS_TOPIC, what: 'the implant projection' },
+                { topic: DEVICES_TOPIC, what: 'the catalogue replica' },
+                { topic: ACKNOWLEDGEMENTS_TOPIC, what: 'the acknowledgements' },
+              ],
+              readinessName: 'projection',
+            }),
+        },
         CatalogueReplicaRepository,
         ImplantProjectionRepository,
         MatchLedgerRepository,

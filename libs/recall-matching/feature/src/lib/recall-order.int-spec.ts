@@ -199,4 +199,50 @@ describe('matches whatever the order of events, with redeliveries', () => {
       { numRuns: 12, endOnFailure: true },
     );
   });
+
+  it('misses no implant recorded while a recall is being issued', async () => {
+    const COUNT = 40;
+    // Retried with fresh data until the issue and the implants' events truly overlapped: some
+    // implants matched by the issue's query, the others by their own events.
+    for (let attempt = 1; ; attempt++) {
+      const gtin = freshGtin();
+      await upstream.publish([EVENTS.deviceRegisteredV1, deviceRecord([gtin])]);
+      await service.untilCaughtUp();
+      const implants = Array.from({ length: COUNT }, () =>
+        implantRecorded({ deviceIdentifier: gtin }),
+      );
+      await upstream.publish(
+        ...implants.map((implant): UpstreamEvent => [EVENTS.implantRecordedV1, implant]),
+      );
+      const issued = await service.call('POST', '/v1/recalls', {
+        title: 'T',
+        reason: 'R',
+        class: 'I',
+        criteria: { deviceIdentifiers: [gtin] },
+      });
+      expect(issued.status).toBe(201);
+      const recallId = issued.body['recallId'] as string;
+      await service.untilCaughtUp();
+      const ids = implants.map((implant) => implant.implantId);
+      // Rows written by the issue's own transaction share the recall row's xmin.
+      const [{ byIssue }] = (await service.query<{ byIssue: number }>(
+        `SELECT count(*)::int AS "byIssue" FROM matches m JOIN recalls r ON r.recall_id = m.recall_id
+         WHERE r.recall_id = $1 AND m.implant_id = ANY($2) AND m.xmin = r.xmin`,
+        [recallId, ids],
+      )) as [{ byIssue: number }];
+      const overlapped = byIssue > 0 && byIssue < COUNT;
+      if (!overlapped && attempt < 8) continue;
+      expect({ attempt, byIssue, overlapped }).toMatchObject({ overlapped: true });
+      const live = await service.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM matches WHERE recall_id = $1 AND live AND implant_id = ANY($2)`,
+        [recallId, ids],
+      );
+      expect(live[0]!.n).toBe(COUNT);
+      const found = (await service.matchEvents(recallId)).filter((event) =>
+        ids.includes(event.payload['implantId'] as string),
+      );
+      expect(found).toHaveLength(COUNT);
+      return;
+    }
+  });
 });

@@ -29,7 +29,9 @@ import {
   ChangeRecallDto,
   CloseRecallDto,
   IssueRecallDto,
+  RECALLS_PAGE_DEFAULT,
   RecallQueryDto,
+  RecallsPageDto,
 } from './recalls/recall.dto';
 import { RecallChangesUseCase } from './recalls/recall-changes.use-case';
 import { ScopeQueryDto, ScopeQueryRunDto } from './recall-scope/recall-scope.dto';
@@ -136,8 +138,14 @@ export class RecallsController {
   @Roles('regulator', 'hospital-system')
   @RegulatorFacing()
   @Get('recalls')
-  async list(@CurrentPrincipal() principal: Principal): Promise<{ items: RecallView[] }> {
-    return { items: await this.recalls.list(hospitalFilterFor(principal)) };
+  list(
+    @Query() page: RecallsPageDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<{ items: RecallView[]; nextCursor: string | null }> {
+    return this.recalls.list(hospitalFilterFor(principal), {
+      limit: page.limit ?? RECALLS_PAGE_DEFAULT,
+      ...(page.cursor === undefined ? {} : { cursor: page.cursor }),
+    });
   }
 
   @Roles('regulator', 'hospital-system')

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 
 import type { DeviceRecord } from '@implant-trace/device-registry-domain';
-import { DeviceNotFoundError, lookupFormOf } from '@implant-trace/device-registry-domain';
+import { DeviceNotFoundError } from '@implant-trace/device-registry-domain';
+import { lookupFormOf } from '@implant-trace/udi';
 
 import { DeviceCatalogueRepository } from '../catalogue/device-catalogue.repository';
 

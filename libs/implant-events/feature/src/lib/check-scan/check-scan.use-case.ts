@@ -9,10 +9,10 @@ import type {
   ScanCheckOutcome,
 } from '@implant-trace/implant-events-domain';
 import { assembleScan, decideScanVerdict } from '@implant-trace/implant-events-domain';
+import { CatchUpTracker } from '@implant-trace/platform-messaging';
 import type { Udi } from '@implant-trace/udi';
 
 import { CatalogueReplicaRepository } from '../catalogue-replica/catalogue-replica.repository';
-import { CatchUpTracker } from '../catch-up/catch-up.tracker';
 import { IMPLANT_EVENTS_CLOCK, RECALL_EVALUATION } from '../implant-events.options';
 import { RecallIndexCache } from '../recall-index/recall-index.cache';
 

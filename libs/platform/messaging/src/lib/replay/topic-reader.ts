@@ -18,17 +18,20 @@ export interface ReadTopicOptions {
   /** Stop once this returns true for everything read so far. */
   until: (messages: readonly ReadMessage[]) => boolean;
   timeoutMs?: number;
+  /** Where to start in each partition (its next offset); from the start when left out. */
+  from?: ReadonlyMap<number, string>;
 }
 
 /**
- * Reads a topic from offset 0 with a throwaway consumer group, decoding each message the way
+ * Reads a topic from offset 0 (or from the offsets given) with a throwaway consumer group,
+ * decoding each message the way
  * consumers do, until a condition holds: for end-to-end tests and operator inspection.
  * Nothing is committed.
  */
 export async function readTopic(
   kafka: KafkaConnection,
   topic: string,
-  { until, timeoutMs = 30_000 }: ReadTopicOptions,
+  { until, timeoutMs = 30_000, from }: ReadTopicOptions,
 ): Promise<ReadMessage[]> {
   const consumer = kafka.consumer(`reader-${randomUUID()}`);
   const messages: ReadMessage[] = [];
@@ -40,23 +43,31 @@ export async function readTopic(
         () => reject(new Error(`readTopic(${topic}): condition not met in ${timeoutMs} ms`)),
         timeoutMs,
       );
-      void consumer.run({
-        autoCommit: false,
-        eachMessage: async ({ message, partition }) => {
-          const headers = stringHeaders(message.headers);
-          messages.push({
-            partition,
-            offset: message.offset,
-            key: message.key?.toString() ?? null,
-            headers,
-            decoded: decodeMessage(headers, message.value),
-          });
-          if (until(messages)) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
+      consumer
+        .run({
+          autoCommit: false,
+          eachMessage: async ({ message, partition }) => {
+            const headers = stringHeaders(message.headers);
+            messages.push({
+              partition,
+              offset: message.offset,
+              key: message.key?.toString() ?? null,
+              headers,
+              decoded: decodeMessage(headers, message.value),
+            });
+            if (until(messages)) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .then(() => {
+          for (const [partition, offset] of from ?? []) consumer.seek({ topic, partition, offset });
+        })
+        .catch((error: unknown) => {
+          clearTimeout(timer);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        });
     });
     return messages;
   } finally {

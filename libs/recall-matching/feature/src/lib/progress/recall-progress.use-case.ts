@@ -9,7 +9,10 @@ import {
   type AcknowledgementStage,
 } from '@implant-trace/recall-matching-domain';
 
+import { CatchUpTracker } from '@implant-trace/platform-messaging';
+
 import { AFFECTED_MATCH } from '../matching/affected-matches.util';
+import { projectionStateOf, type ProjectionState } from '../recalls/recall-query.use-case';
 import { RECALL_MATCHING_CLOCK } from '../recall-matching.options';
 import { RecallEntity } from '../recalls/recall.entity';
 
@@ -38,6 +41,8 @@ export interface RecallProgress {
   possible: AffectedCounts;
   byHospital: HospitalProgress[];
   followUp: Partial<Record<(typeof FOLLOW_UP_OUTCOMES)[number], number>>;
+  /** Acknowledgements and late implants may not all be in yet. */
+  projection: ProjectionState;
 }
 
 /** A recall's affected matches counted per hospital and in all, by matches_by_recall_hospital. */
@@ -70,9 +75,11 @@ export class RecallProgressUseCase {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(RECALL_MATCHING_CLOCK) private readonly clock: Clock,
+    @Inject(CatchUpTracker) private readonly catchUp: CatchUpTracker,
   ) {}
 
   async execute(recallId: string): Promise<RecallProgress> {
+    const projection = projectionStateOf(this.catchUp);
     const recall = await this.dataSource.manager.findOne(RecallEntity, { where: { recallId } });
     if (recall === null) throw new RecallNotFoundError(recallId);
     const counts = (await this.dataSource.query(PROGRESS_COUNTS_SQL, [recallId])) as CountRow[];
@@ -135,6 +142,7 @@ export class RecallProgressUseCase {
         };
       }),
       followUp: Object.fromEntries(followUps.map((row) => [row.outcome, row.n])),
+      projection,
     };
   }
 }

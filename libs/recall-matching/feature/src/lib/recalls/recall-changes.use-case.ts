@@ -7,8 +7,8 @@ import { uuidV7 } from '@implant-trace/identifiers';
 import { UnitOfWork } from '@implant-trace/platform-database';
 import { EventPublisher } from '@implant-trace/platform-messaging';
 import {
-  assertRecallTerms,
   nextChangeTime,
+  prepareRecallTerms,
   RecallClosedError,
 } from '@implant-trace/recall-matching-domain';
 
@@ -43,8 +43,8 @@ export class RecallChangesUseCase {
     @Inject(RECALL_MATCHING_CLOCK) private readonly clock: Clock,
   ) {}
 
-  issue(body: IssueRecallDto): Promise<RecallChangeView> {
-    assertRecallTerms(body);
+  issue(request: IssueRecallDto): Promise<RecallChangeView> {
+    const body = prepareRecallTerms(request);
     return this.unitOfWork.run(async (tx) => {
       await lockForRecallChange(tx);
       const now = this.clock.now();
@@ -77,8 +77,10 @@ export class RecallChangesUseCase {
       await lockForRecallChange(tx);
       const recall = await this.recalls.lock(tx, recallId);
       if (recall.status === 'closed') throw new RecallClosedError(recallId);
-      const details: RecallDetailsValue = { ...recall.details, ...definedOf(body) };
-      assertRecallTerms(details);
+      const details: RecallDetailsValue = prepareRecallTerms({
+        ...recall.details,
+        ...definedOf(body),
+      });
       const updatedAt = nextChangeTime(recall.updatedAt, this.clock.now());
       await tx.update(RecallEntity, { recallId }, { details, updatedAt });
       await this.publisher.publish(tx, EVENTS.recallUpdatedV1, {

@@ -1,5 +1,6 @@
 import { OmitType, PartialType } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 
 import { RecallCriteriaValue, RecallDetailsValue, RequiredNested } from '@implant-trace/contracts';
 
@@ -24,4 +25,20 @@ export class CloseRecallDto {
 export class RecallQueryDto {
   @RequiredNested(() => RecallCriteriaValue)
   criteria!: RecallCriteriaValue;
+}
+
+export const RECALLS_PAGE_DEFAULT = 50;
+
+export class RecallsPageDto {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  /** The last recall id of the previous page. */
+  @IsOptional()
+  @IsUUID()
+  cursor?: string;
 }

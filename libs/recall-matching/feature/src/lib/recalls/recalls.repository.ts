@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 
 import { RecallNotFoundError } from '@implant-trace/recall-matching-domain';
 
@@ -29,24 +29,37 @@ export class RecallsRepository {
     return recallViewOf(recall, counts.get(recallId) ?? NO_MATCHES);
   }
 
-  /** Newest first; a hospital sees only the recalls that have matched one of its implants. */
-  async list(hospitalOds: string | undefined): Promise<RecallView[]> {
-    const recalls = (await this.dataSource.manager.query(
+  /**
+   * Newest first (recall ids are UUID v7), a page at a time; a hospital sees only the recalls
+   * that have matched one of its implants.
+   */
+  async list(
+    hospitalOds: string | undefined,
+    page: { limit: number; cursor?: string },
+  ): Promise<{ items: RecallView[]; nextCursor: string | null }> {
+    const rows = (await this.dataSource.manager.query(
       `SELECT recall_id FROM recalls r
-       WHERE $1::text IS NULL
-          OR EXISTS (SELECT 1 FROM matches m WHERE m.recall_id = r.recall_id AND m.hospital_ods = $1)
-       ORDER BY issued_at DESC, recall_id`,
-      [hospitalOds ?? null],
+       WHERE ($1::text IS NULL
+              OR EXISTS (SELECT 1 FROM matches m WHERE m.recall_id = r.recall_id AND m.hospital_ods = $1))
+         AND ($2::uuid IS NULL OR r.recall_id < $2::uuid)
+       ORDER BY r.recall_id DESC
+       LIMIT $3`,
+      [hospitalOds ?? null, page.cursor ?? null, page.limit + 1],
     )) as { recall_id: string }[];
-    const ids = recalls.map((row) => row.recall_id);
+    const ids = rows.slice(0, page.limit).map((row) => row.recall_id);
+    // An empty `In` would still be a query; an empty page is answered without one.
+    if (ids.length === 0) return { items: [], nextCursor: null };
     const entities = await this.dataSource.manager.find(RecallEntity, {
-      where: ids.map((recallId) => ({ recallId })),
+      where: { recallId: In(ids) },
+      order: { recallId: 'DESC' },
     });
     const counts = await this.liveCounts(this.dataSource.manager, ids);
-    const order = new Map(ids.map((id, index) => [id, index]));
-    return entities
-      .sort((a, b) => (order.get(a.recallId) ?? 0) - (order.get(b.recallId) ?? 0))
-      .map((entity) => recallViewOf(entity, counts.get(entity.recallId) ?? NO_MATCHES));
+    return {
+      items: entities.map((entity) =>
+        recallViewOf(entity, counts.get(entity.recallId) ?? NO_MATCHES),
+      ),
+      nextCursor: rows.length > page.limit ? (ids.at(-1) ?? null) : null,
+    };
   }
 
   async affects(recallId: string, hospitalOds: string): Promise<boolean> {

@@ -1,7 +1,8 @@
 import type { Clock } from '@implant-trace/domain-kernel';
-import { mod43CheckCharacter, parseUdi } from '@implant-trace/udi';
 
-import type { IssuingAgency } from './device-record.types';
+import { mod43CheckCharacter } from './check-digits.util';
+import { parseUdi } from './parse-udi';
+import type { UdiIssuingAgency } from './udi.types';
 
 export type IdentifierCheck = { ok: true; value: string } | { ok: false; message: string };
 
@@ -65,7 +66,7 @@ function normaliseIccbba(raw: string): IdentifierCheck {
  * Validates a device identifier against its issuing agency's rules and returns the one form the
  * catalogue stores, so that every spelling of an identifier resolves to the same device.
  */
-export function normaliseDeviceIdentifier(raw: string, agency: IssuingAgency): IdentifierCheck {
+export function normaliseDeviceIdentifier(raw: string, agency: UdiIssuingAgency): IdentifierCheck {
   const trimmed = raw.trim();
   if (trimmed === '') return { ok: false, message: 'the device identifier is empty' };
   switch (agency) {
@@ -89,6 +90,21 @@ export function lookupFormOf(raw: string): string {
 }
 
 /** The agency a bare identifier most likely belongs to, for sources that do not say. */
-export function inferIssuingAgency(raw: string): IssuingAgency {
+export function inferIssuingAgency(raw: string): UdiIssuingAgency {
   return /^\d+$/.test(raw.trim()) ? 'GS1' : 'HIBCC';
+}
+
+/**
+ * A device identifier whose agency is not given (a recall's criteria, a notice's list) in the
+ * form the catalogue stores, or why it cannot be one: digits are a GTIN; anything else is tried
+ * as HIBCC, then as an ISBT 128 PPIC.
+ */
+export function normaliseAnyDeviceIdentifier(raw: string): IdentifierCheck {
+  if (/^\s*\d+\s*$/.test(raw)) return normaliseDeviceIdentifier(raw, 'GS1');
+  const hibcc = normaliseDeviceIdentifier(raw, 'HIBCC');
+  if (hibcc.ok) return hibcc;
+  const iccbba = normaliseDeviceIdentifier(raw, 'ICCBBA');
+  return iccbba.ok
+    ? iccbba
+    : { ok: false, message: 'not a GTIN, a HIBCC device identifier or an ISBT 128 PPIC' };
 }

@@ -1,19 +1,27 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 
 import type { TopicDefinition } from '@implant-trace/contracts';
 import { systemClock } from '@implant-trace/domain-kernel';
-import { DEVICES_TOPIC, RECALLS_TOPIC } from '@implant-trace/contracts';
-import type { EventConsumer } from '@implant-trace/platform-messaging';
-import { InboxTransport, KafkaConnection } from '@implant-trace/platform-messaging';
-import { ReadinessRegistry } from '@implant-trace/platform-observability';
+import type { ReadinessRegistry } from '@implant-trace/platform-observability';
 
-import { IMPLANT_EVENTS_OPTIONS, type ImplantEventsOptions } from '../implant-events.options';
+import type { KafkaConnection } from '../broker/kafka-connection';
+import type { EventConsumer } from '../consumer/event-consumer';
+import type { InboxTransport } from '../transport/inbox.transport';
 import { eventsBehind, type PartitionProgress } from './catch-up.policy';
 
 const POLL_MS = 250;
 /** An event fetched and still unapplied after this long means the consumer is stuck on it. */
 export const STUCK_AFTER_MS = 2_000;
+
+export interface CatchUpOptions {
+  /** The consumer group of the service's `@EventPattern` handlers. */
+  groupId: string;
+  /** Each topic followed, and what the service builds from it ("the recall index"). */
+  topics: readonly { topic: TopicDefinition; what: string }[];
+  /** The readiness check's name; it reports degraded (never down) while a doubt stands. */
+  readinessName: string;
+}
 
 interface Tracked {
   topic: TopicDefinition;
@@ -24,37 +32,38 @@ interface Tracked {
 }
 
 /**
- * Knows whether the catalogue replica and the recall index have consumed everything their
- * topics held when this process started. Until each has, a scan cannot be `OK`: a device
- * registered or a recall issued while the service was down may not be applied yet. The end
+ * Knows whether what a service builds from some topics (a replica, an index, a projection) has
+ * consumed everything those topics held when this process started. Until it has, an answer
+ * read from it may be missing an event that was published while the service was down. The end
  * offsets are read once, before the consumers start; what the consumer group commits (after
- * each effect) is then compared with them.
+ * each effect) is then compared with them. Provide it with `useFactory` in the service's module.
  */
-@Injectable()
 export class CatchUpTracker implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('CatchUpTracker');
   private readonly admin;
-  private readonly tracked: Tracked[] = [
-    { topic: DEVICES_TOPIC, what: 'the catalogue replica', ends: undefined, doubt: undefined },
-    { topic: RECALLS_TOPIC, what: 'the recall index', ends: undefined, doubt: undefined },
-  ];
+  private readonly tracked: Tracked[];
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
   constructor(
-    @Inject(KafkaConnection) kafka: KafkaConnection,
-    @Inject(IMPLANT_EVENTS_OPTIONS) private readonly options: ImplantEventsOptions,
-    @Inject(InboxTransport) private readonly transport: InboxTransport,
-    @Inject(ReadinessRegistry) private readonly readiness: ReadinessRegistry,
+    kafka: KafkaConnection,
+    private readonly transport: InboxTransport,
+    private readonly readiness: ReadinessRegistry,
+    private readonly options: CatchUpOptions,
   ) {
     this.admin = kafka.admin();
-    for (const tracked of this.tracked) tracked.doubt = `${tracked.what} has not started`;
+    this.tracked = options.topics.map(({ topic, what }) => ({
+      topic,
+      what,
+      ends: undefined,
+      doubt: `${what} has not started`,
+    }));
   }
 
   /**
-   * Why a scan cannot be `OK` now: still catching up after the start, or, once caught up, an
-   * event of either topic that the consumer keeps failing to apply or has been stuck on (the
-   * replica or the index is then stale by that event).
+   * Why an answer read from what is built may be stale now: still catching up after the start,
+   * or, once caught up, an event of a followed topic that the consumer keeps failing to apply or
+   * has been stuck on.
    */
   doubts(): string[] {
     const doubts = this.tracked.flatMap((tracked) =>
@@ -98,10 +107,10 @@ export class CatchUpTracker implements OnModuleInit, OnApplicationBootstrap, OnA
     }
   }
 
-  /** Operators see why scans answer UNVERIFIED; the service still serves (degraded). */
+  /** Operators see why answers are doubtful; the service still serves (degraded). */
   onModuleInit(): void {
     this.readiness.register(
-      'scanIndex',
+      this.options.readinessName,
       () => {
         const reasons = this.doubts();
         return Promise.resolve(reasons.length === 0 ? undefined : { degraded: { reasons } });
@@ -146,7 +155,7 @@ export class CatchUpTracker implements OnModuleInit, OnApplicationBootstrap, OnA
       tracked.ends = new Map(offsets.map((o) => [o.partition, { low: o.low, end: o.high }]));
     }
     const [group] = await this.admin.fetchOffsets({
-      groupId: this.options.consumerGroupId ?? this.options.serviceName,
+      groupId: this.options.groupId,
       topics: [name],
     });
     const committed = new Map(group?.partitions.map((p) => [p.partition, p.offset]) ?? []);

@@ -1,6 +1,7 @@
 import {
   inferIssuingAgency,
   lookupFormOf,
+  normaliseAnyDeviceIdentifier,
   normaliseDeviceIdentifier,
 } from './device-identifier.util';
 
@@ -63,5 +64,27 @@ describe('inferIssuingAgency', () => {
   it('reads digits as GS1 and anything else as HIBCC', () => {
     expect(inferIssuingAgency('05012345678900')).toBe('GS1');
     expect(inferIssuingAgency('H123ABC1')).toBe('HIBCC');
+  });
+});
+
+describe('normaliseAnyDeviceIdentifier', () => {
+  it.each([
+    ['an EAN-13, as its GTIN-14', '5012345678900', '05012345678900'],
+    ['a HIBCC identifier, upper-cased without its +', '+h123abc1', 'H123ABC1'],
+  ])('gives %s', (_case, raw, expected) => {
+    expect(normaliseAnyDeviceIdentifier(raw)).toEqual({ ok: true, value: expected });
+  });
+
+  it('refuses digits with a wrong check digit, not reading them as another agency', () => {
+    const result = normaliseAnyDeviceIdentifier('05012345678901');
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.message).toMatch(/check digit/);
+  });
+
+  it('refuses what no agency issues', () => {
+    expect(normaliseAnyDeviceIdentifier('not an identifier!')).toEqual({
+      ok: false,
+      message: 'not a GTIN, a HIBCC device identifier or an ISBT 128 PPIC',
+    });
   });
 });
