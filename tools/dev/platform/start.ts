@@ -98,6 +98,8 @@ const services = serviceConfigClasses().map((configClass) => {
     url: `http://127.0.0.1:${defaults.port}`,
   };
 });
+const THEATRE_WEB_PORT = 3000;
+const THEATRE_WEB_URL = `http://127.0.0.1:${THEATRE_WEB_PORT}`;
 const urlOf = (name: string) => {
   const service = services.find((candidate) => candidate.name === name);
   if (service === undefined) throw new Error(`no service ${name} under apps/`);
@@ -174,6 +176,33 @@ async function main() {
       );
     },
   );
+
+  const theatreWebLog = join(logDirectory, 'theatre-web-build.log');
+  await step('theatre-web page (development build) on 3000', theatreWebLog, async () => {
+    await runLogged(
+      join(workspaceRoot, 'node_modules', '.bin', 'nx'),
+      ['run', 'theatre-web:build-dev', '--output-style=static'],
+      { ...env, NX_DAEMON: 'false', NX_TUI: 'false' },
+      theatreWebLog,
+    );
+    const page = new ServiceSupervisor(
+      {
+        name: 'theatre-web',
+        port: THEATRE_WEB_PORT,
+        args: ['-r', '@swc-node/register', join('apps', 'theatre-web', 'src', 'server', 'main.ts')],
+      },
+      {
+        root: workspaceRoot,
+        env: { ...env, DEV_HOSPITALS: DEMO_HOSPITALS.map((hospital) => hospital.ods).join(',') },
+        logDirectory,
+        echoLogs: flags.logs,
+        say,
+      },
+    );
+    supervisors.push(page);
+    page.start();
+    await untilHealthy('theatre-web', THEATRE_WEB_URL, page);
+  });
 
   const client = new PlatformClient({
     secret: secrets['AUTH_JWT_SECRET'] ?? '',
@@ -285,6 +314,8 @@ async function printSummary(client: PlatformClient, demoSummary: string[]) {
     ...services.map(
       (service) => `  ${service.name.padEnd(16)} ${service.url}   API docs: ${service.url}/docs`,
     ),
+    '',
+    `Theatre staff and regulators: ${THEATRE_WEB_URL} (theatre-web; development sign-in)`,
     '',
     'Demo hospitals:',
     ...DEMO_HOSPITALS.map((hospital) => `  ${hospital.ods}  ${hospital.name}`),
