@@ -128,6 +128,7 @@ describe('notifications, end to end (recall-matching stood in for by a publisher
     return { status: response.status, body: (await response.json()) as JsonBody };
   }
 
+  // A fresh service first fans out every event that earlier specs left on the topics: long waits.
   it('tells every affected hospital of a recall, signed, and its acknowledgement reaches the regulator’s topic', async () => {
     for (const [ods, endpoint] of endpoints) {
       const created = await call('POST', '/v1/subscriptions', ods, {
@@ -171,7 +172,7 @@ describe('notifications, end to end (recall-matching stood in for by a publisher
     for (const ods of [...affected, unaffected]) {
       const endpoint = endpoints.get(ods)!;
       await waitFor(() => endpoint.verified.length === 1 + expectedMatches(ods), {
-        timeoutMs: 60_000,
+        timeoutMs: 180_000,
         description: `${ods}'s endpoint to verify its notices`,
       });
     }
@@ -206,7 +207,7 @@ describe('notifications, end to end (recall-matching stood in for by a publisher
     expect(acknowledged).toMatchObject({ status: 201, body: { stage: 'received' } });
     const published = await readTopic(kafka, ACKNOWLEDGEMENTS_TOPIC.name, {
       until: (read) => read.some((m) => m.key === recall.recallId),
-      timeoutMs: 60_000,
+      timeoutMs: 180_000,
     });
     const acknowledgement = published.find((m) => m.key === recall.recallId);
     expect(acknowledgement?.decoded).toMatchObject({
@@ -216,5 +217,5 @@ describe('notifications, end to end (recall-matching stood in for by a publisher
         data: { recallId: recall.recallId, hospitalOds: first, stage: 'received' },
       },
     });
-  });
+  }, 300_000);
 });
