@@ -5,7 +5,7 @@ import { Webhook } from 'standardwebhooks';
 
 import type { RecallIssuedV1, RecallMatchFoundV1 } from '@implant-trace/contracts';
 import { ACKNOWLEDGEMENTS_TOPIC, EVENTS } from '@implant-trace/contracts';
-import { testNhsNumber } from '@implant-trace/identifiers';
+import { TEST_NHS_NUMBER_CAPACITY, testNhsNumber } from '@implant-trace/identifiers';
 import { mintDevelopmentToken } from '@implant-trace/platform-auth';
 import { createSchemaDataSource } from '@implant-trace/platform-database';
 import { KafkaConnection, readTopic } from '@implant-trace/platform-messaging';
@@ -167,7 +167,7 @@ describe('notifications, end to end (recall-matching stood in for by a publisher
       implantId: randomUUID(),
       hospitalOds,
       match: 'matched',
-      patient: { nhsNumber: testNhsNumber(randomInt(10 ** 6)) },
+      patient: { nhsNumber: testNhsNumber(randomInt(TEST_NHS_NUMBER_CAPACITY)) },
       udi: {
         format: 'gs1',
         issuingAgency: 'GS1',
