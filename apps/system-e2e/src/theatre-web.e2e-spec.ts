@@ -221,7 +221,12 @@ describe('theatre-web in Chromium, against device-registry and implant-events', 
     await late.waitFor();
     await screenshot('late-recalled');
     while ((await page.getByRole('alertdialog').count()) > 0) {
-      await page.getByRole('alertdialog').getByRole('button').click();
+      // A dialog may close or be rendered anew between the count and the click: count again.
+      await page
+        .getByRole('alertdialog')
+        .getByRole('button')
+        .click({ timeout: 2_000 })
+        .catch(() => undefined);
     }
     await page.getByTestId('queue-count').getByText('0').waitFor();
 
