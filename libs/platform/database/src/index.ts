@@ -13,3 +13,4 @@ export {
   SchemaNotCurrentError,
 } from './lib/schema-verification.util';
 export { inRequestTransaction, UnitOfWork } from './lib/unit-of-work.util';
+export { GroupCommitQueue } from './lib/group-commit.util';

@@ -59,6 +59,30 @@ describe('the audit trail against the real PostgreSQL', () => {
     expect(report).toMatchObject({ intact: true, rows: 20, head: { seq: 20 } });
   });
 
+  it('chains appends from two instances on one schema, batched or not, into one chain', async () => {
+    const second = createSchemaDataSource({
+      url: testInfrastructure().databaseUrl,
+      schema: String(dataSource.driver.schema),
+      migrations: [],
+    });
+    await second.initialize();
+    try {
+      const other = new AuditTrailRepository(second);
+      const appends = Array.from({ length: 60 }, (_, i) =>
+        (i % 2 === 0 ? trail : other).append({ ...entry, requestId: `req-${i}` }),
+      );
+      const records = await Promise.all(appends);
+      expect(new Set(records.map((record) => record.seq)).size).toBe(60);
+      await expect(trail.verify()).resolves.toMatchObject({
+        intact: true,
+        rows: 60,
+        head: { seq: 60 },
+      });
+    } finally {
+      await second.destroy();
+    }
+  });
+
   it('detects an altered row', async () => {
     for (let i = 0; i < 3; i++) await trail.append(entry);
     await tamper(`UPDATE audit_log SET patient_count = 0 WHERE seq = 2`);

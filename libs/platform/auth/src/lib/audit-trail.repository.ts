@@ -4,6 +4,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
 
+import { GroupCommitQueue } from '@implant-trace/platform-database';
+
 import type { AuditChainReport, AuditEntry, AuditRecord } from './audit-chain.util';
 import { nextAuditRecord, verifyAuditChain } from './audit-chain.util';
 
@@ -44,16 +46,28 @@ function recordOf(row: AuditRow): AuditRecord {
 /** The service's hash-chained audit trail (table `audit_log` in its own schema). */
 @Injectable()
 export class AuditTrailRepository {
+  /**
+   * Appends of their own transaction: the chain's lock is held from reading the head to the
+   * commit, so one append per transaction made every audited request queue behind the
+   * others' commits; appends that arrive during a commit now share the next one.
+   */
+  private readonly ownTransactionAppends = new GroupCommitQueue<AuditEntry, AuditRecord>(
+    (entries) => this.dataSource.transaction((manager) => this.appendIn(manager, entries)),
+  );
+
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   /**
    * Appends one entry. Pass the manager of the transaction that reads or changes the patient
    * data so the entry commits (or rolls back) with it; appends are serialised per schema so
-   * the chain never forks.
+   * the chain never forks. Without a transaction the entry is committed, possibly with
+   * others, before the promise resolves.
    */
   async append(entry: AuditEntry, transaction?: EntityManager): Promise<AuditRecord> {
-    if (transaction !== undefined) return this.appendIn(transaction, entry);
-    return this.dataSource.transaction((manager) => this.appendIn(manager, entry));
+    if (transaction === undefined) return this.ownTransactionAppends.submit(entry);
+    const [record] = await this.appendIn(transaction, [entry]);
+    if (record === undefined) throw new Error('an append returned no record');
+    return record;
   }
 
   async verify(anchor?: { seq: number; hash: string }): Promise<AuditChainReport> {
@@ -71,22 +85,31 @@ export class AuditTrailRepository {
     return row === undefined ? null : { seq: Number(row.seq), hash: row.hash };
   }
 
-  private async appendIn(manager: EntityManager, entry: AuditEntry): Promise<AuditRecord> {
+  private async appendIn(
+    manager: EntityManager,
+    entries: readonly AuditEntry[],
+  ): Promise<AuditRecord[]> {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.audit_log'))`);
     const [head] = (await manager.query(
       `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`,
     )) as { seq: string; hash: string }[];
-    const record = nextAuditRecord(
-      head === undefined ? null : { seq: Number(head.seq), hash: head.hash },
-      entry,
-      randomUUID(),
-      new Date(),
+    let previous = head === undefined ? null : { seq: Number(head.seq), hash: head.hash };
+    const occurredAt = new Date();
+    const records = entries.map((entry) => {
+      const record = nextAuditRecord(previous, entry, randomUUID(), occurredAt);
+      previous = record;
+      return record;
+    });
+    const columns = 13;
+    const rows = records.map(
+      (_, row) =>
+        `(${Array.from({ length: columns }, (__, column) => `$${row * columns + column + 1}`).join(', ')})`,
     );
     await manager.query(
       `INSERT INTO audit_log (seq, id, occurred_at, actor_sub, actor_role, actor_ods, action,
          resource_type, resource_ids, patient_count, request_id, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [
+       VALUES ${rows.join(', ')}`,
+      records.flatMap((record) => [
         record.seq,
         record.id,
         record.occurredAt,
@@ -100,8 +123,8 @@ export class AuditTrailRepository {
         record.requestId,
         record.prevHash,
         record.hash,
-      ],
+      ]),
     );
-    return record;
+    return records;
   }
 }
