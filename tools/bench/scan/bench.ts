@@ -37,7 +37,9 @@ import { gs1CheckDigit } from '@implant-trace/udi';
 import type { LoadPlan } from './load-process';
 
 const root = join(__dirname, '..', '..', '..');
-const DEVICES = Number(process.argv[2] ?? 200_000);
+const DEVICES = Number(process.argv.slice(2).find((arg) => !arg.startsWith('--')) ?? 200_000);
+/** `--only=record` (or scan, health) measures one target for profiling; it writes no results. */
+const ONLY = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 const RECALLS = 50;
 const RUNS = 3;
 const SECONDS = 10;
@@ -329,12 +331,13 @@ async function measure(brokers: string[]): Promise<void> {
     nhsNumbers,
   });
   // Unrecorded: the first requests of each route pay for JIT compilation and cold pools.
-  for (const { target, rate } of TARGETS) await load(plan(target, rate, WARM_UP_SECONDS), pid);
+  const measured = TARGETS.filter(({ target }) => ONLY === undefined || target === ONLY);
+  for (const { target, rate } of measured) await load(plan(target, rate, WARM_UP_SECONDS), pid);
   const runs: Record<string, Measurement[]> = { scan: [], record: [], health: [] };
   // Other work on the machine inflates tail latencies: the load average says how much there was.
   const loadBefore = loadavg()[0] ?? 0;
   for (let run = 1; run <= RUNS; run += 1) {
-    for (const { target, rate } of TARGETS) {
+    for (const { target, rate } of measured) {
       const measurement = await load(plan(target, rate, SECONDS), pid);
       console.log(`run ${run} ${target}: ${JSON.stringify(measurement)}`);
       runs[target]?.push(measurement);
@@ -349,7 +352,7 @@ async function measure(brokers: string[]): Promise<void> {
   await dataSource.query(`DROP SCHEMA IF EXISTS "${serviceSchema}" CASCADE`);
   await dataSource.destroy();
 
-  const summary = TARGETS.map(({ target, rate, p99TargetMs, label }) => {
+  const summary = measured.map(({ target, rate, p99TargetMs, label }) => {
     const measured = runs[target] ?? [];
     const of = (field: keyof Measurement) => measured.map((m) => Number(m[field]));
     const p99 = median(of('p99Ms'));
@@ -393,6 +396,7 @@ async function measure(brokers: string[]): Promise<void> {
     raw: runs,
   };
   console.log(JSON.stringify(summary, null, 2));
+  if (ONLY !== undefined) return;
   const docs = join(root, 'docs', 'benchmarks');
   await writeFile(join(docs, 'scan.json'), `${JSON.stringify(result, null, 2)}\n`);
   const rows = summary
