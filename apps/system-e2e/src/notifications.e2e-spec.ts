@@ -1,7 +1,4 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Webhook } from 'standardwebhooks';
 
 import type { RecallIssuedV1, RecallMatchFoundV1 } from '@implant-trace/contracts';
 import { ACKNOWLEDGEMENTS_TOPIC, EVENTS } from '@implant-trace/contracts';
@@ -16,6 +13,7 @@ import {
   waitFor,
 } from '@implant-trace/platform-testing';
 
+import { HospitalEndpoint } from './support/hospital-endpoint';
 import { MatchPublisher } from './support/match-publisher';
 import type { RunningService } from './support/service-process';
 import { startService } from './support/service-process';
@@ -36,41 +34,6 @@ async function dropSchema(schema: string): Promise<void> {
 function freshOds(): string {
   const letter = () => String.fromCharCode(65 + randomInt(26));
   return `${letter()}${randomInt(10)}${letter()}${randomInt(10)}${letter()}`;
-}
-
-/** A hospital system's webhook endpoint: keeps only what its secret verifies. */
-class HospitalEndpoint {
-  readonly verified: JsonBody[] = [];
-  secret = '';
-  private server: Server | undefined;
-  url = '';
-
-  async start(): Promise<void> {
-    this.server = createServer((request, response) => void this.handle(request, response));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/implant-trace`;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
-  }
-
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    try {
-      const body = new Webhook(this.secret).verify(Buffer.concat(chunks).toString('utf8'), {
-        'webhook-id': String(request.headers['webhook-id']),
-        'webhook-timestamp': String(request.headers['webhook-timestamp']),
-        'webhook-signature': String(request.headers['webhook-signature']),
-      }) as JsonBody;
-      this.verified.push({ webhookId: request.headers['webhook-id'], ...body });
-      response.writeHead(204).end();
-    } catch {
-      response.writeHead(401).end();
-    }
-  }
 }
 
 describe('notifications, end to end (recall-matching stood in for by a publisher)', () => {

@@ -46,14 +46,15 @@ export class MessagingTestBed {
     this.outbox = new OutboxRepository(this.dataSource);
   }
 
-  async setUp(): Promise<void> {
+  /** `withTopic: false` leaves the topic to be created by whoever starts first. */
+  async setUp({ withTopic = true }: { withTopic?: boolean } = {}): Promise<void> {
     await this.dataSource.initialize();
     await prepareSchema(this.dataSource);
     // No unique constraint on purpose: a second application of one event would show here.
     await this.dataSource.query(
       `CREATE TABLE effects (event_id uuid NOT NULL, implant_id uuid NOT NULL)`,
     );
-    await provisionTopics(this.kafka, [this.topic]);
+    if (withTopic) await provisionTopics(this.kafka, [this.topic]);
     await this.producer.connect();
   }
 

@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 
 import type { MessageHeaders } from '../broker/cloud-event-headers';
 import type { KafkaConnection } from '../broker/kafka-connection';
+import { provisionTopics } from '../topics/topic-provisioner';
 import { stringHeaders } from '../broker/kafka-headers';
 import type { DecodeResult } from './decode-message';
 import { decodeMessage } from './decode-message';
@@ -120,6 +121,10 @@ export class EventConsumer {
 
   async start(): Promise<void> {
     this.stopping = false;
+    // Services start in any order: a consumer that comes up before the owner of a topic it reads
+    // creates the topic (and its dead-letter topic) from the same contract, rather than fail on
+    // a missing topic. Creation is idempotent and checks the contract's partition count.
+    await provisionTopics(this.kafka, this.options.topics);
     this.deadLetterProducer = this.kafka.idempotentProducer();
     await this.deadLetterProducer.connect();
     const consumer = this.kafka.consumer(this.options.groupId);

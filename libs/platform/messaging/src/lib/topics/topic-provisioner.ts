@@ -18,8 +18,8 @@ export class TopicPartitionMismatchError extends Error {
 }
 
 /**
- * Creates the topics a service owns (and their dead-letter topics) with the contract's
- * partitions and settings. Idempotent: existing topics are left as they are; an owned topic
+ * Creates the topics a service owns or consumes (and their dead-letter topics) with the
+ * contract's partitions and settings. Idempotent: existing topics are left as they are; a topic
  * whose partition count differs from its contract stops the start-up, since keys are
  * partitioned by the count and changing it reorders every key's history.
  */
