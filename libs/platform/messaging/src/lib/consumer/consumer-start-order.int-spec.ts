@@ -69,4 +69,29 @@ describe('a consumer started before the owner of its topic', () => {
       await consumer.stop();
     }
   });
+
+  it('starts, with the service that owns the topic starting at the same moment, in every service', async () => {
+    const fresh = new MessagingTestBed(3);
+    await fresh.setUp({ withTopic: false });
+    const consumers = Array.from({ length: 4 }, (_, index) =>
+      new EventConsumer(fresh.dataSource, fresh.kafka, {
+        groupId: uniqueName(`it-start-race-${index}`),
+        topics: [fresh.topic],
+      }).on(fresh.event, (event, tx) =>
+        MessagingTestBed.recordEffect(tx, event.id, event.data.implantId),
+      ),
+    );
+    try {
+      const started = await Promise.allSettled(consumers.map((consumer) => consumer.start()));
+      expect(started.map((result) => result.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+      ]);
+    } finally {
+      for (const consumer of consumers) await consumer.stop();
+      await fresh.tearDown();
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import type { TopicDefinition } from '@implant-trace/contracts';
 import { deadLetterTopicOf } from '@implant-trace/contracts';
+import type { Admin } from 'kafkajs';
 
 import type { KafkaConnection } from '../broker/kafka-connection';
 
@@ -59,8 +60,37 @@ export async function provisionTopics(
         })),
       });
     }
+    // Another service may have created a topic a moment ago (kafkajs then skips its own wait
+    // for leaders), and a consumer that subscribes before the leaders are elected fails.
+    await untilLed(
+      admin,
+      wanted.map((t) => t.topic),
+    );
     return missing.map((t) => t.topic);
   } finally {
     await admin.disconnect();
+  }
+}
+
+const LEADER_WAIT_MS = 30_000;
+
+async function untilLed(admin: Admin, topics: string[]): Promise<void> {
+  const deadline = Date.now() + LEADER_WAIT_MS;
+  for (;;) {
+    const leaderless = await admin.fetchTopicMetadata({ topics }).then(
+      ({ topics: described }) =>
+        topics.filter((name) => {
+          const partitions = described.find((t) => t.name === name)?.partitions ?? [];
+          return partitions.length === 0 || partitions.some((p) => p.leader < 0);
+        }),
+      () => topics,
+    );
+    if (leaderless.length === 0) return;
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `topics without a leader after ${LEADER_WAIT_MS} ms: ${leaderless.join(', ')}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
