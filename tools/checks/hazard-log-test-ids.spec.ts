@@ -120,6 +120,19 @@ describe('the clinical-safety hazard log', () => {
       expect.stringContaining(
         'the matrix gives "likelihood high, severity major: rating 4 (unacceptable)"',
       ),
+      'index line 5 disagrees with its section: | HAZ-901 | A hazard | 4 | 2 | controlled |',
+    ]);
+  });
+
+  it('says what a rating left as "rating ? (?)" is, for the section and for the index', () => {
+    const unrated = section('HAZ-901', {
+      'Initial risk': 'likelihood medium, severity catastrophic: rating ? (?)',
+    });
+    expect(checkHazardLog(madeUpLog([unrated], []), matrix)).toEqual([
+      expect.stringContaining(
+        'the matrix gives "likelihood medium, severity catastrophic: rating 4 (unacceptable)"',
+      ),
+      'HAZ-901 is not in the index: | HAZ-901 | A hazard | 4 | 2 | controlled |',
     ]);
   });
 

@@ -217,8 +217,9 @@ export function citedTests(markdown: string, where: string): CitedTest[] {
   return citations;
 }
 
+/** A risk as the log writes it; `rating ? (?)` is accepted for the checker to say what it is. */
 const RISK =
-  /^likelihood (very low|low|medium|high|very high), severity (minor|significant|considerable|major|catastrophic): rating (\d+) \(([a-z]+)\)$/;
+  /^likelihood (very low|low|medium|high|very high), severity (minor|significant|considerable|major|catastrophic): rating (\d+|\?) \(([a-z]+|\?)\)$/;
 
 function parseRisk(text: string): Risk | undefined {
   const match = RISK.exec(text.trim());
@@ -231,10 +232,12 @@ function parseRisk(text: string): Risk | undefined {
   };
 }
 
+const ratingOf = (matrix: RiskMatrix, likelihood: Likelihood, severity: Severity): number =>
+  matrix.ratings[LIKELIHOODS.indexOf(likelihood)]?.[SEVERITIES.indexOf(severity)] ?? 0;
+
 /** How a risk is written, for the log and for messages that say what the matrix gives. */
 export function formatRisk(matrix: RiskMatrix, likelihood: Likelihood, severity: Severity): string {
-  const rating =
-    matrix.ratings[LIKELIHOODS.indexOf(likelihood)]?.[SEVERITIES.indexOf(severity)] ?? 0;
+  const rating = ratingOf(matrix, likelihood, severity);
   return `likelihood ${likelihood}, severity ${severity}: rating ${rating} (${matrix.bands.get(rating) ?? '?'})`;
 }
 
@@ -387,9 +390,7 @@ export function checkHazardLog(log: string, matrix: RiskMatrix): string[] {
       const rating =
         residual === undefined
           ? undefined
-          : matrix.ratings[LIKELIHOODS.indexOf(residual.likelihood)]?.[
-              SEVERITIES.indexOf(residual.severity)
-            ];
+          : ratingOf(matrix, residual.likelihood, residual.severity);
       if (rating !== undefined && matrix.bands.get(rating) === 'unacceptable') {
         problems.push(`${id} is called controlled with an unacceptable residual risk`);
       }
@@ -404,7 +405,12 @@ export function checkHazardLog(log: string, matrix: RiskMatrix): string[] {
   const indexed = new Map(index.rows.map((row) => [row.cells[0] ?? '', row]));
   for (const hazard of hazards) {
     const row = indexed.get(hazard.id);
-    const risk = (name: string) => String(parseRisk(hazard.fields.get(name) ?? '')?.rating ?? '?');
+    const risk = (name: string) => {
+      const stated = parseRisk(hazard.fields.get(name) ?? '');
+      return stated === undefined
+        ? '?'
+        : String(ratingOf(matrix, stated.likelihood, stated.severity));
+    };
     const expected = [
       hazard.id,
       hazard.title,
