@@ -1,0 +1,216 @@
+// Each benchmark's headline results, read from the results file it writes. The shapes below are
+// the parts of those files the roll-up reads; a benchmark that changes its file changes them.
+
+/** One line of docs/benchmarks/README.md. */
+export interface HeadlineRow {
+  measure: string;
+  result: string;
+  target?: string;
+  verdict?: string;
+  peer?: string;
+  ranOn: string;
+}
+
+export interface Benchmark {
+  name: string;
+  /** The npm script that runs it at its full size. */
+  script: string;
+  resultsFile: string;
+  report: string;
+  headline(results: unknown): HeadlineRow[];
+}
+
+interface Spread {
+  median: number;
+  spread: string;
+}
+
+const integer = (value: number) => Math.round(value).toLocaleString('en-GB');
+const withSpread = (value: Spread, unit = '') =>
+  `${integer(value.median)}${unit} (${value.spread})`;
+const day = (date: string) => date.slice(0, 10);
+const load = (loadAverage?: { before: number; after: number }) =>
+  loadAverage === undefined
+    ? 'load not recorded'
+    : `load ${loadAverage.before.toFixed(1)}/${loadAverage.after.toFixed(1)}`;
+const met = (ok: boolean) => (ok ? 'met' : 'not met');
+
+interface UdiResults {
+  date: string;
+  machine: { cpu: string; cores: number };
+  loadAverage1m?: { before: number; after: number };
+  rounds: number;
+  results: {
+    parser: string;
+    version: string;
+    inputs: number;
+    parsesPerSecond: { median: { cpu: number } };
+    ratio?: number;
+  }[];
+}
+
+interface MessagingResults {
+  date: string;
+  machine: string;
+  pipelineEvents: number;
+  pipelineEventsPerSecond: number;
+  producerPerformanceRecordsPerSecond: number;
+  ratio: number;
+  latencyAt1000PerSecond: { p99Ms: number };
+}
+
+interface DeviceImportResults {
+  date: string;
+  identifiers: number;
+  total: { seconds: number; identifiersPerSecond: number; peakRssMiB: number };
+}
+
+interface ScanResults {
+  date: string;
+  machine: string;
+  devices: number;
+  runs: number;
+  loadAverage: { before: number; after: number };
+  summary: {
+    target: string;
+    label: string;
+    offeredRate: string;
+    requestsPerSecond: Spread;
+    p50Ms: Spread;
+    p99Ms: Spread;
+    verdict: string;
+  }[];
+}
+
+interface NotifyResults {
+  date: string;
+  machine: string;
+  events: number;
+  hospitals: number;
+  runs: number;
+  summary: {
+    scenario: string;
+    expectedDeliveries: number;
+    deliveredSeconds: Spread;
+    deliveriesPerSecond: Spread;
+    duplicates: number;
+  }[];
+}
+
+export const BENCHMARKS: Benchmark[] = [
+  {
+    name: 'udi',
+    script: 'bench:udi',
+    resultsFile: 'udi.json',
+    report: 'udi.md',
+    headline: (results) => {
+      const udi = results as UdiResults;
+      const [ours, ...peers] = udi.results;
+      const fastestPeer = [...peers].sort(
+        (a, b) => b.parsesPerSecond.median.cpu - a.parsesPerSecond.median.cpu,
+      )[0];
+      return [
+        {
+          measure: `UDI scans parsed per CPU second (${ours?.inputs ?? 0} mixed scans, ${udi.rounds} rounds)`,
+          result: integer(ours?.parsesPerSecond.median.cpu ?? 0),
+          target: 'faster than every npm parser on the scans each reads',
+          verdict: met(peers.every((peer) => (peer.ratio ?? 0) > 1)),
+          ...(fastestPeer === undefined
+            ? {}
+            : {
+                peer: `fastest npm parser ${fastestPeer.parser} ${fastestPeer.version}: ${integer(fastestPeer.parsesPerSecond.median.cpu)}; ours ${fastestPeer.ratio?.toFixed(1)}x on its scans`,
+              }),
+          ranOn: `${day(udi.date)}, ${udi.machine.cores} cores ${udi.machine.cpu}, ${load(udi.loadAverage1m)}`,
+        },
+      ];
+    },
+  },
+  {
+    name: 'messaging',
+    script: 'bench:messaging',
+    resultsFile: 'messaging.json',
+    report: 'messaging.md',
+    headline: (results) => {
+      const messaging = results as MessagingResults;
+      const ranOn = `${day(messaging.date)}, ${messaging.machine}, one run`;
+      return [
+        {
+          measure: `event pipeline, outbox to committed effect (${integer(messaging.pipelineEvents)} events of 1 KB)`,
+          result: `${integer(messaging.pipelineEventsPerSecond)} events/s`,
+          target: 'at least 0.25 of the ceiling',
+          verdict: met(messaging.ratio >= 0.25),
+          peer: `ceiling: Kafka ProducerPerformance ${integer(messaging.producerPerformanceRecordsPerSecond)} records/s (ratio ${messaging.ratio})`,
+          ranOn,
+        },
+        {
+          measure: 'outbox-to-effect latency at 1,000 events/s, p99',
+          result: `${messaging.latencyAt1000PerSecond.p99Ms} ms`,
+          target: 'p99 < 200 ms',
+          verdict: met(messaging.latencyAt1000PerSecond.p99Ms < 200),
+          ranOn,
+        },
+      ];
+    },
+  },
+  {
+    name: 'device-import',
+    script: 'bench:device-import',
+    resultsFile: 'device-import.json',
+    report: 'device-import.md',
+    headline: (results) => {
+      const device = results as DeviceImportResults;
+      return [
+        {
+          measure: `catalogue import of ${integer(device.identifiers)} identifiers (GUDID files)`,
+          result: `${integer(device.total.identifiersPerSecond)} identifiers/s (${device.total.seconds.toFixed(0)} s, peak RSS ${device.total.peakRssMiB} MiB)`,
+          target: 'at least 50,000 identifiers/s (issue 16)',
+          verdict: met(device.total.identifiersPerSecond >= 50_000),
+          ranOn: `${day(device.date)}, one run`,
+        },
+      ];
+    },
+  },
+  {
+    name: 'scan',
+    script: 'bench:scan',
+    resultsFile: 'scan.json',
+    report: 'scan.md',
+    headline: (results) => {
+      const scan = results as ScanResults;
+      const ceiling = scan.summary.find((row) => row.target === 'health');
+      return scan.summary
+        .filter((row) => row !== ceiling)
+        .map((row) => {
+          const [targetText, verdict] = row.verdict.split(': ');
+          return {
+            measure: `${row.label} at ${row.offeredRate} (${integer(scan.devices)} devices), p50 / p99`,
+            result: `${withSpread(row.p50Ms, ' ms')} / ${withSpread(row.p99Ms, ' ms')} at ${withSpread(row.requestsPerSecond, '/s')}`,
+            ...(targetText === undefined ? {} : { target: targetText }),
+            ...(verdict === undefined ? {} : { verdict }),
+            ...(ceiling === undefined
+              ? {}
+              : {
+                  peer: `ceiling: GET /health ${withSpread(ceiling.requestsPerSecond, '/s')}, p99 ${withSpread(ceiling.p99Ms, ' ms')}`,
+                }),
+            ranOn: `${day(scan.date)}, ${scan.machine}, ${scan.runs} runs, ${load(scan.loadAverage)}`,
+          };
+        });
+    },
+  },
+  {
+    name: 'notify',
+    script: 'bench:notify',
+    resultsFile: 'notify.json',
+    report: 'notify.md',
+    headline: (results) => {
+      const notify = results as NotifyResults;
+      return notify.summary.map((row) => ({
+        measure: `webhooks for ${integer(notify.events)} match events to ${notify.hospitals} hospitals, ${row.scenario}`,
+        result: `${withSpread(row.deliveriesPerSecond, ' deliveries/s')}, all ${integer(row.expectedDeliveries)} in ${withSpread(row.deliveredSeconds, ' s')}`,
+        target: 'every deliverable webhook delivered once, verified',
+        verdict: met(row.duplicates === 0),
+        ranOn: `${day(notify.date)}, ${notify.machine}, ${notify.runs} runs`,
+      }));
+    },
+  },
+];
