@@ -28,6 +28,9 @@ export class AppModule {
           runWorkers: config.webhookWorkers,
           workerConcurrency: config.webhookWorkerConcurrency,
           perEndpointConcurrency: config.webhookEndpointConcurrency,
+          ...(config.kafkaConsumerGroup === undefined
+            ? {}
+            : { consumerGroupId: config.kafkaConsumerGroup }),
         }),
       ],
     };

@@ -16,7 +16,15 @@ export class AppModule {
   static forRoot(config: RecallMatchingConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [RecallMatchingModule.forRoot({ serviceName: config.serviceName, kafka: config })],
+      imports: [
+        RecallMatchingModule.forRoot({
+          serviceName: config.serviceName,
+          kafka: config,
+          ...(config.kafkaConsumerGroup === undefined
+            ? {}
+            : { consumerGroupId: config.kafkaConsumerGroup }),
+        }),
+      ],
     };
   }
 }
