@@ -11,7 +11,7 @@ import {
 } from '@implant-trace/platform-testing';
 import { gs1CheckDigit } from '@implant-trace/udi';
 
-import { HospitalEndpoint } from './support/hospital-endpoint';
+import { HospitalEndpoint } from '@implant-trace/platform-testing';
 import type { JsonBody } from './support/recall-matching-client';
 import type { RunningService } from './support/service-process';
 import { startService } from './support/service-process';

@@ -13,7 +13,7 @@ import {
   waitFor,
 } from '@implant-trace/platform-testing';
 
-import { HospitalEndpoint } from './support/hospital-endpoint';
+import { HospitalEndpoint } from '@implant-trace/platform-testing';
 import { MatchPublisher } from './support/match-publisher';
 import type { RunningService } from './support/service-process';
 import { startService } from './support/service-process';

@@ -81,6 +81,18 @@ export class ServiceSupervisor {
     });
   }
 
+  /** How many times the service has been started again after it exited unasked. */
+  get restartCount(): number {
+    return this.restarts;
+  }
+
+  /** Signals the running process (SIGKILL: a crash, which the supervisor restarts); false if none runs. */
+  signal(signal: NodeJS.Signals): boolean {
+    const child = this.child;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return false;
+    return child.kill(signal);
+  }
+
   /** SIGTERM, then SIGKILL if the service has not ended within the grace period. */
   async stop(): Promise<void> {
     this.stopping = true;

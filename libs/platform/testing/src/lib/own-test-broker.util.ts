@@ -37,6 +37,10 @@ export interface OwnBrokerProcess {
   spare: number[];
   /** Stops the broker and removes its folder. */
   stop(): Promise<void>;
+  /** SIGKILLs the broker, keeping its folder: a crash, for fault tests. */
+  kill(): Promise<void>;
+  /** Starts the broker again on the same ports and state after `kill()`. */
+  restart(): Promise<void>;
 }
 
 /**
@@ -72,11 +76,29 @@ export async function startOwnBrokerProcess(
     await stop();
     throw error;
   }
-  return { directory, port, spare, stop };
+  const kill = async () => {
+    await run('bash', [kafkaScript, 'kill'], { env });
+  };
+  const restart = async () => {
+    await run('bash', [kafkaScript, 'start'], { env });
+  };
+  return { directory, port, spare, stop, kill, restart };
 }
 
 /** A plain broker of its own (PLAINTEXT on 127.0.0.1), for benchmarks that recreate topics. */
-export async function startOwnTestBroker(): Promise<{ brokers: string[]; stop(): Promise<void> }> {
+export async function startOwnTestBroker(): Promise<OwnTestBroker> {
   const broker = await startOwnBrokerProcess(0, () => ({}));
-  return { brokers: [`127.0.0.1:${broker.port}`], stop: broker.stop };
+  return {
+    brokers: [`127.0.0.1:${broker.port}`],
+    stop: broker.stop,
+    kill: broker.kill,
+    restart: broker.restart,
+  };
+}
+
+export interface OwnTestBroker {
+  brokers: string[];
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+  restart(): Promise<void>;
 }
