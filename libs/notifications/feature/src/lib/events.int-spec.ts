@@ -80,6 +80,36 @@ describe('the per-hospital sequence and the catch-up pull', () => {
     expect(theirs.map((e) => e['id'])).not.toContain(ids[0]);
   });
 
+  it('keeps a recall notice issued before a hospital registered out of its feed, however late the service applies it', async () => {
+    const ods = freshOds();
+    const receiver = new Receiver();
+    await receiver.start();
+    // The service is down while an old notice waits on the topic, as a fresh service finds the
+    // topics' history; the hospital registers through another instance before it is applied.
+    await service.stop();
+    const [before] = await upstream.publish([EVENTS.recallIssuedV1, recallIssued()]);
+    const front = new Service({ runWorkers: false }, service.schema);
+    await front.start();
+    const { secret } = await front.subscribe(ods, receiver.url, ['recall.issued']);
+    receiver.secrets = [secret];
+    await front.stop();
+    await service.start();
+    const [after] = await upstream.publish([EVENTS.recallIssuedV1, recallIssued()]);
+    // Proof that the old notice was applied after the registration, not lost on the way.
+    await waitFor(
+      async () =>
+        (await service.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [before])).length === 1,
+      { description: 'the old notice to be applied' },
+    );
+    await waitFor(() => receiver.accepted().some((r) => r.id === after), {
+      description: 'the later notice',
+    });
+    const feed = await pullAll(ods, 0, 100);
+    expect(feed.map((e) => [e['id'], e['sequence']])).toEqual([[after, 1]]);
+    expect(receiver.accepted().map((r) => r.id)).toEqual([after]);
+    await receiver.stop();
+  });
+
   it('returns exactly the events missed while the receiver was down, in order, paged', async () => {
     const ods = freshOds();
     const receiver = new Receiver();

@@ -11,7 +11,10 @@ export interface FanOutCommand {
   envelope: EventEnvelope<object>;
   /** The name subscribers use (`recall.match.found`). */
   type: string;
-  /** The hospitals the event is for, or every registered hospital (a recall notice). */
+  /**
+   * The hospitals the event is for, or every hospital registered by the time the event happened
+   * (a recall notice).
+   */
   hospitals: readonly string[] | 'every-registered-hospital';
   recallId: string | undefined;
 }
@@ -26,14 +29,15 @@ export class FanOutUseCase {
   constructor(@Inject(NOTIFICATIONS_CLOCK) private readonly clock: Clock) {}
 
   async execute(tx: EntityManager, command: FanOutCommand): Promise<void> {
+    // The audience is fixed by the notice's own time, not by when this service applies it: a
+    // service catching up on history (a fresh one reads its topics from the start) would
+    // otherwise hand every old notice to hospitals that registered a moment ago.
     const hospitals =
       command.hospitals === 'every-registered-hospital'
         ? (
-            (await tx.query(
-              `SELECT hospital_ods FROM hospital_feeds WHERE registered_at IS NOT NULL`,
-            )) as {
-              hospital_ods: string;
-            }[]
+            (await tx.query(`SELECT hospital_ods FROM hospital_feeds WHERE registered_at <= $1`, [
+              command.envelope.time,
+            ])) as { hospital_ods: string }[]
           ).map((row) => row.hospital_ods)
         : [...command.hospitals];
     // One lock order for every consumer, so two events for the same hospitals cannot deadlock.
