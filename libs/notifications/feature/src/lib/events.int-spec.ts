@@ -6,6 +6,7 @@ import { waitFor } from '@implant-trace/platform-testing';
 
 import {
   freshOds,
+  implantRecorded,
   type JsonBody,
   matchFound,
   recallIssued,
@@ -108,6 +109,41 @@ describe('the per-hospital sequence and the catch-up pull', () => {
     expect(feed.map((e) => [e['id'], e['sequence']])).toEqual([[after, 1]]);
     expect(receiver.accepted().map((r) => r.id)).toEqual([after]);
     await receiver.stop();
+  });
+
+  it('numbers a burst of a few hospitals’ events from every partition with no transaction retried', async () => {
+    const hospitals = [freshOds(), freshOds(), freshOds()];
+    // Implant events are keyed by implant, so each hospital's are on every partition, and each
+    // partition's share is applied in transactions that take all three hospitals' rows.
+    await upstream.publish(
+      ...Array.from(
+        { length: 900 },
+        (_, index) =>
+          [EVENTS.implantRecordedV1, implantRecorded(hospitals[index % 3]!)] as [
+            typeof EVENTS.implantRecordedV1,
+            object,
+          ],
+      ),
+    );
+    const numbered = await waitFor(
+      async () => {
+        const rows = await service.query<{ hospital_ods: string; n: number; top: string }>(
+          `SELECT hospital_ods, count(*)::int AS n, max(sequence)::text AS top FROM feed_events
+            WHERE hospital_ods = ANY($1::text[]) GROUP BY hospital_ods ORDER BY hospital_ods`,
+          [hospitals],
+        );
+        return rows.length === 3 && rows.every((row) => row.n === 300) ? rows : undefined;
+      },
+      { timeoutMs: 60_000, description: 'every event numbered' },
+    );
+    expect(numbered.map((row) => row.top)).toEqual(['300', '300', '300']);
+    // A deadlock between two partitions' transactions would have paused one and retried it.
+    const metrics = await (await fetch(`${service.baseUrl}/metrics`)).text();
+    const retried = metrics
+      .split('\n')
+      .filter((line) => line.startsWith('kafka_consumer_retries_total{'))
+      .filter((line) => line.includes(`group="${service.groupId}"`));
+    expect(retried).toEqual([]);
   });
 
   it('returns exactly the events missed while the receiver was down, in order, paged', async () => {
