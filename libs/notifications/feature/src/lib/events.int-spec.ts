@@ -146,6 +146,27 @@ describe('the per-hospital sequence and the catch-up pull', () => {
     expect(retried).toEqual([]);
   });
 
+  it('creates one delivery per subscriber of the event, however many subscribers a hospital has', async () => {
+    const ods = freshOds();
+    const subscriptions: string[] = [];
+    for (let index = 0; index < 6; index += 1) {
+      subscriptions.push((await service.subscribe(ods, 'http://127.0.0.1:9/hooks')).id);
+    }
+    const [eventId] = await upstream.publish([EVENTS.recallMatchFoundV1, matchFound(ods)]);
+    const deliveries = await waitFor(
+      async () => {
+        const rows = await service.query<{ subscription_id: string; sequence: string }>(
+          `SELECT subscription_id, sequence::text AS sequence FROM deliveries WHERE event_id = $1`,
+          [eventId],
+        );
+        return rows.length >= 6 ? rows : undefined;
+      },
+      { description: 'the deliveries' },
+    );
+    expect(deliveries.map((d) => d.subscription_id).sort()).toEqual([...subscriptions].sort());
+    expect(new Set(deliveries.map((d) => d.sequence))).toEqual(new Set(['1']));
+  });
+
   it('returns exactly the events missed while the receiver was down, in order, paged', async () => {
     const ods = freshOds();
     const receiver = new Receiver();
