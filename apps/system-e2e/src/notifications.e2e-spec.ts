@@ -6,12 +6,7 @@ import { TEST_NHS_NUMBER_CAPACITY, testNhsNumber } from '@implant-trace/identifi
 import { mintDevelopmentToken } from '@implant-trace/platform-auth';
 import { createSchemaDataSource } from '@implant-trace/platform-database';
 import { KafkaConnection, readTopic } from '@implant-trace/platform-messaging';
-import {
-  startOwnTestBroker,
-  testInfrastructure,
-  uniqueName,
-  waitFor,
-} from '@implant-trace/platform-testing';
+import { testInfrastructure, uniqueName, waitFor } from '@implant-trace/platform-testing';
 
 import { HospitalEndpoint } from '@implant-trace/platform-testing';
 import { MatchPublisher } from './support/match-publisher';
@@ -39,13 +34,12 @@ function freshOds(): string {
 describe('notifications, end to end (recall-matching stood in for by a publisher)', () => {
   const schema = uniqueName('e2e_notifications');
   const jwtSecret = randomBytes(32).toString('hex');
-  // A broker of its own: on one that earlier specs filled, the fresh service did not fan out this
-  // spec's events within minutes (see the closing note of the stop that added this).
-  let broker: { brokers: string[]; stop(): Promise<void> };
-  let publisher: MatchPublisher;
-  let kafka: KafkaConnection;
+  const publisher = new MatchPublisher();
+  const kafka = new KafkaConnection({
+    clientId: 'e2e-notifications',
+    brokers: testInfrastructure().kafkaBrokers,
+  });
   const previousLoopback = process.env['WEBHOOK_ALLOW_LOOPBACK_URLS'];
-  const previousBrokers = process.env['KAFKA_BROKERS'];
   let notifications: RunningService;
 
   const affected = [freshOds(), freshOds()];
@@ -53,13 +47,9 @@ describe('notifications, end to end (recall-matching stood in for by a publisher
   const endpoints = new Map<string, HospitalEndpoint>();
 
   beforeAll(async () => {
-    broker = await startOwnTestBroker();
-    kafka = new KafkaConnection({ clientId: 'e2e-notifications', brokers: broker.brokers });
-    publisher = new MatchPublisher(broker.brokers);
     await publisher.start();
     // The receivers run on loopback, which only local runs allow.
     process.env['WEBHOOK_ALLOW_LOOPBACK_URLS'] = 'true';
-    process.env['KAFKA_BROKERS'] = broker.brokers.join(',');
     notifications = await startService('notifications', {
       port: NOTIFICATIONS_PORT,
       schema,
@@ -75,13 +65,10 @@ describe('notifications, end to end (recall-matching stood in for by a publisher
   afterAll(async () => {
     if (previousLoopback === undefined) delete process.env['WEBHOOK_ALLOW_LOOPBACK_URLS'];
     else process.env['WEBHOOK_ALLOW_LOOPBACK_URLS'] = previousLoopback;
-    if (previousBrokers === undefined) delete process.env['KAFKA_BROKERS'];
-    else process.env['KAFKA_BROKERS'] = previousBrokers;
     await notifications?.stop();
     for (const endpoint of endpoints.values()) await endpoint.stop();
     await publisher.stop();
     await dropSchema(schema);
-    await broker.stop();
   });
 
   async function call(method: string, path: string, ods: string, body?: unknown) {

@@ -13,7 +13,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 
 import type { RecallMatchFoundV1 } from '@implant-trace/contracts';
@@ -68,6 +68,8 @@ interface RunResult {
   deliveriesPerSecond: number;
   receiver: ReceiverStats;
   failingAttempts: number;
+  /** One-minute load average when the run started and when it ended (the machine is shared). */
+  loadAverage: [number, number];
 }
 
 /** ODS codes of the bench's hospitals: B0A00 ... (letter, digit, letter, digit, letter). */
@@ -190,6 +192,7 @@ async function runOnce(
   receiverUrl: string,
 ): Promise<RunResult> {
   await resetTopics(kafka);
+  const loadAtStart = loadavg()[0] ?? 0;
   const schema = `bench_notify_${stamp}_${scenario}_${randomBytes(3).toString('hex')}`;
   const port = await freePort();
   const service = await startService(port, schema);
@@ -300,6 +303,7 @@ async function runOnce(
     deliveriesPerSecond: Math.round(expected / deliveredSeconds),
     receiver,
     failingAttempts: scenario === 'failing' ? attempts.n : 0,
+    loadAverage: [Math.round(loadAtStart * 10) / 10, Math.round((loadavg()[0] ?? 0) * 10) / 10],
   };
   console.log(JSON.stringify(result));
   return result;
@@ -347,6 +351,9 @@ async function main(): Promise<void> {
         median: median(of((r) => r.failingAttempts)),
         spread: spread(of((r) => r.failingAttempts)),
       },
+      loadAverage: spread(
+        runs.filter((r) => r.scenario === scenario).flatMap((r) => r.loadAverage),
+      ),
     };
   });
   const result = {
@@ -371,7 +378,7 @@ async function main(): Promise<void> {
       (s) =>
         `| ${label[s.scenario]} | ${s.expectedDeliveries} | ${s.fannedOutSeconds.median} (${s.fannedOutSeconds.spread}) | ` +
         `${s.deliveredSeconds.median} (${s.deliveredSeconds.spread}) | ${s.deliveriesPerSecond.median} (${s.deliveriesPerSecond.spread}) | ` +
-        `${s.duplicates} | ${s.rejected} | ${s.scenario === 'failing' ? `${s.failingAttempts.median} (${s.failingAttempts.spread})` : '-'} |`,
+        `${s.duplicates} | ${s.rejected} | ${s.scenario === 'failing' ? `${s.failingAttempts.median} (${s.failingAttempts.spread})` : '-'} | ${s.loadAverage} |`,
     )
     .join('\n');
   await writeFile(
@@ -388,8 +395,10 @@ async function main(): Promise<void> {
       `verified every deliverable event once. In the failing scenario ${Math.round(HOSPITALS * FAILING_SHARE)} endpoints ` +
       `answer 503 to everything: their events are not deliverable and stay pending on the retry schedule while their ` +
       `circuits open. Each cell is the median of ${RUNS} runs with the spread (min-max).\n\n` +
-      `| scenario | deliverable events | fanned out s | delivered s | deliveries/s | duplicates | rejected signatures | attempts to failing endpoints |\n` +
-      `|---|---|---|---|---|---|---|---|\n${rows}\n\n` +
+      `| scenario | deliverable events | fanned out s | delivered s | deliveries/s | duplicates | rejected signatures | attempts to failing endpoints | load average (1 min, runs' starts and ends) |\n` +
+      `|---|---|---|---|---|---|---|---|---|\n${rows}\n\n` +
+      `The machine is shared with other work (${cpus().length} cores): a load average above the core count means the ` +
+      `runs competed for CPU, and the numbers are lower bounds.\n\n` +
       `Raw numbers: notify.json beside this file.\n`,
   );
   execFileSync(join(root, 'node_modules', '.bin', 'prettier'), [

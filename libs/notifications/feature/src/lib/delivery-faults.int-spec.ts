@@ -115,19 +115,35 @@ describe('delivery under faults: hanging and failing endpoints, a killed worker'
             ],
         ),
       );
-      const [subscription] = await waitFor(
+      // One snapshot: the failure count and the attempts are written in one transaction, and
+      // with nothing in flight no attempt can land between reading one and the other.
+      const opened = await waitFor(
         async () => {
-          const rows = await service.query<JsonBody>(
-            `SELECT consecutive_failures, circuit_open_until > now() AS open
-               FROM subscriptions WHERE hospital_ods = $1`,
+          const [row] = await service.query<JsonBody>(
+            `SELECT s.consecutive_failures, s.circuit_open_until > now() AS open,
+                    (SELECT count(*)::int FROM deliveries d
+                      WHERE d.subscription_id = s.subscription_id AND d.leased_by IS NOT NULL) AS in_flight,
+                    (SELECT count(*)::int FROM delivery_attempts a
+                       JOIN deliveries d ON d.delivery_id = a.delivery_id
+                      WHERE d.subscription_id = s.subscription_id) AS attempts,
+                    (SELECT count(*)::int FROM delivery_attempts a
+                       JOIN deliveries d ON d.delivery_id = a.delivery_id
+                      WHERE d.subscription_id = s.subscription_id AND a.status_code = 500
+                        AND a.outcome IN ('retry', 'failed')) AS failed_attempts
+               FROM subscriptions s WHERE s.hospital_ods = $1`,
             [failing.ods],
           );
-          return rows[0]?.['open'] === true ? rows : undefined;
+          return row?.['open'] === true && row['in_flight'] === 0 ? row : undefined;
         },
-        { description: 'the failing endpoint’s circuit to open' },
+        { description: 'the failing endpoint’s circuit to open with no send in flight' },
       );
-      const attemptsWhenOpened = await attemptsTo(service, failing.ods);
-      expect(subscription!['consecutive_failures']).toBeGreaterThanOrEqual(3);
+      // The fault happened: the threshold's worth of 500s was answered and recorded, every
+      // attempt failed, and the circuit counted each failed attempt exactly once.
+      expect(opened['failed_attempts']).toBeGreaterThanOrEqual(3);
+      expect(opened['attempts']).toBe(opened['failed_attempts']);
+      expect(opened['consecutive_failures']).toBe(opened['failed_attempts']);
+      expect(failing.receiver.received).toHaveLength(opened['attempts']);
+      const attemptsWhenOpened = opened['attempts'] as number;
       await upstream.publish(
         ...Array.from(
           { length: 5 },

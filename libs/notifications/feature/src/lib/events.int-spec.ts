@@ -6,6 +6,7 @@ import { waitFor } from '@implant-trace/platform-testing';
 
 import {
   freshOds,
+  implantRecorded,
   type JsonBody,
   matchFound,
   recallIssued,
@@ -78,6 +79,92 @@ describe('the per-hospital sequence and the catch-up pull', () => {
     });
     expect(theirs.map((e) => e['sequence'])).toEqual([1, 2, 3, 4]);
     expect(theirs.map((e) => e['id'])).not.toContain(ids[0]);
+  });
+
+  it('keeps a recall notice issued before a hospital registered out of its feed, however late the service applies it', async () => {
+    const ods = freshOds();
+    const receiver = new Receiver();
+    await receiver.start();
+    // The service is down while an old notice waits on the topic, as a fresh service finds the
+    // topics' history; the hospital registers through another instance before it is applied.
+    await service.stop();
+    const [before] = await upstream.publish([EVENTS.recallIssuedV1, recallIssued()]);
+    const front = new Service({ runWorkers: false }, service.schema);
+    await front.start();
+    const { secret } = await front.subscribe(ods, receiver.url, ['recall.issued']);
+    receiver.secrets = [secret];
+    await front.stop();
+    await service.start();
+    const [after] = await upstream.publish([EVENTS.recallIssuedV1, recallIssued()]);
+    // Proof that the old notice was applied after the registration, not lost on the way.
+    await waitFor(
+      async () =>
+        (await service.query(`SELECT 1 FROM inbox WHERE event_id = $1`, [before])).length === 1,
+      { description: 'the old notice to be applied' },
+    );
+    await waitFor(() => receiver.accepted().some((r) => r.id === after), {
+      description: 'the later notice',
+    });
+    const feed = await pullAll(ods, 0, 100);
+    expect(feed.map((e) => [e['id'], e['sequence']])).toEqual([[after, 1]]);
+    expect(receiver.accepted().map((r) => r.id)).toEqual([after]);
+    await receiver.stop();
+  });
+
+  it('numbers a burst of a few hospitals’ events from every partition with no transaction retried', async () => {
+    const hospitals = [freshOds(), freshOds(), freshOds()];
+    // Implant events are keyed by implant, so each hospital's are on every partition, and each
+    // partition's share is applied in transactions that take all three hospitals' rows.
+    await upstream.publish(
+      ...Array.from(
+        { length: 900 },
+        (_, index) =>
+          [EVENTS.implantRecordedV1, implantRecorded(hospitals[index % 3]!)] as [
+            typeof EVENTS.implantRecordedV1,
+            object,
+          ],
+      ),
+    );
+    const numbered = await waitFor(
+      async () => {
+        const rows = await service.query<{ hospital_ods: string; n: number; top: string }>(
+          `SELECT hospital_ods, count(*)::int AS n, max(sequence)::text AS top FROM feed_events
+            WHERE hospital_ods = ANY($1::text[]) GROUP BY hospital_ods ORDER BY hospital_ods`,
+          [hospitals],
+        );
+        return rows.length === 3 && rows.every((row) => row.n === 300) ? rows : undefined;
+      },
+      { timeoutMs: 60_000, description: 'every event numbered' },
+    );
+    expect(numbered.map((row) => row.top)).toEqual(['300', '300', '300']);
+    // A deadlock between two partitions' transactions would have paused one and retried it.
+    const metrics = await (await fetch(`${service.baseUrl}/metrics`)).text();
+    const retried = metrics
+      .split('\n')
+      .filter((line) => line.startsWith('kafka_consumer_retries_total{'))
+      .filter((line) => line.includes(`group="${service.groupId}"`));
+    expect(retried).toEqual([]);
+  });
+
+  it('creates one delivery per subscriber of the event, however many subscribers a hospital has', async () => {
+    const ods = freshOds();
+    const subscriptions: string[] = [];
+    for (let index = 0; index < 6; index += 1) {
+      subscriptions.push((await service.subscribe(ods, 'http://127.0.0.1:9/hooks')).id);
+    }
+    const [eventId] = await upstream.publish([EVENTS.recallMatchFoundV1, matchFound(ods)]);
+    const deliveries = await waitFor(
+      async () => {
+        const rows = await service.query<{ subscription_id: string; sequence: string }>(
+          `SELECT subscription_id, sequence::text AS sequence FROM deliveries WHERE event_id = $1`,
+          [eventId],
+        );
+        return rows.length >= 6 ? rows : undefined;
+      },
+      { description: 'the deliveries' },
+    );
+    expect(deliveries.map((d) => d.subscription_id).sort()).toEqual([...subscriptions].sort());
+    expect(new Set(deliveries.map((d) => d.sequence))).toEqual(new Set(['1']));
   });
 
   it('returns exactly the events missed while the receiver was down, in order, paged', async () => {

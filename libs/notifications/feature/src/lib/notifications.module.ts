@@ -69,6 +69,11 @@ export class NotificationsModule {
           // publishers' start order; the acknowledgements topic is this service's own.
           ownedTopics: [MATCHES_TOPIC, RECALLS_TOPIC, IMPLANTS_TOPIC, ACKNOWLEDGEMENTS_TOPIC],
           consumerGroupId: options.consumerGroupId ?? options.serviceName,
+          // Every event locks its hospital's sequence row to the end of its transaction (the
+          // sequence is gapless), and a hospital's events arrive on every partition of the
+          // implants and recalls topics: partitions applied in parallel only wait on each
+          // other's rows, and deadlock when two transactions take them in different orders.
+          partitionsConsumedConcurrently: 1,
         }),
       ],
       controllers: [

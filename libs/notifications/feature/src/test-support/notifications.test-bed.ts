@@ -74,6 +74,19 @@ export function matchFound(hospitalOds: string, overrides: JsonBody = {}) {
   };
 }
 
+export function implantRecorded(hospitalOds: string) {
+  return {
+    implantId: randomUUID(),
+    hospitalOds,
+    patient: { nhsNumber: '9434765919' },
+    udi: { format: 'gs1', issuingAgency: 'GS1', deviceIdentifier: '05012345678900' },
+    entryMethod: 'barcode' as const,
+    implantedAt: new Date().toISOString(),
+    recordedBy: 'theatre-nurse',
+    reviewFlags: [],
+  };
+}
+
 export function recallIssued(overrides: JsonBody = {}) {
   return {
     recallId: randomUUID(),

@@ -37,6 +37,12 @@ export interface MessagingModuleOptions {
   runRelay?: boolean;
   /** Consumer group of the service's `@EventPattern` handlers (default: the service name). */
   consumerGroupId?: string;
+  /**
+   * Partitions the `@EventPattern` handlers apply in parallel (default 3). One, when effects
+   * from different partitions lock the same rows until commit: parallel transactions would
+   * only queue on those locks, and deadlock when they take them in different orders.
+   */
+  partitionsConsumedConcurrently?: number;
   /** The relay's lease and how often a row may fail on its own before it is parked. */
   relay?: Pick<OutboxRelayOptions, 'leaseMs' | 'maxSendFailures'>;
 }
@@ -170,6 +176,7 @@ export class MessagingModule {
           useFactory: (consumers: EventConsumerFactory) =>
             new InboxTransport((consumerOptions) => consumers.build(consumerOptions), {
               groupId: options.consumerGroupId ?? options.serviceName,
+              partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
             }),
         },
         MessagingLifecycle,

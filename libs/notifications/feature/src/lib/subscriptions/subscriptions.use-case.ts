@@ -97,7 +97,7 @@ export class SubscriptionsUseCase {
     };
     await this.unitOfWork.run(async (tx) => {
       await tx.insert(SubscriptionEntity, row);
-      // The hospital is registered: recall notices reach its feed from now on.
+      // The hospital is registered: recall notices issued from now on reach its feed.
       await tx.query(
         `INSERT INTO hospital_feeds (hospital_ods, last_sequence, registered_at) VALUES ($1, 0, $2)
          ON CONFLICT (hospital_ods) DO UPDATE

@@ -14,6 +14,8 @@ export type InboxConsumerBuilder = (options: EventConsumerOptions) => EventConsu
 export interface InboxTransportOptions {
   /** Kafka consumer group, and the consumer's name in the inbox. */
   groupId: string;
+  /** Partitions applied in parallel (the consumer's default when not given). */
+  partitionsConsumedConcurrently?: number;
 }
 
 /**
@@ -61,7 +63,7 @@ export class InboxTransport extends Server implements CustomTransportStrategy {
     );
     if (definitions.length === 0) return;
     const topics = [...new Map(definitions.map((d) => [d.topic.name, d.topic])).values()];
-    const consumer = this.buildConsumer({ groupId: this.options.groupId, topics });
+    const consumer = this.buildConsumer({ ...this.options, topics });
     for (const definition of definitions) {
       consumer.on(definition, (envelope, transaction) =>
         this.dispatch(definition.type, envelope, transaction),
