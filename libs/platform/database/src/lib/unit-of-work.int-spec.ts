@@ -64,4 +64,38 @@ describe('UnitOfWork against the real PostgreSQL', () => {
     await expect(late).resolves.toEqual(expect.any(String));
     expect(await late).not.toBe(during);
   });
+
+  it('takes its connection at first use, so as many requests as the pool, each reading through the pool first, all finish', async () => {
+    const small = createSchemaDataSource({
+      url: testInfrastructure().databaseUrl,
+      schema,
+      poolSize: 2,
+    });
+    await small.initialize();
+    const smallUnitOfWork = new UnitOfWork(small);
+    try {
+      const requests = Array.from({ length: 4 }, (_, index) =>
+        inRequestTransaction(small, async () => {
+          // A read through the pool, as the scan check does before a recording is written.
+          await small.query(`SELECT pg_sleep(0.05)`);
+          await smallUnitOfWork.run((transaction) =>
+            transaction.query(`INSERT INTO effects VALUES ($1)`, [`request ${index}`]),
+          );
+        }),
+      );
+      let timer: NodeJS.Timeout | undefined;
+      const stuck = new Promise<'stuck'>((resolve) => {
+        timer = setTimeout(() => resolve('stuck'), 10_000);
+      });
+      await expect(Promise.race([Promise.all(requests).then(() => 'done'), stuck])).resolves.toBe(
+        'done',
+      );
+      clearTimeout(timer);
+      await expect(
+        dataSource.query(`SELECT count(*)::int AS n FROM effects WHERE note LIKE 'request %'`),
+      ).resolves.toEqual([{ n: 4 }]);
+    } finally {
+      await small.destroy();
+    }
+  });
 });

@@ -93,7 +93,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
         // Nest sets the route's status before interceptors run and a handler may change
         // it, so the status now is the one this response goes out with.
-        await this.keys.complete(transaction, settled.lease, response.statusCode, body);
+        await this.keys.complete(await transaction(), settled.lease, response.statusCode, body);
         return body;
       });
     } catch (error) {
