@@ -153,7 +153,9 @@ describe('regulator screens', () => {
         ? { ...answer, body: { ...body, projection: CATCHING_UP } }
         : answer;
     };
-    const { services } = testServices(catchingUp, 'regulator');
+    const { services, fetchStub } = testServices(catchingUp, 'regulator');
+    const dryRuns = () =>
+      fetchStub.calls.filter((call) => call.path.endsWith('/v1/recall-queries')).length;
     const builder = render(
       <ServicesContext.Provider value={services}>
         <RecallBuilderScreen onIssued={() => undefined} newIdempotencyKey={() => 'k'} />
@@ -172,6 +174,9 @@ describe('regulator screens', () => {
     expect(screen.getByRole('table').textContent).toContain(
       'By hospital (provisional, may be short)',
     );
+    // A provisional count is asked for again, unprompted, until it comes back complete.
+    const asked = dryRuns();
+    await waitFor(() => expect(dryRuns()).toBeGreaterThan(asked), { timeout: 8_000 });
     builder.unmount();
 
     render(
@@ -190,7 +195,7 @@ describe('regulator screens', () => {
     expect(screen.getByRole('table').textContent).toContain(
       'Per hospital (provisional, may be short)',
     );
-  });
+  }, 15_000);
 
   it("uploads the manufacturer's list with the columns named for lot, serial and UDI and the mode, and lists its unreadable rows by line", async () => {
     const { services, fetchStub } = testServices(route, 'regulator');
