@@ -18,7 +18,12 @@ export interface RunningPage {
  */
 export async function startTheatreWeb(
   port: number,
-  services: { deviceRegistry: RunningService; implantEvents: RunningService },
+  services: {
+    deviceRegistry: RunningService;
+    implantEvents: RunningService;
+    recallMatching: RunningService;
+    notifications: RunningService;
+  },
   { hospitals }: { hospitals: string[] },
 ): Promise<RunningPage> {
   const staticDir = join(workspaceRoot, 'dist', 'apps', 'theatre-web', 'e2e');
@@ -53,6 +58,8 @@ export async function startTheatreWeb(
         THEATRE_WEB_STATIC_DIR: staticDir,
         DEVICE_REGISTRY_URL: services.deviceRegistry.baseUrl,
         IMPLANT_EVENTS_URL: services.implantEvents.baseUrl,
+        RECALL_MATCHING_URL: services.recallMatching.baseUrl,
+        NOTIFICATIONS_URL: services.notifications.baseUrl,
         AUTH_JWT_SECRET: services.implantEvents.jwtSecret,
         AUTH_ISSUER: services.implantEvents.issuer,
         AUTH_AUDIENCE: services.implantEvents.audience,

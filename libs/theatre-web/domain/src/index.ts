@@ -63,7 +63,23 @@ export {
 export {
   criteriaFromForm,
   EMPTY_CRITERIA_FORM,
+  formFromCriteria,
   type CriteriaBody,
   type CriteriaForm,
   type CriteriaReading,
 } from './lib/regulator/criteria-form';
+export {
+  EMPTY_SCOPE_COLUMNS,
+  scopeQuery,
+  type ScopeColumnsForm,
+  type ScopeMode,
+  type ScopeQueryReading,
+} from './lib/regulator/scope-upload';
+export {
+  describeManualEntry,
+  EMPTY_MANUAL_ENTRY,
+  manualEntryFromForm,
+  type ManualDeviceBody,
+  type ManualEntryForm,
+  type ManualEntryReading,
+} from './lib/label/manual-entry';

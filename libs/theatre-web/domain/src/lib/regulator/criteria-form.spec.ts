@@ -1,4 +1,4 @@
-import { criteriaFromForm, EMPTY_CRITERIA_FORM } from './criteria-form';
+import { criteriaFromForm, EMPTY_CRITERIA_FORM, formFromCriteria } from './criteria-form';
 
 describe('criteriaFromForm', () => {
   it('reads lists by line or comma, without repeats, and only the fields filled in', () => {
@@ -46,5 +46,17 @@ describe('criteriaFromForm', () => {
       ok: false,
       errors: [{ field: 'serialRanges', message: '"S100" is not a range "from-to"' }],
     });
+  });
+});
+
+describe('formFromCriteria', () => {
+  it('shows criteria in the form so that reading it back gives the same criteria', () => {
+    const criteria = {
+      deviceIdentifiers: ['05012345678900'],
+      lotNumbers: ['LOT-1', 'LOT-2'],
+      serialRanges: [{ from: 'S100', to: 'S199' }],
+      expiresBetween: { from: '2027-01-01' },
+    };
+    expect(criteriaFromForm(formFromCriteria(criteria))).toEqual({ ok: true, criteria });
   });
 });

@@ -112,3 +112,21 @@ export function criteriaFromForm(form: CriteriaForm): CriteriaReading {
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, criteria };
 }
+
+/** The form showing `criteria` (as a list's dry run returned them), one value per line. */
+export function formFromCriteria(criteria: CriteriaBody): CriteriaForm {
+  const lines = (values: string[] | undefined) => (values ?? []).join('\n');
+  return {
+    deviceIdentifiers: lines(criteria.deviceIdentifiers),
+    catalogNumbers: lines(criteria.catalogNumbers),
+    manufacturer: criteria.manufacturer ?? '',
+    models: lines(criteria.models),
+    lotNumbers: lines(criteria.lotNumbers),
+    serialNumbers: lines(criteria.serialNumbers),
+    serialRanges: (criteria.serialRanges ?? []).map(({ from, to }) => `${from}-${to}`).join('\n'),
+    manufacturedFrom: criteria.manufacturedBetween?.from ?? '',
+    manufacturedTo: criteria.manufacturedBetween?.to ?? '',
+    expiresFrom: criteria.expiresBetween?.from ?? '',
+    expiresTo: criteria.expiresBetween?.to ?? '',
+  };
+}

@@ -46,6 +46,7 @@ export interface RecordedImplant {
   udi?: CheckedUdi;
   entryMethod: 'barcode' | 'manual';
   verdict: Verdict;
+  reviewFlags?: string[];
   warnings: Warning[];
 }
 
@@ -113,10 +114,32 @@ export interface RecallCriteria {
   expiresBetween?: { from?: string; to?: string };
 }
 
+export interface Counts {
+  implants: number;
+  patients: number;
+}
+
+/**
+ * recall-matching's projection of implants and acknowledgements: while it has not applied
+ * everything published (`caughtUp` false), every count it gives may be short.
+ */
+export interface ProjectionState {
+  caughtUp: boolean;
+  doubts: string[];
+}
+
 export interface DryRun {
-  matched: { implants: number; patients: number };
-  possible: { implants: number; patients: number };
-  byHospital: { ods: string; matched: number; possible: number }[];
+  matched: Counts;
+  possible: Counts;
+  byHospital: { ods: string; matched: Counts; possible: Counts }[];
+  projection: ProjectionState;
+}
+
+/** What recall-matching read of a manufacturer's list of affected units. */
+export interface ScopeReport {
+  rows: number;
+  accepted: { deviceIdentifiers: number; lotNumbers: number; serialNumbers: number };
+  rejected: { line: number; reason: string }[];
 }
 
 export interface Recall {
@@ -127,18 +150,24 @@ export interface Recall {
   status: string;
   criteria?: RecallCriteria;
   issuedAt?: string;
+  actionsUnderwayBy?: string;
+  actionsCompleteBy?: string;
 }
 
 export interface RecallProgress {
+  recallId: string;
+  status: string;
   affected: { implants: number; patients: number; hospitals: number };
-  possible: { implants: number; patients: number; hospitals?: number };
+  possible: { implants: number; patients: number; hospitals: number };
   byHospital: {
     ods: string;
     implants: number;
     patients: number;
+    possible: Counts;
     notifiedAt?: string;
     acknowledgement?: { stage: string; at: string };
     overdue: boolean;
   }[];
   followUp: Record<string, number>;
+  projection: ProjectionState;
 }

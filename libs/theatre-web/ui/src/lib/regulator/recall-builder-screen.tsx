@@ -1,13 +1,21 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 
 import type { CriteriaForm } from '@implant-trace/theatre-web-domain';
-import { criteriaFromForm, EMPTY_CRITERIA_FORM } from '@implant-trace/theatre-web-domain';
+import {
+  criteriaFromForm,
+  EMPTY_CRITERIA_FORM,
+  formFromCriteria,
+} from '@implant-trace/theatre-web-domain';
 
 import { ApiProblem, servicePath } from '../api/api-client';
 import type { DryRun, Recall } from '../api/api.types';
 import { useServices } from '../shell/services.context';
+import { ProjectionNotice, provisional } from './projection-notice';
+import { ScopeUpload } from './scope-upload';
 
 const DRY_RUN_DELAY_MS = 400;
+/** A provisional count is asked for again until it is complete: it must not stay on screen. */
+const PROVISIONAL_RETRY_MS = 5_000;
 
 export interface RecallBuilderScreenProps {
   onIssued(recallId: string): void;
@@ -44,14 +52,15 @@ export function RecallBuilderScreen({ onIssued, newIdempotencyKey }: RecallBuild
     reason: '',
     class: 'II' as Recall['class'],
     fsnReference: '',
+    actionsUnderwayBy: '',
+    actionsCompleteBy: '',
   });
   const [issueProblem, setIssueProblem] = useState<string | undefined>();
   const [issued, setIssued] = useState<Recall | undefined>();
-  const [scopeColumn, setScopeColumn] = useState<'lot' | 'serial' | 'udi'>('serial');
-  const [scopeResult, setScopeResult] = useState<string | undefined>();
   // One key per recall being written, so a retried "Issue" never issues it twice.
   const issueKey = useRef(newIdempotencyKey());
   const reading = useMemo(() => criteriaFromForm(form), [form]);
+  const [asked, setAsked] = useState(0);
 
   useEffect(() => {
     if (!reading.ok) {
@@ -59,6 +68,7 @@ export function RecallBuilderScreen({ onIssued, newIdempotencyKey }: RecallBuild
       return;
     }
     let cancelled = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     const timer = setTimeout(() => {
       api
         .call<DryRun>(servicePath('recall-matching', '/v1/recall-queries'), {
@@ -69,6 +79,9 @@ export function RecallBuilderScreen({ onIssued, newIdempotencyKey }: RecallBuild
             if (cancelled) return;
             setDryRun(result);
             setDryRunProblem(undefined);
+            if (!result.projection.caughtUp) {
+              retry = setTimeout(() => setAsked((n) => n + 1), PROVISIONAL_RETRY_MS);
+            }
           },
           (error: unknown) =>
             !cancelled && setDryRunProblem(error instanceof Error ? error.message : String(error)),
@@ -77,8 +90,9 @@ export function RecallBuilderScreen({ onIssued, newIdempotencyKey }: RecallBuild
     return () => {
       cancelled = true;
       clearTimeout(timer);
+      clearTimeout(retry);
     };
-  }, [api, reading]);
+  }, [api, reading, asked]);
 
   const issue = async () => {
     if (!reading.ok) return;
@@ -90,6 +104,12 @@ export function RecallBuilderScreen({ onIssued, newIdempotencyKey }: RecallBuild
           reason: details.reason,
           class: details.class,
           ...(details.fsnReference === '' ? {} : { fsnReference: details.fsnReference }),
+          ...(details.actionsUnderwayBy === ''
+            ? {}
+            : { actionsUnderwayBy: details.actionsUnderwayBy }),
+          ...(details.actionsCompleteBy === ''
+            ? {}
+            : { actionsCompleteBy: details.actionsCompleteBy }),
           criteria: reading.criteria,
         },
         idempotencyKey: issueKey.current,
@@ -105,27 +125,6 @@ export function RecallBuilderScreen({ onIssued, newIdempotencyKey }: RecallBuild
             ? error.message
             : String(error),
       );
-    }
-  };
-
-  const uploadScope = async (file: File) => {
-    if (issued === undefined) return;
-    try {
-      const result = await api.call<{ rejected?: { line: number; reason: string }[] }>(
-        servicePath(
-          'recall-matching',
-          `/v1/recalls/${issued.recallId}/scope?column=${scopeColumn}`,
-        ),
-        { method: 'POST', rawBody: file, contentType: 'text/csv' },
-      );
-      const rejected = result.rejected ?? [];
-      setScopeResult(
-        rejected.length === 0
-          ? 'The list was applied.'
-          : `Applied; unreadable rows: ${rejected.map((row) => `line ${row.line} (${row.reason})`).join(', ')}`,
-      );
-    } catch (error) {
-      setScopeResult(error instanceof Error ? error.message : String(error));
     }
   };
 
@@ -175,25 +174,30 @@ export function RecallBuilderScreen({ onIssued, newIdempotencyKey }: RecallBuild
               <p>Enter criteria to see how many implants they reach.</p>
             ) : (
               <>
+                <ProjectionNotice projection={dryRun.projection} />
                 <p className="count">
+                  {provisional(dryRun.projection)}
                   {dryRun.matched.implants} implants in {dryRun.matched.patients} patients matched;{' '}
+                  {provisional(dryRun.projection)}
                   {dryRun.possible.implants} possible ({dryRun.possible.patients} patients)
                 </p>
                 <table className="table">
-                  <caption>By hospital</caption>
+                  <caption>
+                    By hospital{dryRun.projection.caughtUp ? '' : ' (provisional, may be short)'}
+                  </caption>
                   <thead>
                     <tr>
                       <th scope="col">Hospital (ODS)</th>
-                      <th scope="col">Matched</th>
-                      <th scope="col">Possible</th>
+                      <th scope="col">Matched implants</th>
+                      <th scope="col">Possible implants</th>
                     </tr>
                   </thead>
                   <tbody>
                     {dryRun.byHospital.map((row) => (
                       <tr key={row.ods}>
                         <td>{row.ods}</td>
-                        <td>{row.matched}</td>
-                        <td>{row.possible}</td>
+                        <td>{row.matched.implants}</td>
+                        <td>{row.possible.implants}</td>
                       </tr>
                     ))}
                   </tbody>
@@ -201,6 +205,16 @@ export function RecallBuilderScreen({ onIssued, newIdempotencyKey }: RecallBuild
               </>
             )}
           </div>
+          {issued === undefined && reading.ok && (
+            <ScopeUpload
+              path={servicePath('recall-matching', '/v1/recall-queries/scope')}
+              criteria={reading.criteria}
+              onAnswer={({ criteria }) => {
+                // The list's criteria go into the form: what is issued is what was counted.
+                if (criteria !== undefined) setForm(formFromCriteria(criteria));
+              }}
+            />
+          )}
           <h2>Issue</h2>
           <form
             onSubmit={(event) => {
@@ -252,6 +266,23 @@ export function RecallBuilderScreen({ onIssued, newIdempotencyKey }: RecallBuild
                 onChange={(event) => setDetails({ ...details, fsnReference: event.target.value })}
               />
             </div>
+            {(
+              [
+                ['actionsUnderwayBy', 'Actions underway by'],
+                ['actionsCompleteBy', 'Actions complete by'],
+              ] as const
+            ).map(([field, label]) => (
+              <div className="field field--inline" key={field}>
+                <label htmlFor={`recall-${field}`}>{label}</label>
+                <input
+                  id={`recall-${field}`}
+                  type="date"
+                  className="input"
+                  value={details[field]}
+                  onChange={(event) => setDetails({ ...details, [field]: event.target.value })}
+                />
+              </div>
+            ))}
             <button type="submit" className="button button--large" disabled={!reading.ok}>
               Issue recall
             </button>
@@ -262,39 +293,14 @@ export function RecallBuilderScreen({ onIssued, newIdempotencyKey }: RecallBuild
             </p>
           )}
           {issued !== undefined && (
-            <div role="status">
-              <p>
+            <>
+              <p role="status">
                 Recall issued: {issued.title} ({issued.recallId})
               </p>
-              <div className="field">
-                <label htmlFor="scope-column">Column of the manufacturer's list</label>
-                <select
-                  id="scope-column"
-                  className="input"
-                  value={scopeColumn}
-                  onChange={(event) =>
-                    setScopeColumn(event.target.value as 'lot' | 'serial' | 'udi')
-                  }
-                >
-                  <option value="lot">lot</option>
-                  <option value="serial">serial</option>
-                  <option value="udi">udi</option>
-                </select>
-              </div>
-              <div className="field">
-                <label htmlFor="scope-file">Manufacturer's list of affected units (CSV)</label>
-                <input
-                  id="scope-file"
-                  type="file"
-                  accept=".csv,text/csv"
-                  onChange={(event) => {
-                    const file = event.target.files?.[0];
-                    if (file !== undefined) void uploadScope(file);
-                  }}
-                />
-              </div>
-              {scopeResult !== undefined && <p>{scopeResult}</p>}
-            </div>
+              <ScopeUpload
+                path={servicePath('recall-matching', `/v1/recalls/${issued.recallId}/scope`)}
+              />
+            </>
           )}
         </section>
       </div>

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { servicePath } from '../api/api-client';
 import type { Page, Recall, RecallProgress } from '../api/api.types';
 import { useServices } from '../shell/services.context';
+import { ProjectionNotice, provisional } from './projection-notice';
 
 const REFRESH_MS = 15_000;
 const STAGES = [
@@ -125,33 +126,53 @@ export function RecallProgressScreen({ selected, onSelect }: RecallProgressScree
           {problem}
         </p>
       )}
+      {selected !== undefined && (
+        <button type="button" className="button button--secondary" onClick={load}>
+          Refresh now
+        </button>
+      )}
+      {progress !== undefined && <ProjectionNotice projection={progress.projection} />}
       {progress !== undefined && (
-        <div className="columns">
-          <section className="panel" aria-labelledby="reach-heading">
-            <h2 id="reach-heading">Reach</h2>
-            <p className="count" data-testid="progress-affected">
-              {progress.affected.implants} implants, {progress.affected.patients} patients,{' '}
-              {progress.affected.hospitals} hospitals affected; {progress.possible.implants}{' '}
-              possible
-            </p>
-            <StageChart rows={progress.byHospital} />
-            <h3>Follow-up outcomes</h3>
-            <ul>
-              {Object.entries(progress.followUp).map(([outcome, count]) => (
-                <li key={outcome}>
-                  {outcome}: {count}
-                </li>
-              ))}
-            </ul>
-          </section>
+        <>
+          <div className="columns">
+            <section className="panel" aria-labelledby="reach-heading">
+              <h2 id="reach-heading">Reach</h2>
+              <p className="count" data-testid="progress-affected">
+                {provisional(progress.projection)}
+                {progress.affected.implants} implants, {progress.affected.patients} patients,{' '}
+                {progress.affected.hospitals} hospitals affected; {provisional(progress.projection)}
+                {progress.possible.implants} possible
+              </p>
+              <h3>Follow-up outcomes</h3>
+              {Object.keys(progress.followUp).length === 0 ? (
+                <p>No follow-up recorded yet.</p>
+              ) : (
+                <ul data-testid="follow-up">
+                  {Object.entries(progress.followUp).map(([outcome, count]) => (
+                    <li key={outcome}>
+                      {outcome}: {count}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+            <section className="panel" aria-labelledby="stages-heading">
+              <h2 id="stages-heading">Acknowledgement stages</h2>
+              <StageChart rows={progress.byHospital} />
+            </section>
+          </div>
           <section className="panel" aria-labelledby="hospitals-heading">
             <h2 id="hospitals-heading">Hospitals</h2>
             <table className="table">
+              <caption>
+                Per hospital{progress.projection.caughtUp ? '' : ' (provisional, may be short)'}
+              </caption>
               <thead>
                 <tr>
                   <th scope="col">Hospital (ODS)</th>
                   <th scope="col">Implants</th>
                   <th scope="col">Patients</th>
+                  <th scope="col">Possible</th>
                   <th scope="col">Notified</th>
                   <th scope="col">Acknowledgement</th>
                   <th scope="col">Overdue</th>
@@ -163,6 +184,7 @@ export function RecallProgressScreen({ selected, onSelect }: RecallProgressScree
                     <td>{row.ods}</td>
                     <td>{row.implants}</td>
                     <td>{row.patients}</td>
+                    <td>{row.possible.implants}</td>
                     <td>
                       {row.notifiedAt === undefined
                         ? 'not yet'
@@ -175,7 +197,7 @@ export function RecallProgressScreen({ selected, onSelect }: RecallProgressScree
               </tbody>
             </table>
           </section>
-        </div>
+        </>
       )}
     </main>
   );

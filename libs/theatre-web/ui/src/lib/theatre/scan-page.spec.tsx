@@ -162,4 +162,64 @@ describe('ScanPage', () => {
       screen.getByRole<HTMLButtonElement>('button', { name: 'Use this NHS number' }).disabled,
     ).toBe(false);
   });
+
+  it('records a device typed in by hand as manual, flagged for review, and shows its RECALLED verdict at once', async () => {
+    const { fetchStub, sounds } = renderPage((path, init) => {
+      if (path.endsWith('/v1/implants') && init?.method !== 'GET') {
+        return {
+          status: 201,
+          body: {
+            implantId: 'i-manual',
+            verdict: 'RECALLED',
+            entryMethod: 'manual',
+            reviewFlags: ['manual-entry'],
+            warnings: [],
+          },
+        };
+      }
+      return { status: 200, body: { implants: [] } };
+    });
+    act(() => wedgeScan(WRISTBAND));
+    await screen.findByText(/\(wristband\)/);
+    fireEvent.click(screen.getByRole('button', { name: 'No barcode can be read: enter by hand' }));
+    const form = screen.getByRole('form', { name: 'MANUAL ENTRY: no barcode read' });
+    expect(form.textContent).toContain('recorded as manual and flagged for review');
+
+    // A GTIN with a wrong check digit is caught before anything is sent.
+    const wrong = `${GTIN.slice(0, 13)}${(Number(GTIN[13]) + 1) % 10}`;
+    fireEvent.change(screen.getByLabelText('Device identifier (DI, the GTIN after (01))'), {
+      target: { value: wrong },
+    });
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Record manual entry (flagged for review)' }),
+    );
+    expect(form.textContent).toContain('The check digit is wrong');
+    expect(fetchStub.calls.some((call) => call.path.endsWith('/v1/implants'))).toBe(false);
+
+    fireEvent.change(screen.getByLabelText('Device identifier (DI, the GTIN after (01))'), {
+      target: { value: GTIN },
+    });
+    fireEvent.change(screen.getByLabelText('Lot number (after (10))'), {
+      target: { value: 'LOT9' },
+    });
+    fireEvent.change(screen.getByLabelText('Expiry date (after (17))'), {
+      target: { value: '2030-12-31' },
+    });
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Record manual entry (flagged for review)' }),
+    );
+
+    const dialog = await screen.findByRole('alertdialog', { name: 'RECALLED' });
+    expect(dialog.textContent).toContain('Entered by hand');
+    expect(sounds).toContain('alarm');
+    const sent = fetchStub.calls.find((call) => call.path.endsWith('/v1/implants'));
+    expect(JSON.parse(String(sent?.init?.body))).toEqual({
+      manual: { deviceIdentifier: GTIN, lotNumber: 'LOT9', expirationDate: '2030-12-31' },
+      patient: { wristbandBarcode: WRISTBAND },
+    });
+    expect((sent?.init?.headers as Record<string, string>)['idempotency-key']).toBeDefined();
+    fireEvent.click(screen.getByRole('button', { name: 'I have set this device aside' }));
+    const recorded = await screen.findByText(/^Entered by hand: /);
+    expect(recorded.parentElement?.textContent).toContain('flagged for review');
+  });
 });

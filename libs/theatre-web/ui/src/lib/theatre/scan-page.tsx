@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type {
   DrainReport,
   LabelState,
+  ManualDeviceBody,
   PatientIdentification,
   QueueEntry,
   VerdictPresentation,
@@ -12,6 +13,7 @@ import {
   barcodesBody,
   canonicalScan,
   DEFAULT_WEDGE_TIMINGS,
+  describeManualEntry,
   describePatient,
   displayableScan,
   EMPTY_LABEL,
@@ -31,6 +33,7 @@ import { useWedgeScanner } from '../scanner/use-wedge-scanner';
 import { useServices } from '../shell/services.context';
 import { PatientPanel } from './patient-panel';
 import type { ProcedureImplant } from './procedure-list';
+import { ManualEntryPanel } from './manual-entry-panel';
 import { ProcedureList } from './procedure-list';
 import { QueuePanel } from './queue-panel';
 import { VerdictOverlay } from './verdict-overlay';
@@ -71,6 +74,7 @@ export function ScanPage() {
   const [online, setOnline] = useState(true);
   const [implants, setImplants] = useState<ProcedureImplant[]>([]);
   const [camera, setCamera] = useState(false);
+  const [manual, setManual] = useState(false);
   const [message, setMessage] = useState<string | undefined>();
 
   const show = useCallback(
@@ -91,14 +95,20 @@ export function ScanPage() {
         description,
         verdict: recorded.verdict,
         status: 'implanted',
-        flagged: recorded.warnings.length > 0 || recorded.verdict !== 'OK',
+        flagged:
+          recorded.warnings.length > 0 ||
+          recorded.verdict !== 'OK' ||
+          (recorded.reviewFlags ?? []).length > 0,
       },
     ]);
   }, []);
 
-  /** Shows what a drain sent: at once for the recording just made, loudly for late stops. */
+  /**
+   * Shows what a drain sent: loudly for late stops, and for the recording just made when its
+   * verdict was not seen before it was sent (a manual entry has no scan check first).
+   */
   const handleReport = useCallback(
-    async (report: DrainReport, madeNow?: string) => {
+    async (report: DrainReport, madeNow?: string, unseen = false) => {
       setOnline(!report.stillOffline);
       for (const entry of report.sent) {
         const answer = verdictOfBody(entry.response?.body);
@@ -106,9 +116,11 @@ export function ScanPage() {
           addRecorded(entry.response.body as RecordedImplant, entry.summary);
         }
         const late = entry.id !== madeNow;
-        if (late && answer !== undefined && answer.verdict !== 'OK') {
+        if ((late || unseen) && answer !== undefined && answer.verdict !== 'OK') {
           show({
-            presentation: presentLateVerdict(answer.verdict),
+            presentation: late
+              ? presentLateVerdict(answer.verdict)
+              : presentVerdict(answer.verdict),
             check: answer,
             detail: entry.summary,
             entryId: entry.id,
@@ -125,7 +137,8 @@ export function ScanPage() {
   );
 
   const drain = useCallback(
-    async (madeNow?: string) => handleReport(await queue.drain(), madeNow),
+    async (madeNow?: string, unseen?: boolean) =>
+      handleReport(await queue.drain(), madeNow, unseen),
     [handleReport, queue],
   );
 
@@ -274,6 +287,19 @@ export function ScanPage() {
     await drain(entry.id);
   };
 
+  const recordManual = async (device: ManualDeviceBody) => {
+    if (patient === undefined) return;
+    const entry = await queue.enqueue({
+      kind: 'record-implant',
+      path: IMPLANTS_PATH,
+      body: { manual: device, patient: patientApiBody(patient) },
+      summary: `${describeManualEntry(device)} for ${describePatient(patient)}`,
+    });
+    setManual(false);
+    await refreshEntries();
+    await drain(entry.id, true);
+  };
+
   const implantAction =
     (kind: 'explant' | 'entered-in-error') => async (implantId: string, reason: string) => {
       await api.call(servicePath('implant-events', `/v1/implants/${implantId}/${kind}`), {
@@ -399,6 +425,26 @@ export function ScanPage() {
                 </button>
                 {patient === undefined && <p className="hint">Identify the patient to record.</p>}
               </div>
+            )}
+            {manual ? (
+              <ManualEntryPanel
+                patientKnown={patient !== undefined}
+                onRecord={recordManual}
+                onCancel={() => setManual(false)}
+              />
+            ) : (
+              label.kind !== 'complete' && (
+                <button
+                  type="button"
+                  className="button button--secondary"
+                  onClick={() => {
+                    setLabel(EMPTY_LABEL);
+                    setManual(true);
+                  }}
+                >
+                  No barcode can be read: enter by hand
+                </button>
+              )
             )}
             {cameraAvailable() && (
               <button
