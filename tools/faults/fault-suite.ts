@@ -1,0 +1,436 @@
+// `npm run test:faults`: the platform as `npm start` runs it, on a Kafka broker of its own, under
+// a steady load of implant recordings of which half are of a recalled lot (so each must become
+// a match and a signed webhook at its hospital), while faults are injected one after another:
+// the broker SIGKILLed, each service SIGKILLed (its supervisor restarts it), PostgreSQL shut down
+// immediately, Redis flushed, and a second instance of each consuming service killed mid-stream.
+// Then it checks that nothing a 2xx acknowledged was lost, that nothing was duplicated in
+// effect, and that the final state is the one a run without faults reaches; prints a table and
+// exits non-zero on any loss, duplicate or difference.
+//   --except=postgres,redis   leave out the faults whose names contain these words
+import 'reflect-metadata';
+
+import { execFile } from 'node:child_process';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+
+import { mintDevelopmentToken, type Role } from '@implant-trace/platform-auth';
+import { createSchemaDataSource } from '@implant-trace/platform-database';
+import {
+  HospitalEndpoint,
+  startOwnTestBroker,
+  testInfrastructure,
+  waitFor,
+  type OwnTestBroker,
+} from '@implant-trace/platform-testing';
+import { gs1CheckDigit } from '@implant-trace/udi';
+
+import {
+  differencesFromFaultFree,
+  faultOutcome,
+  type FaultWindow,
+  type FinalState,
+} from './fault-outcome';
+import { CONSUMING_SERVICES, PlatformUnderTest, SERVICES } from './platform-under-test';
+import { RecordingLoad } from './recording-load';
+
+const run = promisify(execFile);
+const root = join(__dirname, '..', '..');
+const RECALLED_LOT = 'LOT-RECALLED';
+const RATE_PER_SECOND = 8;
+/** How long the load goes on after a fault has been recovered from, before the next. */
+const SETTLE_MS = 8_000;
+const ISSUER = 'implant-trace-faults';
+const AUDIENCE = 'implant-trace';
+
+const { values: flags } = parseArgs({ options: { except: { type: 'string' } } });
+const leftOut = flags.except?.split(',').map((word) => word.trim().toLowerCase()) ?? [];
+
+const say = (line: string) => process.stdout.write(`faults: ${line}\n`);
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function freshGtin(): string {
+  const body = `0${String(randomInt(10 ** 11, 10 ** 12))}`;
+  return `${body}${gs1CheckDigit(body)}`;
+}
+
+function freshOds(): string {
+  const letter = () => String.fromCharCode(65 + randomInt(26));
+  return `${letter()}${randomInt(10)}${letter()}${randomInt(10)}${letter()}`;
+}
+
+/** The Redis of this run: its own database number on the machine's server, flushed as a fault. */
+function redisUrlOfRun(): string {
+  const url = new URL(testInfrastructure().redisUrl);
+  url.pathname = '/9';
+  return url.toString();
+}
+
+async function postgresCluster(): Promise<{ version: string; name: string }> {
+  const { stdout } = await run('pg_lsclusters', ['--no-header']);
+  const [version = '', name = ''] = stdout.trim().split('\n')[0]?.split(/\s+/) ?? [];
+  return { version, name };
+}
+
+interface Fault {
+  name: string;
+  /** Injects the fault; resolves with what shows it happened. */
+  inject(): Promise<string>;
+  recover(): Promise<void>;
+}
+
+/** Whether anything accepts a TCP connection on the port now. */
+function listening(hostPort: string): Promise<boolean> {
+  const [host = '127.0.0.1', port = '0'] = hostPort.split(':');
+  return new Promise((resolve) => {
+    const socket = connect({ host, port: Number(port) });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function redisKeys(url: URL): Promise<number> {
+  const { stdout } = await run('redis-cli', redisArgs(url, 'dbsize'));
+  return Number(stdout.trim());
+}
+
+const redisArgs = (url: URL, command: string) => [
+  '-h',
+  url.hostname,
+  '-p',
+  url.port || '6379',
+  '-n',
+  url.pathname.slice(1),
+  command,
+];
+
+function faultsFor(platform: PlatformUnderTest, broker: OwnTestBroker, redisUrl: string): Fault[] {
+  return [
+    {
+      name: 'kill -9 the Kafka broker, then start it',
+      inject: async () => {
+        await broker.kill();
+        const refused = !(await listening(broker.brokers[0] ?? ''));
+        await pause(3_000);
+        await broker.restart();
+        return refused ? 'the broker refused connections' : 'the broker still answered';
+      },
+      recover: () => platform.untilAllHealthy(),
+    },
+    ...SERVICES.map((name) => ({
+      name: `kill -9 ${name} (its supervisor restarts it)`,
+      inject: () => platform.kill(name),
+      recover: () => platform.untilHealthy(name),
+    })),
+    {
+      name: 'PostgreSQL immediate shutdown, then start',
+      inject: async () => {
+        const cluster = await postgresCluster();
+        const pgCtl = ['--skip-systemctl-redirect', cluster.version, cluster.name];
+        await run('pg_ctlcluster', [...pgCtl, 'stop', '-m', 'immediate']);
+        const { stdout } = await run('pg_lsclusters', [
+          '--no-header',
+          cluster.version,
+          cluster.name,
+        ]);
+        await pause(3_000);
+        await run('pg_ctlcluster', [...pgCtl, 'start']);
+        return `the cluster was ${stdout.includes(' down ') ? 'down' : 'still online'}`;
+      },
+      recover: () => platform.untilAllHealthy(),
+    },
+    {
+      name: 'flush Redis',
+      inject: async () => {
+        const url = new URL(redisUrl);
+        const before = await redisKeys(url);
+        await run('redis-cli', redisArgs(url, 'flushdb'));
+        return `keys ${before} -> ${await redisKeys(url)}`;
+      },
+      recover: () => Promise.resolve(),
+    },
+    {
+      name: 'a second instance of each consuming service, SIGKILLed mid-stream (rebalance)',
+      inject: async () => {
+        await Promise.all(CONSUMING_SERVICES.map((name) => platform.startInstance(name, 1)));
+        await pause(5_000);
+        const died = await Promise.all(CONSUMING_SERVICES.map((name) => platform.kill(name, 1)));
+        await Promise.all(CONSUMING_SERVICES.map((name) => platform.stopInstance(name, 1)));
+        return died.join('; ');
+      },
+      recover: () => platform.untilAllHealthy(),
+    },
+  ];
+}
+
+async function main(): Promise<number> {
+  const logDirectory = join(root, '.cache', 'logs', 'faults');
+  mkdirSync(logDirectory, { recursive: true });
+  const jwtSecret = randomBytes(32).toString('hex');
+  const token = (role: Role, ods?: string) =>
+    mintDevelopmentToken({
+      role,
+      ...(ods === undefined ? {} : { ods, sub: `faults-${role}-${ods}` }),
+      secret: jwtSecret,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+    });
+  const redisUrl = redisUrlOfRun();
+  say('starting a Kafka broker of its own');
+  const broker = await startOwnTestBroker();
+  const platform = new PlatformUnderTest({
+    brokers: broker.brokers,
+    redisUrl,
+    jwtSecret,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    logDirectory,
+    say,
+  });
+  const hospitals = [freshOds(), freshOds(), freshOds()];
+  const endpoints = new Map(hospitals.map((ods) => [ods, new HospitalEndpoint()]));
+  try {
+    say(`starting the four services (logs: ${logDirectory})`);
+    await platform.start();
+    for (const endpoint of endpoints.values()) await endpoint.start();
+
+    const call = async (url: string, bearer: string, body: unknown) => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${bearer}`,
+          'content-type': 'application/json',
+          'idempotency-key': randomUUID(),
+        },
+        body: JSON.stringify(body),
+      });
+      const answer = (await response.json()) as Record<string, unknown>;
+      if (response.status >= 300) {
+        throw new Error(`${url} answered ${response.status}: ${JSON.stringify(answer)}`);
+      }
+      return answer;
+    };
+    const gtin = freshGtin();
+    await call(`${platform.urlOf('device-registry')}/v1/devices`, await token('regulator'), {
+      identifiers: [{ deviceIdentifier: gtin, issuingAgency: 'GS1', type: 'primary' }],
+      manufacturer: 'Fault Suite Orthopaedics',
+      brand: 'Fault Cup',
+      implantable: true,
+      labelCarries: {
+        lotNumber: true,
+        serialNumber: true,
+        expirationDate: true,
+        manufactureDate: false,
+      },
+    });
+    for (const ods of hospitals) {
+      const subscription = await call(
+        `${platform.urlOf('notifications')}/v1/subscriptions`,
+        await token('hospital-system', ods),
+        { url: endpoints.get(ods)?.url, eventTypes: ['recall.match.found'] },
+      );
+      const endpoint = endpoints.get(ods);
+      if (endpoint !== undefined) endpoint.secret = String(subscription['secret']);
+    }
+    const recall = await call(
+      `${platform.urlOf('recall-matching')}/v1/recalls`,
+      await token('regulator'),
+      {
+        title: 'Fault suite recall',
+        reason: 'Liner wear in one lot',
+        class: 'II',
+        criteria: { deviceIdentifiers: [gtin], lotNumbers: [RECALLED_LOT] },
+      },
+    );
+    const recallId = String(recall['recallId']);
+    const scanOf = async (lot: string) =>
+      (
+        await call(
+          `${platform.urlOf('implant-events')}/v1/scans/check`,
+          await token('theatre', hospitals[0]),
+          {
+            barcode: `(01)${gtin}(17)301231(10)${lot}(21)PROBE`,
+          },
+        )
+      )['verdict'];
+    await waitFor(async () => (await scanOf(RECALLED_LOT)) === 'RECALLED', {
+      timeoutMs: 120_000,
+      description: 'implant-events to know the device and the recall',
+    });
+
+    const load = new RecordingLoad({
+      implantEventsUrl: platform.urlOf('implant-events'),
+      hospitals,
+      theatreToken: (ods) => token('theatre', ods),
+      gtin,
+      recalledLot: RECALLED_LOT,
+      ratePerSecond: RATE_PER_SECOND,
+    });
+    say(`recording ${RATE_PER_SECOND} implants a second at ${hospitals.join(', ')}`);
+    load.start();
+    await pause(SETTLE_MS);
+    const windows: FaultWindow[] = [];
+    const faults = faultsFor(platform, broker, redisUrl).filter(
+      (fault) => !leftOut.some((word) => fault.name.toLowerCase().includes(word)),
+    );
+    for (const fault of faults) {
+      say(`fault: ${fault.name}`);
+      const injectedAt = Date.now();
+      const proof = await fault.inject();
+      say(`  it happened: ${proof}`);
+      await fault.recover();
+      await pause(SETTLE_MS);
+      windows.push({ fault: fault.name, injectedAt, endedAt: Date.now(), proof });
+    }
+    say('stopping the load; waiting for every acknowledged recording to reach its hospital');
+    await load.stop();
+    const recalledAcknowledged = load.recordings.filter(
+      (recording) => recording.recalled && recording.implantId !== undefined,
+    );
+    const heardOf = () =>
+      new Set(
+        [...endpoints.values()].flatMap((endpoint) =>
+          endpoint
+            .ofType('recall.match.found')
+            .map((notice) => String(notice['data']['implantId'])),
+        ),
+      );
+    await waitFor(
+      () => recalledAcknowledged.every((recording) => heardOf().has(recording.implantId ?? '')),
+      { timeoutMs: 240_000, intervalMs: 1_000, description: 'every match to be delivered' },
+    ).catch((error: unknown) => say(String(error)));
+    // Late duplicates would arrive now, if there were any.
+    await pause(5_000);
+
+    const state = await finalState(platform, recallId, endpoints);
+    const outcomes = windows.map((window) => faultOutcome(window, load.recordings, state));
+    printTable(outcomes);
+    const unproven = outcomes.filter((outcome) => / still /.test(outcome.proof));
+    if (unproven.length > 0) {
+      say(`faults that did not happen: ${unproven.map((o) => o.fault).join('; ')}`);
+      return 1;
+    }
+    const differences = differencesFromFaultFree(load.recordings, state);
+    const acknowledged = load.recordings.filter((r) => r.implantId !== undefined).length;
+    say(
+      `${load.recordings.length} recordings sent, ${acknowledged} acknowledged, ` +
+        `${recalledAcknowledged.length} of the recalled lot`,
+    );
+    if (differences.length > 0) {
+      say(`the final state differs from a run without faults:\n  ${differences.join('\n  ')}`);
+      return 1;
+    }
+    say('the final state equals that of a run without faults: nothing lost, nothing duplicated');
+    return 0;
+  } finally {
+    await platform.stop();
+    for (const endpoint of endpoints.values()) await endpoint.stop();
+    await broker.stop();
+    for (const schema of Object.values(platform.schemas)) {
+      const cleanup = createSchemaDataSource({ url: testInfrastructure().databaseUrl, schema });
+      await cleanup.initialize();
+      await cleanup.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await cleanup.destroy();
+    }
+  }
+}
+
+async function finalState(
+  platform: PlatformUnderTest,
+  recallId: string,
+  endpoints: ReadonlyMap<string, HospitalEndpoint>,
+): Promise<FinalState> {
+  const reader = createSchemaDataSource({
+    url: testInfrastructure().databaseUrl,
+    schema: platform.schemas['implant-events'],
+  });
+  await reader.initialize();
+  try {
+    const implants = (await reader.query(
+      `SELECT implant_id, serial_number FROM "${platform.schemas['implant-events']}".implants`,
+    )) as { implant_id: string; serial_number: string }[];
+    const matches = (await reader.query(
+      `SELECT match_id, implant_id FROM "${platform.schemas['recall-matching']}".matches
+       WHERE recall_id = $1`,
+      [recallId],
+    )) as { match_id: string; implant_id: string }[];
+    const group = <T>(rows: T[], key: (row: T) => string, value: (row: T) => string) => {
+      const grouped = new Map<string, string[]>();
+      for (const row of rows) grouped.set(key(row), [...(grouped.get(key(row)) ?? []), value(row)]);
+      return grouped;
+    };
+    const noticesByImplant = new Map<string, { hospitalOds: string; ids: string[] }[]>();
+    for (const [hospitalOds, endpoint] of endpoints) {
+      const byImplant = group(
+        endpoint.ofType('recall.match.found'),
+        (notice) => String(notice['data']['implantId']),
+        (notice) => String(notice['id']),
+      );
+      for (const [implantId, ids] of byImplant) {
+        noticesByImplant.set(implantId, [
+          ...(noticesByImplant.get(implantId) ?? []),
+          { hospitalOds, ids },
+        ]);
+      }
+    }
+    return {
+      implantsBySerial: group(
+        implants,
+        (row) => row.serial_number,
+        (row) => row.implant_id,
+      ),
+      matchesByImplant: group(
+        matches,
+        (row) => row.implant_id,
+        (row) => row.match_id,
+      ),
+      noticesByImplant,
+    };
+  } finally {
+    await reader.destroy();
+  }
+}
+
+function printTable(outcomes: ReturnType<typeof faultOutcome>[]): void {
+  const header = [
+    'fault',
+    'shown by',
+    'in flight',
+    'acknowledged',
+    'lost',
+    'duplicated',
+    'unacknowledged',
+    'recording again in',
+  ];
+  const rows = outcomes.map((outcome) => [
+    outcome.fault,
+    outcome.proof,
+    String(outcome.inFlight),
+    String(outcome.acknowledged),
+    String(outcome.lost),
+    String(outcome.duplicated),
+    String(outcome.unacknowledged),
+    outcome.recoverySeconds === undefined ? 'never' : `${outcome.recoverySeconds.toFixed(1)} s`,
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
+  process.stdout.write(
+    `\n${line(header)}\n${line(widths.map((width) => '-'.repeat(width)))}\n${rows.map(line).join('\n')}\n\n`,
+  );
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    say(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);
