@@ -10,7 +10,7 @@
 import 'reflect-metadata';
 
 import { execFile } from 'node:child_process';
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -19,13 +19,14 @@ import { parseArgs, promisify } from 'node:util';
 import { mintDevelopmentToken, type Role } from '@implant-trace/platform-auth';
 import { createSchemaDataSource } from '@implant-trace/platform-database';
 import {
+  freshGtin,
+  freshOds,
   HospitalEndpoint,
+  type OwnTestBroker,
   startOwnTestBroker,
   testInfrastructure,
   waitFor,
-  type OwnTestBroker,
 } from '@implant-trace/platform-testing';
-import { gs1CheckDigit } from '@implant-trace/udi';
 
 import {
   differencesFromFaultFree,
@@ -50,16 +51,6 @@ const leftOut = flags.except?.split(',').map((word) => word.trim().toLowerCase()
 
 const say = (line: string) => process.stdout.write(`faults: ${line}\n`);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freshGtin(): string {
-  const body = `0${String(randomInt(10 ** 11, 10 ** 12))}`;
-  return `${body}${gs1CheckDigit(body)}`;
-}
-
-function freshOds(): string {
-  const letter = () => String.fromCharCode(65 + randomInt(26));
-  return `${letter()}${randomInt(10)}${letter()}${randomInt(10)}${letter()}`;
-}
 
 /** The Redis of this run: its own database number on the machine's server, flushed as a fault. */
 function redisUrlOfRun(): string {

@@ -2,37 +2,20 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 
 import { encodeWristbandGsrn, testNhsNumber, type NhsNumber } from '@implant-trace/identifiers';
 import { mintDevelopmentToken, type Role } from '@implant-trace/platform-auth';
-import { createSchemaDataSource } from '@implant-trace/platform-database';
+
 import {
+  dropTestSchema,
+  freshGtin,
+  freshOds,
   startOwnTestBroker,
-  testInfrastructure,
   uniqueName,
   waitFor,
 } from '@implant-trace/platform-testing';
-import { gs1CheckDigit } from '@implant-trace/udi';
 
 import { HospitalEndpoint } from '@implant-trace/platform-testing';
 import type { JsonBody } from './support/recall-matching-client';
 import type { RunningService } from './support/service-process';
 import { startService } from './support/service-process';
-
-function freshGtin(): string {
-  const body = `0${String(randomInt(10 ** 11, 10 ** 12))}`;
-  return `${body}${gs1CheckDigit(body)}`;
-}
-
-/** A hospital of this run only: letter, digit, letter, digit, letter (an unstructured ODS code). */
-function freshOds(): string {
-  const letter = () => String.fromCharCode(65 + randomInt(26));
-  return `${letter()}${randomInt(10)}${letter()}${randomInt(10)}${letter()}`;
-}
-
-async function dropSchema(schema: string): Promise<void> {
-  const cleanup = createSchemaDataSource({ url: testInfrastructure().databaseUrl, schema });
-  await cleanup.initialize();
-  await cleanup.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await cleanup.destroy();
-}
 
 const DELIVERY_WAIT = { timeoutMs: 120_000, intervalMs: 250 };
 
@@ -111,7 +94,7 @@ describe('the full story: devices, implants at three hospitals, a recall, every 
     await Promise.all(Object.values(services).map((service) => service.stop()));
     for (const endpoint of endpoints.values()) await endpoint.stop();
     // One at a time: dropping schemas whose grants share roles at once can deadlock.
-    for (const schema of Object.values(schemas)) await dropSchema(schema);
+    for (const schema of Object.values(schemas)) await dropTestSchema(schema);
     await broker?.stop();
   });
 

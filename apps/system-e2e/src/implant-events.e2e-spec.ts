@@ -4,8 +4,13 @@ import type { QueryRunner } from 'typeorm';
 import { testNhsNumber } from '@implant-trace/identifiers';
 import { mintDevelopmentToken } from '@implant-trace/platform-auth';
 import { createSchemaDataSource } from '@implant-trace/platform-database';
-import { testInfrastructure, uniqueName, waitFor } from '@implant-trace/platform-testing';
-import { gs1CheckDigit } from '@implant-trace/udi';
+import {
+  dropTestSchema,
+  freshGtin,
+  testInfrastructure,
+  uniqueName,
+  waitFor,
+} from '@implant-trace/platform-testing';
 
 import { RecallMatchingClient } from './support/recall-matching-client';
 import type { RunningService } from './support/service-process';
@@ -13,19 +18,6 @@ import { startService } from './support/service-process';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read answers as loose JSON
 type JsonBody = Record<string, any>;
-
-/** A GTIN-14 of this run only: the shared topics hold every earlier run's devices too. */
-function freshGtin(indicator: string): string {
-  const body = `${indicator}${String(randomInt(10 ** 11, 10 ** 12))}`;
-  return `${body}${gs1CheckDigit(body)}`;
-}
-
-async function dropSchema(schema: string): Promise<void> {
-  const cleanup = createSchemaDataSource({ url: testInfrastructure().databaseUrl, schema });
-  await cleanup.initialize();
-  await cleanup.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await cleanup.destroy();
-}
 
 const IMPLANT_EVENTS_PORT = 3102;
 const RECALL_MATCHING_PORT = 3103;
@@ -78,9 +70,9 @@ describe('implant-events scan check, end to end', () => {
   afterAll(async () => {
     await Promise.all([registry?.stop(), implantEvents?.stop(), recallMatching?.stop()]);
     await Promise.all([
-      dropSchema(registrySchema),
-      dropSchema(implantEventsSchema),
-      dropSchema(recallMatchingSchema),
+      dropTestSchema(registrySchema),
+      dropTestSchema(implantEventsSchema),
+      dropTestSchema(recallMatchingSchema),
     ]);
   });
 

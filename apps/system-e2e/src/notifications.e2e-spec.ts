@@ -4,9 +4,15 @@ import type { RecallIssuedV1, RecallMatchFoundV1 } from '@implant-trace/contract
 import { ACKNOWLEDGEMENTS_TOPIC, EVENTS } from '@implant-trace/contracts';
 import { TEST_NHS_NUMBER_CAPACITY, testNhsNumber } from '@implant-trace/identifiers';
 import { mintDevelopmentToken } from '@implant-trace/platform-auth';
-import { createSchemaDataSource } from '@implant-trace/platform-database';
+
 import { KafkaConnection, readTopic } from '@implant-trace/platform-messaging';
-import { testInfrastructure, uniqueName, waitFor } from '@implant-trace/platform-testing';
+import {
+  dropTestSchema,
+  freshOds,
+  testInfrastructure,
+  uniqueName,
+  waitFor,
+} from '@implant-trace/platform-testing';
 
 import { HospitalEndpoint } from '@implant-trace/platform-testing';
 import { MatchPublisher } from './support/match-publisher';
@@ -17,19 +23,6 @@ import { startService } from './support/service-process';
 type JsonBody = Record<string, any>;
 
 const NOTIFICATIONS_PORT = 3004;
-
-async function dropSchema(schema: string): Promise<void> {
-  const cleanup = createSchemaDataSource({ url: testInfrastructure().databaseUrl, schema });
-  await cleanup.initialize();
-  await cleanup.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await cleanup.destroy();
-}
-
-/** A hospital of this run only: letter, digit, letter, digit, letter (an unstructured ODS code). */
-function freshOds(): string {
-  const letter = () => String.fromCharCode(65 + randomInt(26));
-  return `${letter()}${randomInt(10)}${letter()}${randomInt(10)}${letter()}`;
-}
 
 describe('notifications, end to end (recall-matching stood in for by a publisher)', () => {
   const schema = uniqueName('e2e_notifications');
@@ -68,7 +61,7 @@ describe('notifications, end to end (recall-matching stood in for by a publisher
     await notifications?.stop();
     for (const endpoint of endpoints.values()) await endpoint.stop();
     await publisher.stop();
-    await dropSchema(schema);
+    await dropTestSchema(schema);
   });
 
   async function call(method: string, path: string, ods: string, body?: unknown) {

@@ -4,9 +4,14 @@ import { isDeepStrictEqual } from 'node:util';
 import { MATCHES_TOPIC } from '@implant-trace/contracts';
 import { testNhsNumber } from '@implant-trace/identifiers';
 import { mintDevelopmentToken } from '@implant-trace/platform-auth';
-import { createSchemaDataSource } from '@implant-trace/platform-database';
-import { testInfrastructure, uniqueName, waitFor } from '@implant-trace/platform-testing';
-import { gs1CheckDigit } from '@implant-trace/udi';
+
+import {
+  dropTestSchema,
+  freshGtin,
+  freshOds,
+  uniqueName,
+  waitFor,
+} from '@implant-trace/platform-testing';
 
 import {
   eventsOn,
@@ -16,24 +21,6 @@ import {
 } from './support/recall-matching-client';
 import type { RunningService } from './support/service-process';
 import { startService } from './support/service-process';
-
-function freshGtin(): string {
-  const body = `0${String(randomInt(10 ** 11, 10 ** 12))}`;
-  return `${body}${gs1CheckDigit(body)}`;
-}
-
-/** Hospitals of this run only: the shared topics hold every earlier run's implants too. */
-const freshOds = () =>
-  `E${randomInt(36 ** 3, 36 ** 4)
-    .toString(36)
-    .toUpperCase()}`;
-
-async function dropSchema(schema: string): Promise<void> {
-  const cleanup = createSchemaDataSource({ url: testInfrastructure().databaseUrl, schema });
-  await cleanup.initialize();
-  await cleanup.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await cleanup.destroy();
-}
 
 describe('recall-matching, end to end: implants at several hospitals, a dry run, a recall', () => {
   jest.setTimeout(120_000);
@@ -67,7 +54,7 @@ describe('recall-matching, end to end: implants at several hospitals, a dry run,
 
   afterAll(async () => {
     await Promise.all([registry?.stop(), implantEvents?.stop(), recallMatching?.stop()]);
-    await Promise.all(Object.values(schemas).map(dropSchema));
+    await Promise.all(Object.values(schemas).map(dropTestSchema));
   });
 
   function token(role: 'regulator' | 'theatre' | 'hospital-system', ods?: string) {

@@ -6,9 +6,14 @@ import type { BrowserContext, Page } from 'playwright-core';
 
 import { encodeWristbandGsrn, testNhsNumber } from '@implant-trace/identifiers';
 import { mintDevelopmentToken } from '@implant-trace/platform-auth';
-import { createSchemaDataSource } from '@implant-trace/platform-database';
-import { testInfrastructure, uniqueName, waitFor } from '@implant-trace/platform-testing';
-import { gs1CheckDigit } from '@implant-trace/udi';
+
+import {
+  dropTestSchema,
+  freshGtin,
+  freshOds,
+  uniqueName,
+  waitFor,
+} from '@implant-trace/platform-testing';
 
 import { accessibilityViolations, freshProfileDir, launchBrowser } from './support/browser';
 import { writeCameraFile } from './support/camera-image';
@@ -25,22 +30,6 @@ const IMPLANT_EVENTS_PORT = 3112;
 const RECALL_MATCHING_PORT = 3113;
 const NOTIFICATIONS_PORT = 3114;
 const SCREENSHOTS = join(__dirname, '..', '..', '..', 'docs', 'screenshots');
-
-function freshGtin(): string {
-  const body = `0${String(randomInt(10 ** 11, 10 ** 12))}`;
-  return `${body}${gs1CheckDigit(body)}`;
-}
-
-async function dropSchema(schema: string): Promise<void> {
-  const cleanup = createSchemaDataSource({ url: testInfrastructure().databaseUrl, schema });
-  await cleanup.initialize();
-  await cleanup.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await cleanup.destroy();
-}
-
-/** A hospital of this run only: the review queue, patient lists and counts hold nothing else. */
-const freshOds = () =>
-  `W${String.fromCharCode(65 + randomInt(26))}${String.fromCharCode(65 + randomInt(26))}${randomInt(10, 99)}`;
 
 describe('theatre-web in Chromium, against the four services', () => {
   const schemas = {
@@ -202,7 +191,7 @@ describe('theatre-web in Chromium, against the four services', () => {
       [registry, implantEvents, recallMatching, notifications].map((service) => service?.stop()),
     );
     // One at a time: dropping schemas whose grants share roles at once can deadlock.
-    for (const schema of Object.values(schemas)) await dropSchema(schema);
+    for (const schema of Object.values(schemas)) await dropTestSchema(schema);
   });
 
   it('signs in through the development role and hospital picker', async () => {

@@ -8,3 +8,4 @@ export { SERVICE_LOGIN_ROLE, serviceRoleDatabaseUrl } from './lib/service-role.u
 export { waitFor, type WaitForOptions } from './lib/wait-for.util';
 export { startOwnRedisServer, type OwnRedisServer } from './lib/redis-server.util';
 export { HospitalEndpoint, type Notice } from './lib/hospital-endpoint.util';
+export { dropTestSchema, freshGtin, freshOds } from './lib/fresh-test-values.util';
