@@ -12,7 +12,7 @@ import type { Role } from '@implant-trace/platform-auth';
 import { mintDevelopmentToken } from '@implant-trace/platform-auth';
 import type { Environment } from '@implant-trace/platform-config';
 import { ServiceConfigBase } from '@implant-trace/platform-config';
-import { createSchemaDataSource, DatabaseModule } from '@implant-trace/platform-database';
+import { DatabaseModule } from '@implant-trace/platform-database';
 import { createServiceApp } from '@implant-trace/platform-http';
 import {
   CatchUpTracker,
@@ -25,8 +25,9 @@ import {
   testServiceConfig,
   uniqueName,
   waitFor,
+  freshGtin,
+  dropTestSchema as dropSchema,
 } from '@implant-trace/platform-testing';
-import { gs1CheckDigit } from '@implant-trace/udi';
 
 import {
   IMPLANT_EVENTS_ENTITIES,
@@ -34,18 +35,14 @@ import {
   ImplantEventsModule,
 } from '../lib/implant-events.module';
 
+export { freshGtin, dropSchema };
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read answers as loose JSON
 export type JsonBody = Record<string, any>;
 
 export const secret = 'integration-test-secret-of-at-least-32-chars';
 /** 2026-12-01 in London: labels expiring 2026-11-30 are expired, 2026-12-01 still usable. */
 export const clock: Clock = { now: () => new Date('2026-12-01T09:00:00Z') };
-
-/** A GTIN-14 of this run only: the shared topics hold every earlier run's devices too. */
-export function freshGtin(): string {
-  const body = `0${String(randomInt(10 ** 11, 10 ** 12))}`;
-  return `${body}${gs1CheckDigit(body)}`;
-}
 
 export function deviceRecord(gtins: string[], overrides: Partial<DeviceRecordValue> = {}) {
   return {
@@ -150,13 +147,6 @@ export class Upstream {
     await this.app?.close();
     await dropSchema(this.schema);
   }
-}
-
-export async function dropSchema(schema: string): Promise<void> {
-  const cleanup = createSchemaDataSource({ url: testInfrastructure().databaseUrl, schema });
-  await cleanup.initialize();
-  await cleanup.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await cleanup.destroy();
 }
 
 export class ImplantEventsTestConfig extends ServiceConfigBase {

@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 
@@ -12,7 +12,7 @@ import { IMPLANTS_TOPIC, MATCHES_TOPIC, RECALLS_TOPIC } from '@implant-trace/con
 import type { Role } from '@implant-trace/platform-auth';
 import { mintDevelopmentToken } from '@implant-trace/platform-auth';
 import { ServiceConfigBase } from '@implant-trace/platform-config';
-import { createSchemaDataSource, DatabaseModule } from '@implant-trace/platform-database';
+import { DatabaseModule } from '@implant-trace/platform-database';
 import { createServiceApp } from '@implant-trace/platform-http';
 import {
   EventPublisher,
@@ -26,6 +26,8 @@ import {
   testServiceConfig,
   uniqueName,
   waitFor,
+  freshOds,
+  dropTestSchema as dropSchema,
 } from '@implant-trace/platform-testing';
 
 import {
@@ -34,6 +36,8 @@ import {
   NotificationsModule,
 } from '../lib/notifications.module';
 import type { NotificationsOptions } from '../lib/notifications.options';
+
+export { freshOds, dropSchema };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read answers as loose JSON
 export type JsonBody = Record<string, any>;
@@ -48,17 +52,6 @@ export const token = (role: Role, ods?: string) =>
     issuer: 'implant-trace-dev',
     audience: 'implant-trace',
   });
-
-/**
- * An ODS code of this run only (letter then four of letters and digits, 43 million of them), so
- * that runs sharing the topics do not see each other's hospitals.
- */
-export function freshOds(): string {
-  const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-  const alphabet = `${letters}0123456789`;
-  const pick = (from: string) => from[randomInt(from.length)];
-  return `${pick(letters)}${pick(alphabet)}${pick(alphabet)}${pick(alphabet)}${pick(alphabet)}`;
-}
 
 export function matchFound(hospitalOds: string, overrides: JsonBody = {}) {
   return {
@@ -176,13 +169,6 @@ export class Upstream {
     await this.app?.close();
     await dropSchema(this.schema);
   }
-}
-
-export async function dropSchema(schema: string): Promise<void> {
-  const cleanup = createSchemaDataSource({ url: testInfrastructure().databaseUrl, schema });
-  await cleanup.initialize();
-  await cleanup.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await cleanup.destroy();
 }
 
 export class NotificationsTestConfig extends ServiceConfigBase {

@@ -16,7 +16,7 @@ import { testNhsNumber } from '@implant-trace/identifiers';
 import type { Role } from '@implant-trace/platform-auth';
 import { mintDevelopmentToken } from '@implant-trace/platform-auth';
 import { ServiceConfigBase } from '@implant-trace/platform-config';
-import { createSchemaDataSource, DatabaseModule } from '@implant-trace/platform-database';
+import { DatabaseModule } from '@implant-trace/platform-database';
 import { createServiceApp } from '@implant-trace/platform-http';
 import {
   EventPublisher,
@@ -30,14 +30,18 @@ import {
   testServiceConfig,
   uniqueName,
   waitFor,
+  freshGtin,
+  freshOds,
+  dropTestSchema as dropSchema,
 } from '@implant-trace/platform-testing';
-import { gs1CheckDigit } from '@implant-trace/udi';
 
 import {
   RECALL_MATCHING_ENTITIES,
   RECALL_MATCHING_MIGRATIONS,
   RecallMatchingModule,
 } from '../lib/recall-matching.module';
+
+export { freshGtin, freshOds, dropSchema };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read answers as loose JSON
 export type JsonBody = Record<string, any>;
@@ -51,12 +55,6 @@ export class TestClock implements Clock {
   now(): Date {
     return this.current;
   }
-}
-
-/** A GTIN-14 of this run only: the shared topics hold every earlier run's devices too. */
-export function freshGtin(): string {
-  const body = `0${String(randomInt(10 ** 11, 10 ** 12))}`;
-  return `${body}${gs1CheckDigit(body)}`;
 }
 
 export function deviceRecord(gtins: string[], overrides: Partial<DeviceRecordValue> = {}) {
@@ -84,16 +82,6 @@ export function deviceRecord(gtins: string[], overrides: Partial<DeviceRecordVal
     updatedAt: '2026-11-01T10:00:00.000Z',
     ...overrides,
   } satisfies DeviceRecordValue;
-}
-
-/**
- * A hospital (five-character ODS code) of this run only: the shared topics hold every earlier
- * run's implants too.
- */
-export function freshOds(): string {
-  return `Q${randomInt(36 ** 3, 36 ** 4)
-    .toString(36)
-    .toUpperCase()}`;
 }
 
 let patientSeed = randomInt(0, 800_000);
@@ -199,13 +187,6 @@ export class Upstream {
     await this.app?.close();
     await dropSchema(this.schema);
   }
-}
-
-export async function dropSchema(schema: string): Promise<void> {
-  const cleanup = createSchemaDataSource({ url: testInfrastructure().databaseUrl, schema });
-  await cleanup.initialize();
-  await cleanup.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await cleanup.destroy();
 }
 
 export class RecallMatchingTestConfig extends ServiceConfigBase {
