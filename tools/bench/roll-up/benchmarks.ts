@@ -82,6 +82,29 @@ interface ScanResults {
   }[];
 }
 
+interface RecallResults {
+  date: string;
+  machine: string;
+  scale: { implants: number; devices: number; hospitals: number };
+  runs: number;
+  issueRuns: number;
+  loadAverage: { before: number; after: number };
+  dryRuns: {
+    label: string;
+    matchedImplants: number;
+    serviceMs: { median: number; spread: string };
+    floorMs: { median: number; spread: string };
+    targetMs: number;
+    verdict: string;
+  }[];
+  issues: {
+    medianAllOnTopicMs: number;
+    verdict: string;
+    runs: { found: number; eventsPerSecond: number }[];
+  };
+  rebuild: { events: number; finished: boolean; eventsPerSecond: number };
+}
+
 interface NotifyResults {
   date: string;
   machine: string;
@@ -195,6 +218,45 @@ export const BENCHMARKS: Benchmark[] = [
             ranOn: `${day(scan.date)}, ${scan.machine}, ${scan.runs} runs, ${load(scan.loadAverage)}`,
           };
         });
+    },
+  },
+  {
+    name: 'recall',
+    script: 'bench:recall',
+    resultsFile: 'recall.json',
+    report: 'recall.md',
+    headline: (results) => {
+      const recall = results as RecallResults;
+      const scale = `${integer(recall.scale.implants)} implants`;
+      const ranOn = (runs: number) =>
+        `${day(recall.date)}, ${recall.machine}, ${runs} runs, ${load(recall.loadAverage)}`;
+      const found = recall.issues.runs[0]?.found ?? 0;
+      return [
+        ...recall.dryRuns.map((dryRun) => ({
+          measure: `dry run ${dryRun.label} among ${scale} (${integer(dryRun.matchedImplants)} matched)`,
+          result: `${dryRun.serviceMs.median} ms (${dryRun.serviceMs.spread})`,
+          target: `< ${integer(dryRun.targetMs)} ms`,
+          verdict: dryRun.verdict,
+          peer: `floor: its SQL alone ${dryRun.floorMs.median} ms (${dryRun.floorMs.spread})`,
+          ranOn: ranOn(recall.runs),
+        })),
+        {
+          measure: `issuing that product-line recall until its ${integer(found)} match events are on the topic`,
+          result: `${(recall.issues.medianAllOnTopicMs / 1000).toFixed(0)} s (${recall.issues.runs.map((run) => `${run.eventsPerSecond}/s`).join(', ')})`,
+          target: '< 30 s',
+          verdict: recall.issues.verdict,
+          ranOn: ranOn(recall.issueRuns),
+        },
+        {
+          measure: `projection rebuilt from ${integer(recall.rebuild.events)} implant events on the topic`,
+          result: recall.rebuild.finished
+            ? `${integer(recall.rebuild.eventsPerSecond)} events/s`
+            : 'did not finish',
+          target: 'at least 20,000 events/s (issue 16)',
+          verdict: met(recall.rebuild.finished && recall.rebuild.eventsPerSecond >= 20_000),
+          ranOn: `${day(recall.date)}, ${recall.machine}, one run`,
+        },
+      ];
     },
   },
   {

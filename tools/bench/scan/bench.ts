@@ -5,11 +5,9 @@
 // Writes docs/benchmarks/scan.md and scan.json.  npm run bench:scan [-- DEVICES]
 import 'reflect-metadata';
 
-import type { ChildProcess } from 'node:child_process';
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,14 +24,10 @@ import {
   OutboxRepository,
   provisionTopics,
 } from '@implant-trace/platform-messaging';
-import {
-  serviceRoleDatabaseUrl,
-  startOwnTestBroker,
-  testInfrastructure,
-  waitFor,
-} from '@implant-trace/platform-testing';
+import { startOwnTestBroker, testInfrastructure, waitFor } from '@implant-trace/platform-testing';
 import { gs1CheckDigit } from '@implant-trace/udi';
 
+import { exitOf, freePort, median, rssOf, spread, startService } from '../support/service-process';
 import type { LoadPlan } from './load-process';
 
 const root = join(__dirname, '..', '..', '..');
@@ -102,66 +96,6 @@ function deviceRecord(index: number): DeviceRegisteredV1 {
 /** Device indexes under recall: spread over the catalogue, lot LOT-R1 only. */
 const recalledIndex = (recall: number) => recall * Math.floor(DEVICES / RECALLS);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function rssOf(pid: number): Promise<{ rss: number; hwm: number }> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
-  return { rss: kb('VmRSS') * 1024, hwm: kb('VmHWM') * 1024 };
-}
-
-function exitOf(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
-    child.once('exit', (code) => resolve(code));
-  });
-}
-
-/**
- * Starts the service as its production image does: the `nx build` output, its migration step as
- * the owner, then main.js as the least-privileged role.
- */
-async function startService(port: number, brokers: string[]): Promise<ChildProcess> {
-  execFileSync(join(root, 'node_modules', '.bin', 'nx'), ['build', 'implant-events'], {
-    cwd: root,
-    env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: serviceRoleDatabaseUrl(),
-    DATABASE_MIGRATION_URL: infra.databaseUrl,
-    NODE_ENV: 'test',
-    PORT: String(port),
-    DATABASE_SCHEMA: serviceSchema,
-    KAFKA_BROKERS: brokers.join(','),
-    AUTH_JWT_SECRET: jwtSecret,
-    AUTH_ISSUER: ISSUER,
-    AUTH_AUDIENCE: AUDIENCE,
-    LOG_LEVEL: 'warn',
-    // All the load comes from one loopback address; the per-token limit still applies.
-    HTTP_RATE_LIMIT_PER_ADDRESS: String(100_000_000),
-  };
-  const run = (entryPoint: string) =>
-    spawn(process.execPath, [join('dist', 'apps', 'implant-events', entryPoint)], {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-  const migration = await exitOf(run('migrate.js'));
-  if (migration !== 0) throw new Error(`implant-events migration exited with ${migration}`);
-  return run('main.js');
-}
-
 async function load(plan: LoadPlan, pid: number): Promise<Measurement> {
   const planFile = join(tmpdir(), `bench-scan-plan-${stamp}.json`);
   await writeFile(planFile, JSON.stringify(plan));
@@ -187,10 +121,6 @@ async function load(plan: LoadPlan, pid: number): Promise<Measurement> {
     };
   });
 }
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-const spread = (values: number[]) => `${Math.min(...values)}-${Math.max(...values)}`;
 
 async function main(): Promise<void> {
   // A broker of its own: the bench's catalogue, recalls and recordings never reach the broker
@@ -220,7 +150,15 @@ async function measure(brokers: string[]): Promise<void> {
   await relay.start();
 
   const port = await freePort();
-  const service = await startService(port, brokers);
+  const service = await startService({
+    app: 'implant-events',
+    port,
+    schema: serviceSchema,
+    brokers,
+    auth: { secret: jwtSecret, issuer: ISSUER, audience: AUDIENCE },
+    // All the load comes from one loopback address; the per-token limit still applies.
+    env: { HTTP_RATE_LIMIT_PER_ADDRESS: String(100_000_000) },
+  });
   const pid = service.pid ?? 0;
   const baseUrl = `http://127.0.0.1:${port}`;
 

@@ -22,6 +22,7 @@ import { CatalogueDeviceEntity } from './catalogue-replica/catalogue-device.enti
 import { CatalogueIdentifierEntity } from './catalogue-replica/catalogue-identifier.entity';
 import { CatalogueRecordIdentifierEntity } from './catalogue-replica/catalogue-record-identifier.entity';
 import { CatalogueRecordIdentifiers1767225600420 } from './catalogue-replica/record-identifiers.migration';
+import { CoveringActiveImplants1767225600430 } from './implant-projection/covering-active-implants.migration';
 import { CatalogueReplicaConsumer } from './catalogue-replica/catalogue-replica.consumer';
 import { CatalogueReplicaRepository } from './catalogue-replica/catalogue-replica.repository';
 import { ImplantProjectionConsumer } from './implant-projection/implant-projection.consumer';
@@ -67,6 +68,7 @@ export const RECALL_MATCHING_MIGRATIONS = [
   CreateRecallMatching1767225600400,
   RecallFollowUp1767225600410,
   CatalogueRecordIdentifiers1767225600420,
+  CoveringActiveImplants1767225600430,
 ];
 
 /** Recall queries and recalls, and the matches they find among the projected implants. */

@@ -9,7 +9,22 @@ import type { ProjectedStatus } from '@implant-trace/recall-matching-domain';
  * when it comes, is already out of the active set.
  */
 @Entity({ name: 'implants' })
-@Index('implants_active_by_device', ['deviceId'], { where: `status = 'active'` })
+// Every column a dry run reads, so it reads the index alone (covering-active-implants.migration.ts).
+@Index(
+  'implants_active_by_device',
+  [
+    'deviceId',
+    'hospitalOds',
+    'patientKey',
+    'deviceIdentifier',
+    'lotNumber',
+    'serialNumber',
+    'serialValue',
+    'manufactureDate',
+    'expirationDate',
+  ],
+  { where: `status = 'active'` },
+)
 @Index('implants_active_unresolved', ['deviceIdentifier'], {
   where: `status = 'active' AND device_id IS NULL`,
 })

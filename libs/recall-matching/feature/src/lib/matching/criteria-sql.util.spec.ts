@@ -18,9 +18,16 @@ describe('candidateDevicesQuery', () => {
     const byRef = candidateDevicesQuery({ catalogNumbers: [' REF-1 ', 'ref-1', 'REF  2'] });
     expect(byRef.sql).toContain('catalog_number_key IS NULL');
     expect(byRef.parameters).toEqual([['ref-1', 'ref 2']]);
-    const byMaker = candidateDevicesQuery({ manufacturer: ' Acme  Ortho ', models: ['M1'] });
+    const byMaker = candidateDevicesQuery({ manufacturer: ' Acme  Ortho ' });
     expect(byMaker.sql).toContain('manufacturer_key IS NULL');
     expect(byMaker.parameters).toEqual(['acme ortho']);
+  });
+
+  it("narrows a product line to the maker's devices of those models, keeping those whose record lacks either", () => {
+    const line = candidateDevicesQuery({ manufacturer: ' Acme  Ortho ', models: ['M1', ' m1 '] });
+    expect(line.sql).toContain('model_key IS NULL');
+    expect(line.sql).toContain('manufacturer_key IS NULL');
+    expect(line.parameters).toEqual(['acme ortho', ['m1']]);
   });
 
   it('refuses criteria without a device selector rather than read the whole catalogue', () => {

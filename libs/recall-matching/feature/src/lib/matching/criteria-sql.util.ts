@@ -150,6 +150,15 @@ export function candidateDevicesQuery(criteria: RecallCriteria): SqlQuery {
   }
   if (criteria.manufacturer !== undefined) {
     const maker = p.add(normaliseName(criteria.manufacturer), 'text');
+    if (criteria.models !== undefined) {
+      // A product line: only the maker's devices of those models (or of none recorded), both
+      // columns of the index, so the other lines' implants are never read.
+      const models = p.add([...new Set(criteria.models.map(normaliseName))], 'text[]');
+      return devicesWhere(
+        `(manufacturer_key = ${maker} AND (model_key = ANY(${models}) OR model_key IS NULL))
+         OR manufacturer_key IS NULL`,
+      );
+    }
     return devicesWhere(`manufacturer_key = ${maker} OR manufacturer_key IS NULL`);
   }
   // validateCriteria refuses criteria without a device selector before they get here.

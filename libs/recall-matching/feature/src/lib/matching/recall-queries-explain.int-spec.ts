@@ -9,6 +9,7 @@ import { HOSPITAL_MATCHES_SQL } from '../hospital-matches/hospital-matches.use-c
 import { RecallFollowUp1767225600410 } from '../progress/recall-follow-up.migration';
 import { PROGRESS_COUNTS_SQL } from '../progress/recall-progress.use-case';
 import { CatalogueRecordIdentifiers1767225600420 } from '../catalogue-replica/record-identifiers.migration';
+import { CoveringActiveImplants1767225600430 } from '../implant-projection/covering-active-implants.migration';
 import { CreateRecallMatching1767225600400 } from '../recall-matching.migration';
 import type { RecallCriteriaValue } from '@implant-trace/contracts';
 
@@ -150,6 +151,7 @@ describe('every recall-matching query is served by its indexes (EXPLAIN)', () =>
         CreateRecallMatching1767225600400,
         RecallFollowUp1767225600410,
         CatalogueRecordIdentifiers1767225600420,
+        CoveringActiveImplants1767225600430,
       ],
       poolSize: 1,
       sessionTimeouts: { statementTimeoutMs: 120_000 },
@@ -221,5 +223,19 @@ describe('every recall-matching query is served by its indexes (EXPLAIN)', () =>
       used.every((name) => (typeof index === 'string' ? name !== index : !index.test(name))),
     );
     expect({ missing, used }).toEqual({ missing: [], used });
+  });
+
+  it('a dry run reads the implants from the index alone (no heap page per implant)', async () => {
+    const { sql, parameters } = matchCountsQuery(
+      { manufacturer: 'maker-3', models: ['model-3', 'model-503'] },
+      await candidatesOf({ manufacturer: 'maker-3', models: ['model-3', 'model-503'] }),
+    );
+    const [row] = (await dataSource.query(`EXPLAIN (FORMAT JSON) ${sql}`, parameters)) as {
+      'QUERY PLAN': { Plan: PlanNode }[];
+    }[];
+    const implantReads = nodesOf(row!['QUERY PLAN'][0]!.Plan)
+      .filter((node) => node['Index Name'] === 'implants_active_by_device')
+      .map((node) => node['Node Type']);
+    expect(implantReads).toEqual(['Index Only Scan']);
   });
 });
