@@ -26,11 +26,6 @@ export interface ServiceAppOptions extends ServicePlatformOptions {
   logDestination?: DestinationStream;
   /** Overrides the per-client-address limit of the config (tests). */
   addressRateLimit?: RateLimit;
-  /**
-   * Start the event consumers before returning (default). `bootstrapService` starts them after
-   * the service listens instead: see there.
-   */
-  startConsumers?: boolean;
 }
 
 /**
@@ -80,7 +75,7 @@ export async function createServiceApp(
       `Every route needs @Public() or @Roles(...); missing on: ${undecided.map((r) => `${r.key} (${r.controller}.${r.handler})`).join(', ')}`,
     );
   }
-  if (options.startConsumers !== false) await app.startAllMicroservices();
+  await app.startAllMicroservices();
   return app;
 }
 
@@ -92,16 +87,11 @@ export async function bootstrapService<C extends ServiceConfigBase>(
 ): Promise<NestExpressApplication> {
   assertSupportedRuntime();
   const config = loadConfig(configClass, env);
-  const app = await createServiceApp({ ...options, config, startConsumers: false });
-  // A service killed and started again waits for its consumer group to drop the dead member
-  // (up to the session and rebalance timeouts) before its consumers run. Its HTTP side must not
-  // wait with them: theatre staff record implants meanwhile, and the scan check answers
-  // UNVERIFIED until the consumers have caught up (the catch-up tracker reports the doubt).
+  const app = await createServiceApp({ ...options, config });
   await app.listen(config.port, config.host);
   createLogger({ service: config.serviceName, level: config.logLevel }).info(
     { config: describeConfig(config) },
     `${config.serviceName} listening on ${config.host}:${config.port}`,
   );
-  await app.startAllMicroservices();
   return app;
 }
