@@ -35,4 +35,8 @@ e2e_broker=(env KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 KAFKA_STATE_DIR="$r
 "${e2e_broker[@]}" bash tools/kafka/kafka.sh start
 trap '"${e2e_broker[@]}" bash tools/kafka/kafka.sh stop' EXIT
 KAFKA_BROKERS=127.0.0.1:19092 timeout 1200 nx run-many -t e2e --parallel=1 --output-style=static
+step "fault suite"
+# On a broker of its own; it shuts the machine's PostgreSQL down and starts it again, so it runs
+# alone, after every other tier.
+timeout 900 npm run --silent test:faults
 step "all tests passed in $((SECONDS - started)) s"

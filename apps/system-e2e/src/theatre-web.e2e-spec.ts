@@ -126,28 +126,29 @@ describe('theatre-web in Chromium, against the four services', () => {
 
   beforeAll(async () => {
     await mkdir(SCREENSHOTS, { recursive: true });
-    [registry, implantEvents, recallMatching, notifications] = await Promise.all([
-      startService('device-registry', {
-        port: REGISTRY_PORT,
-        schema: schemas['device-registry'],
-        jwtSecret,
-      }),
-      startService('implant-events', {
-        port: IMPLANT_EVENTS_PORT,
-        schema: schemas['implant-events'],
-        jwtSecret,
-      }),
-      startService('recall-matching', {
-        port: RECALL_MATCHING_PORT,
-        schema: schemas['recall-matching'],
-        jwtSecret,
-      }),
-      startService('notifications', {
-        port: NOTIFICATIONS_PORT,
-        schema: schemas.notifications,
-        jwtSecret,
-      }),
-    ]);
+    // One after another: services started at once on the fresh broker the e2e run begins with
+    // race to create the topics they share (one CI run saw recall-matching exit on it), and a
+    // service already up is still stopped by afterAll when a later one fails to start.
+    registry = await startService('device-registry', {
+      port: REGISTRY_PORT,
+      schema: schemas['device-registry'],
+      jwtSecret,
+    });
+    implantEvents = await startService('implant-events', {
+      port: IMPLANT_EVENTS_PORT,
+      schema: schemas['implant-events'],
+      jwtSecret,
+    });
+    recallMatching = await startService('recall-matching', {
+      port: RECALL_MATCHING_PORT,
+      schema: schemas['recall-matching'],
+      jwtSecret,
+    });
+    notifications = await startService('notifications', {
+      port: NOTIFICATIONS_PORT,
+      schema: schemas.notifications,
+      jwtSecret,
+    });
     web = await startTheatreWeb(
       PAGE_PORT,
       { deviceRegistry: registry, implantEvents, recallMatching, notifications },

@@ -21,6 +21,8 @@ export class MatchPublisher {
   private context: INestApplicationContext | undefined;
   private readonly schema = uniqueName('e2e_match_publisher');
 
+  constructor(private readonly brokers: string[] = testInfrastructure().kafkaBrokers) {}
+
   async start(): Promise<void> {
     const moduleRef = await Test.createTestingModule({
       imports: [
@@ -32,7 +34,7 @@ export class MatchPublisher {
         }),
         MessagingModule.forRoot({
           serviceName: 'e2e-recall-matching',
-          kafka: { kafkaBrokers: testInfrastructure().kafkaBrokers, kafkaSsl: false },
+          kafka: { kafkaBrokers: this.brokers, kafkaSsl: false },
           ownedTopics: [RECALLS_TOPIC, MATCHES_TOPIC],
         }),
       ],
