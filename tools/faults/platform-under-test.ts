@@ -67,6 +67,8 @@ export class PlatformUnderTest {
       DATABASE_URL: serviceRoleDatabaseUrl(),
       DATABASE_MIGRATION_URL: testInfrastructure().databaseUrl,
       DATABASE_SCHEMA: this.schemas[name],
+      // Two instances of a service share this group, as a scaled deployment does.
+      KAFKA_CONSUMER_GROUP: this.schemas[name],
       NODE_ENV: 'test',
       KAFKA_BROKERS: this.options.brokers.join(','),
       REDIS_URL: this.options.redisUrl,

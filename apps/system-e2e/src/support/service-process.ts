@@ -79,6 +79,10 @@ export async function startService(
     NODE_ENV: 'test',
     PORT: String(port),
     DATABASE_SCHEMA: schema,
+    // A consumer group of this schema's own: an instance of another run or spec left on the
+    // broker (a crashed run) would otherwise share the group, take partitions and commit
+    // offsets for events this instance never applied.
+    KAFKA_CONSUMER_GROUP: schema,
     AUTH_JWT_SECRET: jwtSecret,
     AUTH_ISSUER: issuer,
     AUTH_AUDIENCE: audience,
