@@ -139,7 +139,9 @@ describe('delivery under faults: hanging and failing endpoints, a killed worker'
       );
       // The fault happened: the threshold's worth of 500s was answered and recorded, every
       // attempt failed, and the circuit counted each failed attempt exactly once.
-      expect(opened['failed_attempts']).toBeGreaterThanOrEqual(3);
+      // The third failure opens the circuit; with two sends allowed per endpoint, one more may
+      // already be on its way and fail too: exactly the threshold, or the threshold plus one.
+      expect([3, 4]).toContain(opened['failed_attempts']);
       expect(opened['attempts']).toBe(opened['failed_attempts']);
       expect(opened['consecutive_failures']).toBe(opened['failed_attempts']);
       expect(failing.receiver.received).toHaveLength(opened['attempts']);
