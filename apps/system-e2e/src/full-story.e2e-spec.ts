@@ -1,4 +1,4 @@
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 
 import { encodeWristbandGsrn, testNhsNumber, type NhsNumber } from '@implant-trace/identifiers';
 import { mintDevelopmentToken, type Role } from '@implant-trace/platform-auth';
@@ -14,6 +14,7 @@ import {
 
 import { HospitalEndpoint } from '@implant-trace/platform-testing';
 import type { JsonBody } from './support/recall-matching-client';
+import { callService } from './support/service-call';
 import type { RunningService } from './support/service-process';
 import { startService } from './support/service-process';
 
@@ -117,16 +118,7 @@ describe('the full story: devices, implants at three hospitals, a recall, every 
     bearer: string,
     body?: unknown,
   ): Promise<{ status: number; body: JsonBody }> {
-    const response = await fetch(`${services[service].baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${bearer}`,
-        'content-type': 'application/json',
-        'idempotency-key': randomUUID(),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as JsonBody };
+    return callService(services[service].baseUrl, method, path, bearer, body);
   }
 
   const regulator = () => token('regulator');

@@ -1,4 +1,4 @@
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -18,6 +18,7 @@ import {
 import { accessibilityViolations, freshProfileDir, launchBrowser } from './support/browser';
 import { writeCameraFile } from './support/camera-image';
 import { RecallMatchingClient, type JsonBody } from './support/recall-matching-client';
+import { callService } from './support/service-call';
 import type { RunningService } from './support/service-process';
 import { startService } from './support/service-process';
 import type { RunningPage } from './support/theatre-web-process';
@@ -79,16 +80,7 @@ describe('theatre-web in Chromium, against the four services', () => {
     bearer: string,
     body?: unknown,
   ): Promise<{ status: number; body: JsonBody }> {
-    const response = await fetch(`${service.baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${bearer}`,
-        'content-type': 'application/json',
-        'idempotency-key': randomUUID(),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as JsonBody };
+    return callService(service.baseUrl, method, path, bearer, body);
   }
 
   /** Records an implant over the API at a hospital's theatre, for a patient of this run. */
