@@ -1,4 +1,5 @@
-// The benchmark's consuming service, in its own process as it would be in production.
+// The benchmark's consuming service, in its own process as it would be in production. Each
+// event's effect is one row, written by a handler per event as services write them.
 import 'reflect-metadata';
 
 import { EVENTS } from '@implant-trace/contracts';
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     await tx.query(`INSERT INTO effects (event_id) VALUES ($1)`, [envelope.id]);
   });
   await consumer.start();
+  process.stdout.write('ready\n');
   process.on('SIGTERM', () => {
     void consumer
       .stop()

@@ -9,8 +9,9 @@ import {
   EventPublisher,
   MESSAGING_MIGRATIONS,
   MessagingModule,
+  untilOutboxEmpty,
 } from '@implant-trace/platform-messaging';
-import { testInfrastructure, uniqueName, waitFor } from '@implant-trace/platform-testing';
+import { testInfrastructure, uniqueName } from '@implant-trace/platform-testing';
 
 /**
  * Stands in for recall-matching until the notifications spec is connected to it: publishes
@@ -59,15 +60,7 @@ export class MatchPublisher {
       }
       return published;
     });
-    await waitFor(
-      async () => {
-        const [row] = (await dataSource.query(
-          `SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`,
-        )) as [{ n: number }];
-        return row.n === 0;
-      },
-      { description: 'the relay to send the events' },
-    );
+    await untilOutboxEmpty(dataSource, 'the relay to send the events');
     return ids;
   }
 

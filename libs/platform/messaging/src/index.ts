@@ -17,13 +17,14 @@ export {
   MESSAGING_MIGRATIONS,
   MessagingTables1700000000000,
 } from './lib/messaging-tables.migration';
+export { OUTBOX_LANES } from './lib/outbox-lanes.migration';
 export {
   EventPublisher,
   EventValidationError,
   type PublishOptions,
 } from './lib/outbox/event-publisher';
+export { LaneLostError } from './lib/outbox/held-lane';
 export {
-  OutboxLeaseLostError,
   OutboxRelay,
   OutboxRowParkedError,
   type OutboxRelayOptions,
@@ -31,7 +32,6 @@ export {
 export { OutboxMetrics } from './lib/outbox/outbox-metrics';
 export {
   OutboxRepository,
-  type OutboxClaim,
   type ParkedRow,
   type ParkedSummary,
 } from './lib/outbox/outbox.repository';
@@ -58,3 +58,12 @@ export { eventsBehind, type PartitionProgress } from './lib/catch-up/catch-up.po
 export { InboxEventContext } from './lib/transport/inbox-event.context';
 export { InboxTransport, type InboxTransportOptions } from './lib/transport/inbox.transport';
 export { connectInboxTransport } from './lib/transport/connect-inbox-transport';
+// For tests of the services built on the outbox: the relay deletes what it has sent.
+export {
+  keepOutboxCopies,
+  publishedEvents,
+  reinsertOutboxCopies,
+  untilOutboxEmpty,
+  type OutboxRowCopy,
+  type PublishedEvent,
+} from './test-support/published-events';

@@ -40,6 +40,7 @@ export class DeviceRegistryModule {
         MessagingModule.forRoot({
           serviceName: options.serviceName,
           kafka: options.kafka,
+          runRelay: options.runRelay ?? true,
           ownedTopics: [DEVICES_TOPIC],
         }),
       ],

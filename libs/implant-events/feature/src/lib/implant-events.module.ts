@@ -80,6 +80,7 @@ export class ImplantEventsModule {
         MessagingModule.forRoot({
           serviceName: options.serviceName,
           kafka: options.kafka,
+          runRelay: options.runRelay ?? true,
           // The devices and recalls are consumed, not published: created here too (with their
           // dead-letter topics, where a malformed event goes) so a first start does not depend on
           // the publishers' start order. The implants topic is this service's own.

@@ -10,6 +10,12 @@ export const RECALL_EVALUATION = Symbol('RECALL_EVALUATION');
 export interface ImplantEventsOptions {
   serviceName: string;
   kafka: KafkaConnectionConfig;
+  /**
+   * Run the outbox relay in this process (the default). Off for an instance that only serves
+   * requests beside others that relay, and for tests that read what the service committed to
+   * its outbox (the relay deletes each row it sends).
+   */
+  runRelay?: boolean;
   /** Consumer group of the replica and the index (default: the service name). */
   consumerGroupId?: string;
   redisUrl: string;

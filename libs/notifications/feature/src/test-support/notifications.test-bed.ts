@@ -20,12 +20,17 @@ import {
   MESSAGING_MIGRATIONS,
   MessagingModule,
   provisionTopics,
+  keepOutboxCopies,
+  reinsertOutboxCopies,
+  untilOutboxEmpty,
+  type OutboxRowCopy,
+  publishedEvents,
+  type PublishedEvent,
 } from '@implant-trace/platform-messaging';
 import {
   testInfrastructure,
   testServiceConfig,
   uniqueName,
-  waitFor,
   freshOds,
   dropTestSchema as dropSchema,
 } from '@implant-trace/platform-testing';
@@ -100,6 +105,8 @@ export function recallIssued(overrides: JsonBody = {}) {
 export class Upstream {
   private app: INestApplication | undefined;
   readonly schema = uniqueName('it_nt_upstream');
+  /** Each sent outbox row, so it can be sent again: the relay deletes what it sent. */
+  private readonly sent = new Map<string, OutboxRowCopy>();
 
   async start(): Promise<void> {
     const moduleRef = await Test.createTestingModule({
@@ -133,36 +140,17 @@ export class Upstream {
         // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test's mixed events
         ids.push(await app.get(EventPublisher).publish(tx, definition as any, payload));
       }
+      await keepOutboxCopies(tx, ids, this.sent);
     });
-    await waitFor(
-      async () => {
-        const [row] = (await dataSource.query(
-          `SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`,
-        )) as [{ n: number }];
-        return row.n === 0;
-      },
-      { description: 'the upstream relay to send its events' },
-    );
+    await untilOutboxEmpty(dataSource, 'the upstream relay to send its events');
     return ids;
   }
 
   /** Sends an already published event again, as a relay retrying after a lost ack would. */
   async republish(eventId: string): Promise<void> {
     const dataSource = this.app!.get(DataSource);
-    await dataSource.query(
-      `UPDATE outbox SET published_at = NULL, claimed_by = NULL, claimed_until = NULL
-        WHERE event_id = $1`,
-      [eventId],
-    );
-    await waitFor(
-      async () => {
-        const [row] = (await dataSource.query(
-          `SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`,
-        )) as [{ n: number }];
-        return row.n === 0;
-      },
-      { description: 'the upstream relay to send the event again' },
-    );
+    await reinsertOutboxCopies(dataSource, [eventId], this.sent);
+    await untilOutboxEmpty(dataSource, 'the upstream relay to send the event again');
   }
 
   async stop(): Promise<void> {
@@ -256,6 +244,15 @@ export class Service {
 
   query<T = JsonBody>(sql: string, parameters: unknown[] = []): Promise<T[]> {
     return this.app!.get(DataSource).query(sql, parameters) as Promise<T[]>;
+  }
+
+  /** What this service's relay has sent to `topic`: its outbox keeps nothing it sent. */
+  published(topic: string): Promise<PublishedEvent[]> {
+    const kafka = new KafkaConnection({
+      clientId: 'it-notifications-published',
+      brokers: testInfrastructure().kafkaBrokers,
+    });
+    return publishedEvents(this.app!.get(DataSource), kafka, topic);
   }
 
   async call(

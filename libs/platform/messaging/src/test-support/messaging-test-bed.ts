@@ -11,6 +11,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 
 import { KafkaConnection } from '../lib/broker/kafka-connection';
 import { MESSAGING_MIGRATIONS } from '../lib/messaging-tables.migration';
+import { laneOfKeySql, OUTBOX_LANES } from '../lib/outbox-lanes.migration';
 import type { EventPublisher } from '../lib/outbox/event-publisher';
 import { OutboxRepository } from '../lib/outbox/outbox.repository';
 import { provisionTopics } from '../lib/topics/topic-provisioner';
@@ -89,6 +90,23 @@ export class MessagingTestBed {
         ids.push(await publisher.publish(tx, this.event, this.payload(implantIdOf(i))));
       return ids;
     });
+  }
+
+  /**
+   * `count` fresh keys that hash to one outbox lane, so one relay worker sends them all: what
+   * a test of one lane's holder needs when it must know who sends which row.
+   */
+  async keysInOneLane(count: number): Promise<string[]> {
+    const candidates = Array.from({ length: count * OUTBOX_LANES * 4 }, () => uuidV7());
+    const rows = (await this.dataSource.query(
+      `SELECT key, ${laneOfKeySql('key')} AS lane FROM unnest($1::text[]) AS key`,
+      [candidates],
+    )) as { key: string; lane: number }[];
+    const byLane = new Map<number, string[]>();
+    for (const { key, lane } of rows) byLane.set(lane, [...(byLane.get(lane) ?? []), key]);
+    const keys = [...byLane.values()].find((lane) => lane.length >= count);
+    if (keys === undefined) throw new Error(`no lane drew ${count} of the candidate keys`);
+    return keys.slice(0, count);
   }
 
   /** The effect a test consumer applies: one row per application. */

@@ -1,12 +1,13 @@
 // An outbox relay in its own process, so a test can SIGKILL or SIGSTOP it at an exact point
 // of a send. Arguments arrive as one JSON document. It reports on stdout, one line each:
 // `started`, `sending` (a request is about to leave), `sent` (the broker acknowledged it)
-// and `lease-lost` (it found its rows under another relay's lease).
+// and `lane-lost` (PostgreSQL ended its lane's transaction before it committed the batch).
 import 'reflect-metadata';
 
 import { createSchemaDataSource } from '@implant-trace/platform-database';
 
-import { OutboxLeaseLostError, OutboxRelay } from '../lib/outbox/outbox-relay';
+import { LaneLostError } from '../lib/outbox/held-lane';
+import { OutboxRelay } from '../lib/outbox/outbox-relay';
 import { OutboxRepository } from '../lib/outbox/outbox.repository';
 import { InterposedKafkaConnection } from './interposed-kafka-connection';
 
@@ -16,6 +17,8 @@ interface FixtureArguments {
   brokers: string[];
   relayId: string;
   leaseMs: number;
+  /** Lane workers: one, so a test knows which lane the paused send holds. */
+  concurrency: number;
   /** Pause this long before each send (time for a test to SIGSTOP the process). */
   pauseBeforeSendMs: number;
   /** Never return from a send the broker acknowledged: the relay never marks. */
@@ -44,8 +47,9 @@ async function main(): Promise<void> {
   const relay = new OutboxRelay(new OutboxRepository(dataSource), kafka, {
     relayId: args.relayId,
     leaseMs: args.leaseMs,
+    concurrency: args.concurrency,
     onError: (error) => {
-      if (error instanceof OutboxLeaseLostError) report('lease-lost');
+      if (error instanceof LaneLostError) report('lane-lost');
     },
   });
   await relay.start();

@@ -82,6 +82,7 @@ export class RecallMatchingModule {
         MessagingModule.forRoot({
           serviceName: options.serviceName,
           kafka: options.kafka,
+          runRelay: options.runRelay ?? true,
           // The consumed topics are created here too (with their dead-letter topics), so a first
           // start does not depend on the publishers' start order.
           ownedTopics: [

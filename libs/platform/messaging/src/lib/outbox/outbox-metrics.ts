@@ -10,7 +10,7 @@ import type { OutboxRepository } from './outbox.repository';
  */
 export class OutboxMetrics {
   readonly parkedTotal: Counter<'topic' | 'cause'>;
-  readonly leaseLostTotal: Counter;
+  readonly laneLostTotal: Counter;
   readonly parkedRows: Gauge<'topic'>;
   readonly blockedKeys: Gauge<'topic'>;
 
@@ -21,9 +21,9 @@ export class OutboxMetrics {
       labelNames: ['topic', 'cause'] as const,
       registers: [registry],
     });
-    this.leaseLostTotal = new Counter({
-      name: 'outbox_lease_lost_total',
-      help: 'Batches whose lease another relay took over before they were marked',
+    this.laneLostTotal = new Counter({
+      name: 'outbox_lane_lost_total',
+      help: 'Batches sent whose lane PostgreSQL ended before they were committed (a frozen relay); another relay sends them again',
       registers: [registry],
     });
     this.parkedRows = new Gauge({

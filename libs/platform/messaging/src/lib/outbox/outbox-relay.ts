@@ -3,44 +3,32 @@ import { Partitioners } from 'kafkajs';
 
 import type { KafkaConnection } from '../broker/kafka-connection';
 import type { OutboxMetrics } from './outbox-metrics';
-import type { ClaimedRow, OutboxClaim, OutboxRepository } from './outbox.repository';
+import type { FailedSend, HeldLane } from './held-lane';
+import { LaneLostError } from './held-lane';
+import type { ClaimedRow, OutboxRepository } from './outbox.repository';
 import { blamesNoRow, classifySendFailure, describeSendFailure } from './send-failure.policy';
 
 export interface OutboxRelayOptions {
-  /** Unique per relay instance; shows who holds a claim. */
+  /** Unique per relay instance; names it in logs. */
   relayId: string;
   batchSize?: number;
   /**
-   * How long a claim lasts unless renewed; the relay renews it while it sends, so only a dead
-   * or frozen relay's rows are taken over after it.
+   * How long a relay may go without a statement on a lane it holds before PostgreSQL ends its
+   * transaction and gives the lane to another relay. The relay keeps its lane alive while it
+   * sends, so only a dead or frozen relay loses it.
    */
   leaseMs?: number;
-  /**
-   * Batches in flight at once: one is sent while the next is claimed. Keys never overlap
-   * between them (a key with live claims is not claimable), so per-key order holds.
-   */
+  /** Lanes sent at once by this relay, each by its own worker and producer. */
   concurrency?: number;
+  /** How often an idle relay looks for rows when no insert notification woke it. */
   idlePollMs?: number;
   maxBackoffMs?: number;
   /** A row that failed this many times when sent on its own is parked (outages do not count). */
   maxSendFailures?: number;
-  /** Published rows kept for inspection before they are purged. */
-  publishedRetentionMs?: number;
-  /** Vacuum the outbox after this many rows were marked, so claims stay fast. */
+  /** Vacuum the outbox after this many rows were sent, so batches stay fast. */
   vacuumEveryRows?: number;
   metrics?: OutboxMetrics;
   onError?: (error: unknown) => void;
-}
-
-/** A relay's lease ended (another relay claimed the rows) before it could mark them. */
-export class OutboxLeaseLostError extends Error {
-  constructor(
-    readonly claimant: string,
-    readonly rows: number,
-  ) {
-    super(`${claimant} lost its lease on ${rows} outbox rows: another relay holds them now`);
-    this.name = 'OutboxLeaseLostError';
-  }
 }
 
 /** A row the relay will not send again until an operator re-sends it. */
@@ -57,10 +45,23 @@ export class OutboxRowParkedError extends Error {
   }
 }
 
-interface HeldClaim extends OutboxClaim {
-  /** Rows neither marked, released nor parked yet: what the lease still has to cover. */
-  outstanding: Set<string>;
+/** What became of a held lane's rows while it was sent; applied when the lane is let go. */
+interface LaneOutcome {
+  worker: RelayWorker;
+  held: HeldLane;
+  sent: ClaimedRow[];
+  failed: FailedSend[];
+  /** Set when the lane's session died under it: nothing more is sent. */
   lost: boolean;
+}
+
+/**
+ * One of the relay's concurrent senders, with a producer of its own: its requests need not
+ * wait behind another lane's (each producer has one request in flight, which keeps a
+ * partition's order within what that producer sends; a key's rows are only ever in one lane).
+ */
+interface RelayWorker {
+  producer: Producer;
 }
 
 interface PartitionBatch {
@@ -68,19 +69,21 @@ interface PartitionBatch {
   partition: number;
   rows: ClaimedRow[];
 }
-
 /**
- * Moves committed outbox rows to Kafka. Rows are claimed with a lease under a short
- * advisory lock, so several relays never hold rows of one key at once and per-key order is
- * kept; a claim whose relay died expires and the rows are claimed again. No "highest id
- * seen" cursor: a row whose id committed late is still unpublished, so it is still found.
+ * Moves committed outbox rows to Kafka. Keys hash to lanes; a lane is sent by one relay at a
+ * time, under its advisory lock, in id order, so per-key order holds across any number of
+ * relays. A batch's rows are deleted in a transaction held open across the send and committed
+ * after the broker's acknowledgement: a relay that dies mid-send gives the rows back, and the
+ * copy it may already have sent is absorbed by consumers' inboxes. No "highest id seen"
+ * cursor: a row whose id committed late is still in the table, so it is still found.
  *
  * A batch goes in one request, each row to the partition its key maps to. When the broker
  * refuses part of it, each partition is sent again on its own by the same producer: the
  * partitions already written carry the same producer sequence, so the broker drops them as
  * duplicates (kafkajs's own retries rely on the same), and the refusal is narrowed to its
- * partition. A failed partition is then sent row by row: the row to blame is parked, the
- * rest go on, later rows of its key wait behind it.
+ * partition. A failed partition is then sent row by row: the row to blame is charged (and
+ * parked once refused for good or failed too often), the rest go on, later rows of its key
+ * wait behind it.
  */
 export class OutboxRelay {
   private readonly batchSize: number;
@@ -90,33 +93,40 @@ export class OutboxRelay {
   private readonly maxSendFailures: number;
   private readonly partitioner = Partitioners.DefaultPartitioner();
   private readonly partitionsByTopic = new Map<string, PartitionMetadata[]>();
-  private producer: Producer | undefined;
+  private workers: RelayWorker[] = [];
   private admin: Admin | undefined;
   private running: Promise<unknown> | undefined;
   private stopping = false;
   private readonly sleepers = new Set<() => void>();
-  private markedSinceVacuum = 0;
+  /** An insert was notified while no worker slept: the next sleep returns at once. */
+  private notified = false;
+  private stopListening: (() => Promise<void>) | undefined;
+  private sentSinceVacuum = 0;
+  private nextLane = 0;
 
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly kafka: KafkaConnection,
     private readonly options: OutboxRelayOptions,
   ) {
-    this.batchSize = options.batchSize ?? 500;
+    this.batchSize = options.batchSize ?? 1_000;
     this.leaseMs = options.leaseMs ?? 30_000;
-    this.idlePollMs = options.idlePollMs ?? 20;
+    this.idlePollMs = options.idlePollMs ?? 250;
     this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
     this.maxSendFailures = options.maxSendFailures ?? 5;
   }
 
   async start(): Promise<void> {
-    this.producer = this.kafka.idempotentProducer();
-    await this.producer.connect();
+    this.workers = Array.from({ length: this.options.concurrency ?? 2 }, () => ({
+      producer: this.kafka.idempotentProducer(),
+    }));
+    await Promise.all(this.workers.map((worker) => worker.producer.connect()));
     this.admin = this.kafka.admin();
     await this.admin.connect();
     this.stopping = false;
+    await this.listen();
     this.running = Promise.all([
-      ...Array.from({ length: this.options.concurrency ?? 2 }, (_, lane) => this.loop(lane)),
+      ...this.workers.map((worker) => this.loop(worker)),
       this.maintenanceLoop(),
     ]);
   }
@@ -125,103 +135,104 @@ export class OutboxRelay {
     this.stopping = true;
     for (const wake of this.sleepers) wake();
     await this.running;
-    await this.producer?.disconnect();
+    await this.stopListening?.().catch(() => undefined);
+    this.stopListening = undefined;
+    await Promise.all(this.workers.map((worker) => worker.producer.disconnect()));
     await this.admin?.disconnect();
-    this.producer = undefined;
+    this.workers = [];
     this.admin = undefined;
   }
 
-  /** Claims, publishes and marks one batch; returns how many rows were published. */
-  async publishBatch(lane = 0): Promise<number> {
-    const claim = await this.claim(this.claimantOf(lane));
-    if (claim.rows.length === 0) return 0;
-    const held: HeldClaim = {
-      ...claim,
-      outstanding: new Set(claim.rows.map((row) => row.id)),
-      lost: false,
-    };
-    const stopRenewing = this.keepLease(held);
-    try {
-      return await this.deliver(held);
-    } finally {
-      stopRenewing();
+  /**
+   * Sends one batch from the next lane that is free and has rows it may send (a lane whose
+   * rows all wait behind parked ones has none); returns how many were sent.
+   */
+  private async publishBatch(worker: RelayWorker): Promise<number> {
+    const lanes = await this.outbox.lanesWithRows();
+    for (let tried = 0; tried < lanes.length; tried += 1) {
+      const lane = lanes[(this.nextLane + tried) % lanes.length] as number;
+      const held = await this.outbox.takeLane(lane, this.batchSize, this.leaseMs);
+      if (held === undefined) continue;
+      if (held.rows.length === 0) {
+        await held.finish([], [], this.maxSendFailures);
+        continue;
+      }
+      this.nextLane = (this.nextLane + tried + 1) % lanes.length;
+      return this.send(worker, held);
     }
-  }
-
-  /** Claims rows without publishing them: what a relay holds at the moment it dies. */
-  async claim(claimant = this.options.relayId): Promise<OutboxClaim> {
-    return this.outbox.claim(claimant, this.batchSize, this.leaseMs);
+    return 0;
   }
 
   async maintain(): Promise<void> {
-    if (this.markedSinceVacuum < (this.options.vacuumEveryRows ?? 5_000)) return;
-    this.markedSinceVacuum = 0;
-    await this.outbox.purgePublishedAndVacuum(this.options.publishedRetentionMs ?? 600_000);
+    if (this.sentSinceVacuum < (this.options.vacuumEveryRows ?? 20_000)) return;
+    this.sentSinceVacuum = 0;
+    await this.outbox.vacuum();
   }
 
-  private claimantOf(lane: number): string {
-    return lane === 0 ? this.options.relayId : `${this.options.relayId}#${lane}`;
+  private async send(worker: RelayWorker, held: HeldLane): Promise<number> {
+    const outcome: LaneOutcome = { worker, held, sent: [], failed: [], lost: false };
+    const stopKeepingAlive = this.keepAlive(outcome);
+    let blameless: unknown;
+    try {
+      await this.deliver(outcome);
+    } catch (error) {
+      if (!blamesNoRow(classifySendFailure(error))) {
+        await held.abandon();
+        throw error;
+      }
+      blameless = error;
+    } finally {
+      stopKeepingAlive();
+    }
+    const parked = await held.finish(outcome.sent, outcome.failed, this.maxSendFailures);
+    for (const row of parked) this.reportParked(row, outcome.failed);
+    this.sentSinceVacuum += outcome.sent.length;
+    if (blameless !== undefined) {
+      await this.replaceProducer(worker);
+      throw blameless;
+    }
+    return outcome.sent.length;
   }
 
-  private async deliver(held: HeldClaim): Promise<number> {
-    const { batches, unroutable } = await this.byPartition(held.rows);
-    let published = 0;
+  private async deliver(outcome: LaneOutcome): Promise<void> {
+    const { batches, unroutable } = await this.byPartition(outcome.held.rows);
     if (batches.length > 0) {
-      const failure = await this.send(batches).then(
+      const failure = await this.sendBatches(outcome.worker, batches).then(
         () => undefined,
         (error: unknown) => ({ error }),
       );
       if (failure === undefined) {
-        for (const batch of batches) published += await this.mark(held, batch.rows);
+        for (const batch of batches) outcome.sent.push(...batch.rows);
       } else {
-        await this.giveBackIfNoRowIsToBlame(held, [...batches, unroutable], failure.error);
-        published += await this.sendEachPartition(held, batches);
+        throwIfNoRowIsToBlame(failure.error);
+        await this.sendEachPartition(outcome, batches);
       }
     }
     if (unroutable.rows.length > 0) {
       // A broker that cannot be reached fails the metadata look-up too: that blames no row.
-      await this.giveBackIfNoRowIsToBlame(held, [{ rows: unroutable.rows }], unroutable.error);
-      await this.failKeys(held, unroutable.rows, unroutable.error);
+      throwIfNoRowIsToBlame(unroutable.error);
+      failKeys(outcome, unroutable.rows, unroutable.error);
     }
-    return published;
-  }
-
-  /** An outage or a stale producer: every unsent row goes back uncharged, and the batch ends. */
-  private async giveBackIfNoRowIsToBlame(
-    held: HeldClaim,
-    unsent: readonly { rows: ClaimedRow[] }[],
-    error: unknown,
-  ): Promise<void> {
-    if (!blamesNoRow(classifySendFailure(error))) return;
-    await this.release(
-      held,
-      unsent.flatMap((batch) => batch.rows),
-      error,
-    );
-    await this.replaceProducer();
-    throw error;
   }
 
   /**
    * After a refused batch: each partition again on its own, with the same producer (what was
    * written is dropped by the broker as a duplicate), then row by row where it still fails.
    */
-  private async sendEachPartition(held: HeldClaim, batches: PartitionBatch[]): Promise<number> {
-    const results = await Promise.allSettled(batches.map((batch) => this.send([batch])));
+  private async sendEachPartition(outcome: LaneOutcome, batches: PartitionBatch[]) {
+    const results = await Promise.allSettled(
+      batches.map((batch) => this.sendBatches(outcome.worker, [batch])),
+    );
     const failed: PartitionBatch[] = [];
-    let published = 0;
-    let blameless: unknown;
     for (const [index, result] of results.entries()) {
       const batch = batches[index] as PartitionBatch;
-      if (result.status === 'fulfilled') published += await this.mark(held, batch.rows);
-      else {
-        failed.push(batch);
-        if (blamesNoRow(classifySendFailure(result.reason))) blameless ??= result.reason;
-      }
+      if (result.status === 'fulfilled') outcome.sent.push(...batch.rows);
+      else failed.push(batch);
     }
-    if (blameless !== undefined) await this.giveBackIfNoRowIsToBlame(held, failed, blameless);
-    for (const batch of failed) published += await this.isolate(held, batch);
-    return published;
+    for (const result of results) {
+      if (result.status === 'rejected') throwIfNoRowIsToBlame(result.reason);
+    }
+    for (const batch of failed) await this.isolate(outcome, batch);
   }
 
   /**
@@ -272,8 +283,7 @@ export class OutboxRelay {
     return partitions;
   }
 
-  private async send(batches: PartitionBatch[]): Promise<void> {
-    if (this.producer === undefined) throw new Error('OutboxRelay is not started');
+  private async sendBatches(worker: RelayWorker, batches: PartitionBatch[]): Promise<void> {
     const byTopic = new Map<string, Message[]>();
     for (const { topic, partition, rows } of batches) {
       const messages = byTopic.get(topic) ?? [];
@@ -287,7 +297,7 @@ export class OutboxRelay {
       }
       byTopic.set(topic, messages);
     }
-    await this.producer.sendBatch({
+    await worker.producer.sendBatch({
       acks: -1,
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
@@ -295,111 +305,53 @@ export class OutboxRelay {
 
   /**
    * Sends a failed partition's rows one at a time, in order, to find the one to blame: it
-   * is charged with the failure (and parked if refused for good or failed too often), the
-   * rows of other keys go on, and later rows of its key are given back to wait behind it.
+   * is charged with the failure, the rows of other keys go on, and later rows of its key stay
+   * to wait behind it.
    */
-  private async isolate(held: HeldClaim, batch: PartitionBatch): Promise<number> {
+  private async isolate(outcome: LaneOutcome, batch: PartitionBatch): Promise<void> {
     const blockedKeys = new Set<string>();
-    let published = 0;
-    for (const [index, row] of batch.rows.entries()) {
-      if (held.lost) return published;
-      if (blockedKeys.has(row.message_key)) {
-        await this.release(held, [row], 'waits behind an earlier row of its key');
-        continue;
-      }
+    for (const row of batch.rows) {
+      if (outcome.lost) return;
+      if (blockedKeys.has(row.message_key)) continue;
       try {
-        await this.send([{ ...batch, rows: [row] }]);
+        await this.sendBatches(outcome.worker, [{ ...batch, rows: [row] }]);
       } catch (error) {
-        if (blamesNoRow(classifySendFailure(error))) {
-          await this.release(held, batch.rows.slice(index), error);
-          await this.replaceProducer();
-          throw error;
-        }
+        throwIfNoRowIsToBlame(error);
         blockedKeys.add(row.message_key);
-        await this.chargeFailure(held, row, error);
+        outcome.failed.push(failedSend(row, error));
         continue;
       }
-      published += await this.mark(held, [row]);
-    }
-    return published;
-  }
-
-  /** Rows that could not be sent at all: the first row of each key is charged, the rest wait. */
-  private async failKeys(held: HeldClaim, rows: ClaimedRow[], error: unknown): Promise<void> {
-    const charged = new Set<string>();
-    for (const row of rows) {
-      const key = `${row.topic}\u0000${row.message_key}`;
-      if (charged.has(key)) await this.release(held, [row], error);
-      else await this.chargeFailure(held, row, error);
-      charged.add(key);
+      outcome.sent.push(row);
     }
   }
 
-  private async chargeFailure(held: HeldClaim, row: ClaimedRow, error: unknown): Promise<void> {
-    held.outstanding.delete(row.id);
-    const refused = classifySendFailure(error) === 'refused';
-    const reason = describeSendFailure(error);
-    const outcome = await this.outbox.recordSendFailure(held.token, row.id, reason, {
-      refused,
-      maxFailures: this.maxSendFailures,
+  private reportParked(row: ClaimedRow, failed: readonly FailedSend[]): void {
+    const failure = failed.find((f) => f.row.id === row.id);
+    this.options.metrics?.parkedTotal.inc({
+      topic: row.topic,
+      cause: failure?.refused === true ? 'refused' : 'failures',
     });
-    if (outcome === 'parked') {
-      this.options.metrics?.parkedTotal.inc({
-        topic: row.topic,
-        cause: refused ? 'refused' : 'failures',
-      });
-      this.options.onError?.(new OutboxRowParkedError(row, reason));
-    } else if (outcome === 'not-held') {
-      this.lostLease(held, 1);
-    }
-  }
-
-  private async mark(held: HeldClaim, rows: ClaimedRow[]): Promise<number> {
-    const ids = rows.map((row) => row.id);
-    for (const id of ids) held.outstanding.delete(id);
-    const marked = await this.outbox.markPublished(held.token, ids);
-    if (marked < ids.length) this.lostLease(held, ids.length - marked);
-    this.markedSinceVacuum += marked;
-    return marked;
-  }
-
-  private async release(held: HeldClaim, rows: ClaimedRow[], error: unknown): Promise<void> {
-    const ids = rows.map((row) => row.id);
-    for (const id of ids) held.outstanding.delete(id);
-    const message = error instanceof Error ? error.message : String(error);
-    await this.outbox
-      .release(held.token, ids, message)
-      // If the database is down too, the lease expires and the rows are claimed again.
-      .catch(() => undefined);
-  }
-
-  private lostLease(held: HeldClaim, rows: number): void {
-    held.lost = true;
-    this.options.metrics?.leaseLostTotal.inc();
-    this.options.onError?.(new OutboxLeaseLostError(held.claimant, rows));
+    this.options.onError?.(new OutboxRowParkedError(row, failure?.reason ?? 'send failed'));
   }
 
   /**
-   * Renews the claim's lease while its rows are being sent, so a slow send never lets another
-   * relay take the rows over and send them again, out of order. A renewal that finds rows
-   * under another token means the lease was lost: nothing more is sent for this claim.
+   * A statement on the lane's session every third of the lease while its rows are sent, so a
+   * slow send keeps the lane and only a relay that stopped running loses it. A keep-alive that
+   * fails means the lane is lost: nothing more is sent for it.
    */
-  private keepLease(held: HeldClaim): () => void {
-    let renewing = false;
+  private keepAlive(outcome: LaneOutcome): () => void {
+    let pinging = false;
     const timer = setInterval(
       () => {
-        if (renewing || held.lost || held.outstanding.size === 0) return;
-        renewing = true;
-        const ids = [...held.outstanding];
-        void this.outbox
-          .renew(held.token, ids, this.leaseMs)
-          .then((renewed) => {
-            const stillHeld = ids.filter((id) => held.outstanding.has(id)).length;
-            if (renewed < stillHeld) this.lostLease(held, stillHeld - renewed);
+        if (pinging || outcome.lost) return;
+        pinging = true;
+        void outcome.held
+          .keepAlive()
+          .catch(() => {
+            outcome.lost = true;
           })
-          .catch((error: unknown) => this.options.onError?.(error))
           .finally(() => {
-            renewing = false;
+            pinging = false;
           });
       },
       Math.max(20, Math.floor(this.leaseMs / 3)),
@@ -412,41 +364,65 @@ export class OutboxRelay {
    * broker's (a restarted broker answers out-of-order-sequence forever); a new producer gets a
    * new producer id. Resent rows may duplicate what reached Kafka: consumers' inbox absorbs it.
    */
-  private async replaceProducer(): Promise<void> {
-    const previous = this.producer;
-    this.producer = this.kafka.idempotentProducer();
-    await previous?.disconnect().catch(() => undefined);
-    await this.producer.connect().catch(() => undefined);
+  private async replaceProducer(worker: RelayWorker): Promise<void> {
+    const previous = worker.producer;
+    worker.producer = this.kafka.idempotentProducer();
+    await previous.disconnect().catch(() => undefined);
+    await worker.producer.connect().catch(() => undefined);
   }
 
-  private async loop(lane: number): Promise<void> {
+  private async loop(worker: RelayWorker): Promise<void> {
     let failures = 0;
     while (!this.stopping) {
       try {
-        const published = await this.publishBatch(lane);
+        // Other lanes may have rows after a short batch: sleep only once a pass found none.
+        const published = await this.publishBatch(worker);
         failures = 0;
-        if (published < this.batchSize) await this.sleep(this.idlePollMs);
+        if (published === 0) await this.sleep(this.idlePollMs);
       } catch (error) {
         failures += 1;
+        if (error instanceof LaneLostError) this.options.metrics?.laneLostTotal.inc();
         this.options.onError?.(error);
         await this.sleep(Math.min(this.maxBackoffMs, 100 * 2 ** Math.min(failures, 10)));
       }
     }
   }
 
-  /** Beside the publishing lanes, so a vacuum never holds a batch back. */
+  /** Insert notifications wake the workers; polling stays as the fallback when they stop. */
+  private async listen(): Promise<void> {
+    if (this.stopListening !== undefined || this.stopping) return;
+    this.stopListening = await this.outbox.listen(
+      () => this.wake(),
+      (error) => {
+        this.stopListening = undefined;
+        this.options.onError?.(error);
+      },
+    );
+  }
+
+  private wake(): void {
+    if (this.sleepers.size === 0) this.notified = true;
+    for (const wake of this.sleepers) wake();
+  }
+
+  /** Beside the publishing workers, so a vacuum never holds a batch back. */
   private async maintenanceLoop(): Promise<void> {
     while (!this.stopping) {
       try {
+        await this.listen();
         await this.maintain();
       } catch (error) {
         this.options.onError?.(error);
       }
-      await this.sleep(this.idlePollMs * 10);
+      await this.sleep(this.idlePollMs * 4);
     }
   }
 
   private sleep(ms: number): Promise<void> {
+    if (this.notified || this.stopping) {
+      this.notified = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(timer);
@@ -456,5 +432,28 @@ export class OutboxRelay {
       const timer = setTimeout(wake, ms);
       this.sleepers.add(wake);
     });
+  }
+}
+
+/** An outage or a stale producer: the batch ends, its unsent rows stay for the next one. */
+function throwIfNoRowIsToBlame(error: unknown): void {
+  if (blamesNoRow(classifySendFailure(error))) throw error;
+}
+
+function failedSend(row: ClaimedRow, error: unknown): FailedSend {
+  return {
+    row,
+    reason: describeSendFailure(error),
+    refused: classifySendFailure(error) === 'refused',
+  };
+}
+
+/** Rows that could not be sent at all: the first row of each key is charged, the rest wait. */
+function failKeys(outcome: LaneOutcome, rows: ClaimedRow[], error: unknown): void {
+  const charged = new Set<string>();
+  for (const row of rows) {
+    const key = `${row.topic}\u0000${row.message_key}`;
+    if (!charged.has(key)) outcome.failed.push(failedSend(row, error));
+    charged.add(key);
   }
 }

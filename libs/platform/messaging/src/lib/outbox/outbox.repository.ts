@@ -1,6 +1,10 @@
+import type { ClientConfig } from 'pg';
+import { Client } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 
 import type { MessageHeaders } from '../broker/cloud-event-headers';
+import { OUTBOX_LANES } from '../outbox-lanes.migration';
+import { HeldLane } from './held-lane';
 
 export interface NewOutboxRow {
   eventId: string;
@@ -16,13 +20,6 @@ export interface ClaimedRow {
   message_key: string;
   headers: MessageHeaders;
   payload: string;
-}
-
-/** Rows held under one lease; `token` fences every later write to them. */
-export interface OutboxClaim {
-  token: string;
-  claimant: string;
-  rows: ClaimedRow[];
 }
 
 export interface ParkedRow {
@@ -44,20 +41,9 @@ export interface ParkedSummary {
   blockedKeys: number;
 }
 
-export type SendFailureOutcome = 'parked' | 'released' | 'not-held';
-
-/** TypeORM answers an UPDATE … RETURNING with [rows, affected]. */
-function affected(result: unknown): number {
-  return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
-}
-
-const MAX_ERROR_LENGTH = 2000;
-/** A claim's statements follow each other at once; an idle gap this long is a stalled claimant. */
-const CLAIM_IDLE_LIMIT_MS = 5_000;
-
 /**
  * Every statement on a service's `outbox` table: the publisher's insert inside the state
- * change's transaction, and the relay's claims, leases, marks and parking.
+ * change's transaction, the relay's lanes, and parking.
  */
 export class OutboxRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -85,106 +71,88 @@ export class OutboxRepository {
   }
 
   /**
-   * Claims the oldest claimable rows under a new lease, serialised by an advisory lock so no
-   * two claimants ever hold rows of one key. A key with a live lease or a parked row is not
-   * claimable: its later rows wait, so the key's order holds. A claimant that stalls inside
-   * the claim (a frozen process) loses its session after a short idle time, so it cannot hold
-   * the lock, and with it every relay's claims, for ever.
+   * Takes one lane for one batch: its advisory lock and up to `limit` of its oldest rows,
+   * deleted inside a transaction that stays open while they are sent. Undefined when another
+   * relay holds the lane. Rows of a key with a parked row stay, behind it. A relay that stalls
+   * with the lane (a frozen process) is ended by PostgreSQL after `idleLimitMs` without a
+   * statement, which gives its rows and the lane back.
    */
-  async claim(claimant: string, limit: number, leaseMs: number): Promise<OutboxClaim> {
-    return this.dataSource.transaction(async (tx) => {
-      await tx.query(`SELECT set_config('idle_in_transaction_session_timeout', $1, true)`, [
-        String(Math.min(leaseMs, CLAIM_IDLE_LIMIT_MS)),
+  async takeLane(lane: number, limit: number, idleLimitMs: number): Promise<HeldLane | undefined> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.startTransaction();
+      await runner.query(`SELECT set_config('idle_in_transaction_session_timeout', $1, true)`, [
+        String(idleLimitMs),
       ]);
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('outbox-claim:' || current_schema()))`);
-      const [{ token }] = (await tx.query(
-        `SELECT nextval('outbox_lease_token')::text AS token`,
-      )) as [{ token: string }];
-      const [rows] = (await tx.query(
-        `WITH held_keys AS (
-           SELECT DISTINCT topic, message_key FROM outbox
-           WHERE published_at IS NULL
-             AND (claimed_until >= clock_timestamp() OR parked_at IS NOT NULL)),
-         claimable AS (
+      const [{ taken }] = (await runner.query(
+        `SELECT pg_try_advisory_xact_lock(hashtext('outbox-lane:' || current_schema()), $1) AS taken`,
+        [lane],
+      )) as [{ taken: boolean }];
+      if (!taken) {
+        await runner.rollbackTransaction();
+        await runner.release();
+        return undefined;
+      }
+      await runner.query(`SAVEPOINT taken`);
+      const [rows] = (await runner.query(
+        `DELETE FROM outbox WHERE id IN (
            SELECT o.id FROM outbox o
-           WHERE o.published_at IS NULL AND o.parked_at IS NULL
-             AND (o.claimed_until IS NULL OR o.claimed_until < clock_timestamp())
-             AND (o.topic, o.message_key) NOT IN (SELECT topic, message_key FROM held_keys)
-           ORDER BY o.id
-           LIMIT $2
-           FOR UPDATE SKIP LOCKED)
-         UPDATE outbox SET claimed_by = $1, lease_token = $4,
-                claimed_until = clock_timestamp() + make_interval(secs => $3::double precision / 1000),
-                attempts = attempts + 1
-         FROM claimable WHERE outbox.id = claimable.id
-         RETURNING outbox.id, outbox.event_id, outbox.topic, outbox.message_key,
-                   outbox.headers, outbox.payload`,
-        [claimant, limit, leaseMs, token],
+           WHERE o.lane = $1 AND o.parked_at IS NULL
+             AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.parked_at IS NOT NULL
+                             AND p.topic = o.topic AND p.message_key = o.message_key)
+           ORDER BY o.id LIMIT $2)
+         RETURNING id, event_id, topic, message_key, headers, payload`,
+        [lane, limit],
       )) as [ClaimedRow[], number];
       rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
-      return { token, claimant, rows };
-    });
+      return new HeldLane(runner, lane, rows);
+    } catch (error) {
+      // Never hand a session back to the pool inside an aborted transaction.
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      await runner.release();
+      throw error;
+    }
   }
 
-  /** Extends the lease of rows still held under `token`; returns how many it extended. */
-  async renew(token: string, ids: readonly string[], leaseMs: number): Promise<number> {
-    return affected(
-      await this.dataSource.query(
-        `UPDATE outbox
-         SET claimed_until = clock_timestamp() + make_interval(secs => $3::double precision / 1000)
-         WHERE id = ANY($1::bigint[]) AND lease_token = $2 AND published_at IS NULL
-           AND parked_at IS NULL AND claimed_until IS NOT NULL
-         RETURNING id`,
-        [ids, token, leaseMs],
-      ),
-    );
+  /** Lanes with rows a relay could send now, so idle lanes cost no transaction. */
+  async lanesWithRows(): Promise<number[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT l AS lane FROM generate_series(0, $1::int - 1) AS l
+       WHERE EXISTS (SELECT 1 FROM outbox WHERE lane = l AND parked_at IS NULL)`,
+      [OUTBOX_LANES],
+    )) as { lane: number }[];
+    return rows.map((row) => row.lane);
   }
 
-  /** Marks rows sent, if `token` still holds them; returns how many it marked. */
-  async markPublished(token: string, ids: readonly string[]): Promise<number> {
-    return affected(
-      await this.dataSource.query(
-        `UPDATE outbox SET published_at = clock_timestamp(), claimed_until = NULL, last_error = NULL
-         WHERE id = ANY($1::bigint[]) AND lease_token = $2 AND published_at IS NULL
-         RETURNING id`,
-        [ids, token],
-      ),
-    );
-  }
-
-  /** Gives rows back for the next claim, keeping why they were not sent. */
-  async release(token: string, ids: readonly string[], error: string): Promise<number> {
-    return affected(
-      await this.dataSource.query(
-        `UPDATE outbox SET claimed_until = NULL, last_error = $3
-         WHERE id = ANY($1::bigint[]) AND lease_token = $2 AND published_at IS NULL
-         RETURNING id`,
-        [ids, token, error.slice(0, MAX_ERROR_LENGTH)],
-      ),
-    );
+  /** Rows not yet sent, parked ones apart: what a relay still has to do. */
+  async pendingCount(): Promise<number> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox WHERE parked_at IS NULL`,
+    )) as [{ n: number }];
+    return row.n;
   }
 
   /**
-   * Counts a failure of a row sent on its own; parks it at once when the broker refused it
-   * for good, or once it has failed `maxFailures` times, and otherwise releases it.
+   * Calls `onInsert` whenever rows were committed into this schema's outbox, on a connection
+   * of its own (outside the pool, which it would otherwise hold for ever). Resolves with a
+   * function that stops listening; `onLost` is called if the connection dies.
    */
-  async recordSendFailure(
-    token: string,
-    id: string,
-    error: string,
-    { refused, maxFailures }: { refused: boolean; maxFailures: number },
-  ): Promise<SendFailureOutcome> {
-    const [rows] = (await this.dataSource.query(
-      `UPDATE outbox SET send_failures = send_failures + 1, last_error = $3, claimed_until = NULL,
-              parked_at = CASE WHEN $4 OR send_failures + 1 >= $5 THEN clock_timestamp() END,
-              parked_reason = CASE WHEN $4 OR send_failures + 1 >= $5 THEN $3 END
-       WHERE id = $1 AND lease_token = $2 AND published_at IS NULL
-       RETURNING parked_at IS NOT NULL AS parked`,
-      [id, token, error.slice(0, MAX_ERROR_LENGTH), refused, maxFailures],
-    )) as [{ parked: boolean }[], number];
-    const [row] = rows;
-    if (row === undefined) return 'not-held';
-    return row.parked ? 'parked' : 'released';
+  async listen(
+    onInsert: () => void,
+    onLost: (error: unknown) => void,
+  ): Promise<() => Promise<void>> {
+    const driver = this.dataSource.driver as unknown as { master: { options: ClientConfig } };
+    const client = new Client(driver.master.options);
+    const [{ schema }] = (await this.dataSource.query(`SELECT current_schema() AS schema`)) as [
+      { schema: string },
+    ];
+    client.on('notification', (message) => {
+      if (message.payload === schema) onInsert();
+    });
+    client.on('error', onLost);
+    await client.connect();
+    await client.query('LISTEN outbox');
+    return () => client.end();
   }
 
   async listParked(): Promise<ParkedRow[]> {
@@ -194,8 +162,8 @@ export class OutboxRepository {
               p.send_failures AS "sendFailures",
               (SELECT count(*) FROM outbox w
                WHERE w.topic = p.topic AND w.message_key = p.message_key
-                 AND w.published_at IS NULL AND w.id > p.id)::int AS "waitingBehind"
-       FROM outbox p WHERE p.parked_at IS NOT NULL AND p.published_at IS NULL
+                 AND w.id > p.id)::int AS "waitingBehind"
+       FROM outbox p WHERE p.parked_at IS NOT NULL
        ORDER BY p.id`,
     )) as ParkedRow[];
   }
@@ -206,9 +174,8 @@ export class OutboxRepository {
    */
   async resendParked(ids?: readonly string[]): Promise<string[]> {
     const [rows] = (await this.dataSource.query(
-      `UPDATE outbox SET parked_at = NULL, parked_reason = NULL, send_failures = 0,
-              claimed_until = NULL
-       WHERE parked_at IS NOT NULL AND published_at IS NULL
+      `UPDATE outbox SET parked_at = NULL, parked_reason = NULL, send_failures = 0
+       WHERE parked_at IS NOT NULL
          AND ($1::bigint[] IS NULL OR id = ANY($1::bigint[]))
        RETURNING id`,
       [ids ?? null],
@@ -219,21 +186,17 @@ export class OutboxRepository {
   async parkedSummary(): Promise<ParkedSummary[]> {
     return (await this.dataSource.query(
       `SELECT topic, count(*)::int AS "parkedRows", count(DISTINCT message_key)::int AS "blockedKeys"
-       FROM outbox WHERE parked_at IS NOT NULL AND published_at IS NULL
+       FROM outbox WHERE parked_at IS NOT NULL
        GROUP BY topic ORDER BY topic`,
     )) as ParkedSummary[];
   }
 
   /**
-   * Every claim and mark leaves a dead row version in the partial indexes that claims scan;
-   * left to autovacuum's pace, a busy outbox makes each claim slower (measured: 5 ms -> 225 ms
-   * after 50,000 events). Purging old published rows and vacuuming often keeps claims flat.
+   * Every sent row leaves a dead row version in the lane index that the next batch steps
+   * over; left to autovacuum's pace, a busy outbox makes each batch slower (measured with the
+   * earlier claim-and-mark relay: 5 ms -> 225 ms per claim after 50,000 events).
    */
-  async purgePublishedAndVacuum(retentionMs: number): Promise<void> {
-    await this.dataSource.query(
-      `DELETE FROM outbox WHERE published_at < clock_timestamp() - make_interval(secs => $1::double precision / 1000)`,
-      [retentionMs],
-    );
+  async vacuum(): Promise<void> {
     await this.dataSource.query(`VACUUM (SKIP_LOCKED, ANALYZE) outbox`);
   }
 }

@@ -1,12 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
-import { waitFor } from '@implant-trace/platform-testing';
+import { createSchemaDataSource } from '@implant-trace/platform-database';
+import { testInfrastructure, waitFor } from '@implant-trace/platform-testing';
 
 import { EventConsumer } from '../consumer/event-consumer';
 import { MessagingTestBed } from '../../test-support/messaging-test-bed';
+import { readTopic } from '../replay/topic-reader';
 import { EventPublisher } from './event-publisher';
 import { OutboxRelay } from './outbox-relay';
+import { OutboxRepository } from './outbox.repository';
 
 const kafkaScript = join(
   __dirname,
@@ -28,57 +31,118 @@ describe('relay and broker failures', () => {
   beforeAll(() => bed.setUp());
   afterAll(() => bed.tearDown());
 
-  it('publishes the rows a dead relay had claimed once its lease expires', async () => {
-    const ids = await bed.publishCommitted(publisher, 25);
-    const dead = new OutboxRelay(bed.outbox, bed.kafka, { relayId: 'dead', leaseMs: 1_500 });
-    const { rows: claimed } = await dead.claim();
-    expect(claimed.map((row) => row.event_id)).toEqual(ids);
+  /** The event ids on the test's topic, in offset order per partition. */
+  async function onTopic(): Promise<string[]> {
+    const admin = bed.kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(bed.topic.name).finally(() => admin.disconnect());
+    const total = offsets.reduce((n, p) => n + Number(p.high), 0);
+    if (total === 0) return [];
+    const messages = await readTopic(bed.kafka, bed.topic.name, {
+      until: (read) => read.length === total,
+    });
+    return [...messages]
+      .sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)))
+      .map((m) => m.headers['ce_id'] ?? '');
+  }
 
-    const live = new OutboxRelay(bed.outbox, bed.kafka, { relayId: 'live', leaseMs: 1_500 });
+  it('gives a dead relay lane and rows to a live relay: held, nothing of it is sent; dead, all of it once', async () => {
+    const [key] = await bed.keysInOneLane(1);
+    const ids = await bed.publishCommitted(publisher, 25, () => key as string);
+    const [{ lane }] = (await bed.dataSource.query(
+      `SELECT DISTINCT lane FROM outbox WHERE event_id = ANY($1::uuid[])`,
+      [ids],
+    )) as [{ lane: number }];
+    // What a relay holds at the moment it dies: the lane's lock, its rows deleted, uncommitted.
+    const dying = await bed.outbox.takeLane(lane, 100, 30_000);
+    expect(dying?.rows.map((row) => row.event_id)).toEqual(ids);
+    const [{ pid }] = (await bed.dataSource.query(
+      `SELECT pid FROM pg_locks
+       WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND objid = $1
+         AND classid::bigint = hashtext('outbox-lane:' || current_schema())::bigint & 4294967295`,
+      [lane],
+    )) as [{ pid: number }];
+
+    const live = new OutboxRelay(bed.outbox, bed.kafka, { relayId: 'live', idlePollMs: 50 });
     await live.start();
     try {
-      const [held] = (await bed.dataSource.query(
-        `SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL AND claimed_by = 'dead'`,
-      )) as [{ n: number }];
-      expect(held.n).toBe(25);
-      await waitFor(
-        async () => {
-          const [row] = (await bed.dataSource.query(
-            `SELECT count(*)::int AS n FROM outbox WHERE published_at IS NOT NULL AND claimed_by LIKE 'live%'
-             AND event_id = ANY($1::uuid[])`,
-            [ids],
-          )) as [{ n: number }];
-          return row.n === 25;
-        },
-        { description: 'the live relay to take the rows over' },
-      );
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(await bed.outbox.takeLane(lane, 100, 30_000)).toBeUndefined();
+      expect(await onTopic()).toEqual([]);
+      const [{ terminated }] = (await bed.dataSource.query(
+        `SELECT pg_terminate_backend($1) AS terminated`,
+        [pid],
+      )) as [{ terminated: boolean }];
+      expect(terminated).toBe(true);
+      await waitFor(async () => (await onTopic()).length === ids.length, {
+        description: 'the live relay to send the dead relay rows',
+      });
     } finally {
       await live.stop();
+      await dying?.abandon();
     }
+    expect(await onTopic()).toEqual(ids);
+    expect(await bed.outbox.pendingCount()).toBe(0);
   });
 
-  it('purges published rows past their retention so the outbox stays small', async () => {
+  it('gives its session back clean after a statement fails inside a held lane, and sends once the table is free', async () => {
+    const ids = await bed.publishCommitted(publisher, 10);
+    // One pooled session, so a session left inside an aborted transaction would stop the relay.
+    const onePool = createSchemaDataSource({
+      url: testInfrastructure().databaseUrl,
+      schema: bed.schema,
+      poolSize: 1,
+      sessionTimeouts: { lockTimeoutMs: 200 },
+    });
+    await onePool.initialize();
+    const errors: string[] = [];
+    const relay = new OutboxRelay(new OutboxRepository(onePool), bed.kafka, {
+      relayId: 'relay-one-session',
+      idlePollMs: 50,
+      onError: (error) => errors.push(String(error)),
+    });
+    // Reads go on under this lock; the relay's delete waits for it and times out.
+    const blocker = bed.dataSource.createQueryRunner();
+    await blocker.startTransaction();
+    await blocker.query(`LOCK TABLE outbox IN EXCLUSIVE MODE`);
+    try {
+      await relay.start();
+      await waitFor(() => errors.some((error) => error.includes('lock timeout')), {
+        description: "the relay's delete to time out on the lock",
+      });
+      await blocker.rollbackTransaction();
+      await waitFor(async () => (await bed.outbox.pendingCount()) === 0, {
+        description: 'the relay to send every row once the table is free',
+      });
+    } finally {
+      if (blocker.isTransactionActive) await blocker.rollbackTransaction();
+      await blocker.release();
+      await relay.stop();
+      await onePool.destroy();
+    }
+    expect(errors.filter((error) => error.includes('current transaction is aborted'))).toEqual([]);
+    expect((await onTopic()).filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
+  });
+
+  it('deletes what it sent, so the outbox holds only what is still to be sent', async () => {
     const relay = new OutboxRelay(bed.outbox, bed.kafka, {
-      relayId: 'relay-purge',
+      relayId: 'relay-sweep',
       vacuumEveryRows: 10,
-      publishedRetentionMs: 0,
     });
     const ids = await bed.publishCommitted(publisher, 30);
     await relay.start();
     try {
-      await waitFor(
-        async () => {
-          const [row] = (await bed.dataSource.query(
-            `SELECT count(*)::int AS n FROM outbox WHERE event_id = ANY($1::uuid[])`,
-            [ids],
-          )) as [{ n: number }];
-          return row.n === 0;
-        },
-        { description: 'published rows to be purged' },
-      );
+      await waitFor(async () => (await bed.outbox.pendingCount()) === 0, {
+        description: 'every row sent',
+      });
     } finally {
       await relay.stop();
     }
+    const [row] = (await bed.dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox WHERE event_id = ANY($1::uuid[])`,
+      [ids],
+    )) as [{ n: number }];
+    expect(row.n).toBe(0);
   });
 
   it('loses nothing and applies nothing twice when the broker is SIGKILLed mid-publish', async () => {

@@ -3,14 +3,14 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { uuidV7 } from '@implant-trace/identifiers';
 import { testInfrastructure, waitFor } from '@implant-trace/platform-testing';
 
 import { InterposedKafkaConnection } from '../../test-support/interposed-kafka-connection';
 import { MessagingTestBed } from '../../test-support/messaging-test-bed';
 import { readTopic } from '../replay/topic-reader';
 import { EventPublisher } from './event-publisher';
-import { OutboxLeaseLostError, OutboxRelay } from './outbox-relay';
+import { LaneLostError } from './held-lane';
+import { OutboxRelay } from './outbox-relay';
 
 const workspaceRoot = join(__dirname, '..', '..', '..', '..', '..', '..');
 const fixture = join(__dirname, '..', '..', 'test-support', 'relay-process.fixture.ts');
@@ -20,7 +20,7 @@ interface RelayProcess {
   lines: string[];
 }
 
-describe('fenced relay leases', () => {
+describe('one sender per outbox lane', () => {
   // A topic of its own for each test, so what is on it is exactly what the test sent.
   let bed: MessagingTestBed;
   let publisher: EventPublisher;
@@ -69,22 +69,13 @@ describe('fenced relay leases', () => {
   /** Each event in the order it first appears: what an inbox consumer applies. */
   const firstAppearances = (ids: string[]) => [...new Set(ids)];
 
-  async function published(ids: string[], claimedBy: string): Promise<number> {
+  /** Rows of `ids` still in the outbox: sent rows are deleted when their batch commits. */
+  async function unsent(ids: string[]): Promise<number> {
     const [row] = (await bed.dataSource.query(
-      `SELECT count(*)::int AS n FROM outbox
-       WHERE event_id = ANY($1::uuid[]) AND published_at IS NOT NULL AND claimed_by LIKE $2`,
-      [ids, `${claimedBy}%`],
+      `SELECT count(*)::int AS n FROM outbox WHERE event_id = ANY($1::uuid[])`,
+      [ids],
     )) as [{ n: number }];
     return row.n;
-  }
-
-  async function leaseEnds(ids: string[]): Promise<{ earliest: Date; now: Date }> {
-    const [row] = (await bed.dataSource.query(
-      `SELECT min(claimed_until) AS earliest, clock_timestamp() AS now FROM outbox
-       WHERE event_id = ANY($1::uuid[])`,
-      [ids],
-    )) as [{ earliest: Date; now: Date }];
-    return row;
   }
 
   function startRelayProcess(
@@ -97,6 +88,7 @@ describe('fenced relay leases', () => {
       brokers: testInfrastructure().kafkaBrokers,
       relayId,
       leaseMs: 1_500,
+      concurrency: 1,
       ...options,
     });
     const child = spawn(process.execPath, ['-r', '@swc-node/register', fixture, args], {
@@ -114,20 +106,22 @@ describe('fenced relay leases', () => {
     return new Promise((resolve) => child.once('exit', (_, signal) => resolve(signal)));
   }
 
-  it('keeps a slow relay lease while it sends: no takeover, each row once, in key order', async () => {
-    const byKey = await publishForKeys([uuidV7(), uuidV7(), uuidV7()], 10);
+  it('keeps a slow sender its lane past the lease: a rival sends nothing of it, each row once, in key order', async () => {
+    const keys = await bed.keysInOneLane(3);
+    const byKey = await publishForKeys(keys, 10);
     const ids = [...byKey.values()].flat();
-    // Renewals come every third of the lease: a loaded machine still has slack to renew in time.
+    // Keep-alives come every third of the lease: a loaded machine still has slack in time.
     const leaseMs = 2_000;
-    let duringSend:
-      { before: { earliest: Date; now: Date }; after: { earliest: Date; now: Date } } | undefined;
+    let sending = false;
+    let sendMs = 0;
     const slowKafka = new InterposedKafkaConnection(
       { brokers: testInfrastructure().kafkaBrokers, clientId: 'it-slow-relay' },
       {
         beforeSend: async () => {
-          const before = await leaseEnds(ids);
+          sending = true;
+          const started = performance.now();
           await new Promise((resolve) => setTimeout(resolve, 2.5 * leaseMs));
-          duringSend ??= { before, after: await leaseEnds(ids) };
+          sendMs = performance.now() - started;
         },
       },
     );
@@ -135,39 +129,25 @@ describe('fenced relay leases', () => {
     const rival = new OutboxRelay(bed.outbox, bed.kafka, { relayId: 'rival', leaseMs });
     await slow.start();
     try {
-      await waitFor(
-        async () => {
-          const [row] = (await bed.dataSource.query(
-            `SELECT count(*)::int AS n FROM outbox WHERE claimed_by LIKE 'slow%'`,
-          )) as [{ n: number }];
-          return row.n === ids.length;
-        },
-        { description: 'the slow relay to claim every row' },
-      );
+      await waitFor(() => sending, { description: 'the slow relay to start sending its lane' });
       await rival.start();
-      await waitFor(async () => (await published(ids, 'slow')) === ids.length, {
+      await waitFor(async () => (await unsent(ids)) === 0, {
         timeoutMs: 30_000,
-        description: 'the slow relay to publish every row',
+        description: 'the slow relay to commit its lane',
       });
     } finally {
       await rival.stop();
       await slow.stop();
     }
 
-    // The send outlasted the lease it started with; renewals kept the rows held all along.
-    expect(duringSend?.after.now.getTime()).toBeGreaterThan(
-      duringSend?.before.earliest.getTime() ?? Infinity,
-    );
-    expect(duringSend?.after.earliest.getTime()).toBeGreaterThan(
-      duringSend?.after.now.getTime() ?? Infinity,
-    );
-    expect(await published(ids, 'rival')).toBe(0);
+    // The send outlasted the lease; a lane ended by PostgreSQL would have let the rival resend.
+    expect(sendMs).toBeGreaterThan(leaseMs);
     const onTopic = await topicByKey(ids.length);
     for (const [key, keyIds] of byKey) expect(onTopic.get(key)).toEqual(keyIds);
   }, 60_000);
 
-  it('fences a relay frozen mid-send: it marks nothing the takeover holds, the takeover keeps key order', async () => {
-    const byKey = await publishForKeys([uuidV7(), uuidV7()], 6);
+  it('gives the lane of a relay frozen mid-send to a rival: the thawed relay commits nothing, the rival keeps key order', async () => {
+    const byKey = await publishForKeys(await bed.keysInOneLane(2), 6);
     const ids = [...byKey.values()].flat();
     const frozen = startRelayProcess('frozen', { pauseBeforeSendMs: 3_000, hangAfterSend: false });
     const rivalErrors: unknown[] = [];
@@ -183,43 +163,31 @@ describe('fenced relay leases', () => {
       });
       frozen.child.kill('SIGSTOP');
       await rival.start();
-      await waitFor(async () => (await published(ids, 'rival-2')) === ids.length, {
-        description: 'the rival to take the expired lease over and publish',
+      await waitFor(async () => (await unsent(ids)) === 0, {
+        description: 'PostgreSQL to end the frozen lane and the rival to send it',
       });
-      const marks = (await bed.dataSource.query(
-        `SELECT id, published_at, claimed_by, lease_token FROM outbox
-         WHERE event_id = ANY($1::uuid[]) ORDER BY id`,
-        [ids],
-      )) as unknown[];
+      await topicByKey(ids.length);
 
       frozen.child.kill('SIGCONT');
-      // Thawed, it sends what it had claimed, then tries to mark it: the mark reports the
-      // lease lost (a renewal may have reported it before the sends, too).
+      // Thawed, it sends what it had taken, then finds its lane's transaction ended.
       await waitFor(
         () => {
           const lastSent = frozen.lines.lastIndexOf('sent');
           return (
             frozen.lines.filter((line) => line === 'sent').length === 1 &&
-            frozen.lines.indexOf('lease-lost', lastSent) > lastSent
+            frozen.lines.indexOf('lane-lost', lastSent) > lastSent
           );
         },
-        { description: 'the thawed relay to send, then find its lease lost when marking' },
+        { description: 'the thawed relay to send, then find its lane lost when committing' },
       );
-      // Its late send reached the broker, but its mark changed nothing.
-      expect(
-        await bed.dataSource.query(
-          `SELECT id, published_at, claimed_by, lease_token FROM outbox
-           WHERE event_id = ANY($1::uuid[]) ORDER BY id`,
-          [ids],
-        ),
-      ).toEqual(marks);
+      expect(await unsent(ids)).toBe(0);
     } finally {
       frozen.child.kill('SIGCONT');
       frozen.child.kill('SIGKILL');
       await exitOf(frozen.child);
       await rival.stop();
     }
-    expect(rivalErrors.filter((e) => e instanceof OutboxLeaseLostError)).toEqual([]);
+    expect(rivalErrors.filter((e) => e instanceof LaneLostError)).toEqual([]);
     // The takeover's copy comes first and whole; the frozen relay's stale copy follows it.
     const onTopic = await topicByKey(2 * ids.length);
     for (const [key, keyIds] of byKey) {
@@ -228,24 +196,19 @@ describe('fenced relay leases', () => {
     }
   }, 90_000);
 
-  it('hands the rows of a relay SIGKILLed between sending and marking over in key order', async () => {
-    const keys = [uuidV7(), uuidV7()];
+  it('hands the rows of a relay SIGKILLed between sending and committing over in key order', async () => {
+    const keys = await bed.keysInOneLane(2);
     const first = await publishForKeys(keys, 6);
     const firstIds = [...first.values()].flat();
     const killed = startRelayProcess('killed', { pauseBeforeSendMs: 0, hangAfterSend: true });
     let later: Map<string, string[]>;
     try {
-      // Sent: the broker holds every row. Not marked: the outbox still shows them unpublished.
+      // Sent: the broker holds every row. Not committed: the outbox still holds them.
       await topicByKey(firstIds.length);
       await waitFor(() => killed.lines.filter((line) => line === 'sent').length === 1, {
         description: 'the batch request acknowledged',
       });
-      const [held] = (await bed.dataSource.query(
-        `SELECT count(*)::int AS n FROM outbox
-         WHERE event_id = ANY($1::uuid[]) AND published_at IS NULL AND claimed_by LIKE 'killed%'`,
-        [firstIds],
-      )) as [{ n: number }];
-      expect(held.n).toBe(firstIds.length);
+      expect(await unsent(firstIds)).toBe(firstIds.length);
       killed.child.kill('SIGKILL');
       expect(await exitOf(killed.child)).toBe('SIGKILL');
       later = await publishForKeys(keys, 6);
@@ -258,7 +221,7 @@ describe('fenced relay leases', () => {
     await rival.start();
     const allIds = [...firstIds, ...[...later.values()].flat()];
     try {
-      await waitFor(async () => (await published(allIds, 'rival-3')) === allIds.length, {
+      await waitFor(async () => (await unsent(allIds)) === 0, {
         description: 'the rival to publish the dead relay rows and the later ones',
       });
     } finally {
