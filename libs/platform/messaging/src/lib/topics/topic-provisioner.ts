@@ -20,7 +20,8 @@ export class TopicPartitionMismatchError extends Error {
 
 /**
  * Creates the topics a service owns or consumes (and their dead-letter topics) with the
- * contract's partitions and settings. Idempotent: existing topics are left as they are; a topic
+ * contract's partitions and settings, replicated as the deployment says (the cluster's defaults
+ * where it says nothing: one replica on the dev node). Idempotent: existing topics are left as they are; a topic
  * whose partition count differs from its contract stops the start-up, since keys are
  * partitioned by the count and changing it reorders every key's history.
  */
@@ -30,10 +31,17 @@ export async function provisionTopics(
 ): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
+  const { factor = -1, minInsyncReplicas } = kafka.replication;
+  const durability: Record<string, string> =
+    minInsyncReplicas === undefined ? {} : { 'min.insync.replicas': String(minInsyncReplicas) };
   try {
     const wanted = topics.flatMap((topic) => [
-      { topic: topic.name, numPartitions: topic.partitions, config: topic.config },
-      { topic: deadLetterTopicOf(topic.name), numPartitions: 1, config: {} },
+      {
+        topic: topic.name,
+        numPartitions: topic.partitions,
+        config: { ...durability, ...topic.config },
+      },
+      { topic: deadLetterTopicOf(topic.name), numPartitions: 1, config: durability },
     ]);
     const existing = new Set(await admin.listTopics());
     const keyedPresent = topics.filter((t) => existing.has(t.name));
@@ -55,7 +63,7 @@ export async function provisionTopics(
         topics: missing.map((t) => ({
           topic: t.topic,
           numPartitions: t.numPartitions,
-          replicationFactor: -1,
+          replicationFactor: factor,
           configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
         })),
       });
