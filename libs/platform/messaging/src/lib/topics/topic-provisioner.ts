@@ -58,8 +58,11 @@ export async function provisionTopics(
     }
     const missing = wanted.filter((t) => !existing.has(t.topic));
     if (missing.length > 0) {
+      // kafkajs's own wait asks the broker it created them on, which in a cluster may not
+      // know them yet and answers UNKNOWN_TOPIC_OR_PARTITION: kafkajs gives up at once and the
+      // service fails to start. untilLed below waits through that.
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((t) => ({
           topic: t.topic,
           numPartitions: t.numPartitions,
@@ -68,8 +71,8 @@ export async function provisionTopics(
         })),
       });
     }
-    // Another service may have created a topic a moment ago (kafkajs then skips its own wait
-    // for leaders), and a consumer that subscribes before the leaders are elected fails.
+    // Another service may have created a topic a moment ago, and a consumer that subscribes
+    // before the leaders are elected fails.
     await untilLed(
       admin,
       wanted.map((t) => t.topic),
