@@ -14,6 +14,8 @@ import { KafkaConnection } from './kafka-connection';
 const STARTS_MS = 240_000;
 /** Longer than a request to live brokers takes: a send pending this long is waiting. */
 const STALLED_MS = 5_000;
+/** Rounds of services creating the same topics at once. */
+const ROUNDS = 15;
 
 /**
  * On a three-node cluster (tools/kafka/cluster.sh), what one broker cannot show: the leader of
@@ -89,6 +91,32 @@ describe('the producer on a three-node cluster', () => {
     expect(placement?.replicas).toHaveLength(3);
     expect(placement?.inSync).toHaveLength(3);
     expect(await minInsyncReplicasOf(topic.name)).toBe('2');
+  });
+
+  it('lets services that create the same topics at once all start, whichever node they ask', async () => {
+    // In a cluster the node that created a topic may not know it yet a moment later; kafkajs's
+    // own wait for leaders gave up on that, and a service failed to start. A race: many rounds.
+    const services = ([1, 2, 3] as const).map(
+      (node) =>
+        new KafkaConnection({
+          brokers: [cluster.brokerOf(node)],
+          clientId: `it-cluster-${node}`,
+          replication: { factor: 3, minInsyncReplicas: 2 },
+        }),
+    );
+    for (let round = 0; round < ROUNDS; round++) {
+      const topics = Array.from({ length: 3 }, () => ({
+        name: uniqueName('it.cluster.race'),
+        key: 'implantId',
+        partitions: 6,
+        config: {},
+      }));
+      await Promise.all(services.map((service) => provisionTopics(service, topics)));
+      for (const topic of topics) {
+        const placements = await partitionPlacements(kafka, topic.name);
+        expect(placements.map((p) => p.replicas.length)).toEqual([3, 3, 3, 3, 3, 3]);
+      }
+    }
   });
 
   it(
