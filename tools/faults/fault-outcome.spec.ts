@@ -1,4 +1,9 @@
-import { differencesFromFaultFree, faultOutcome, type SentRecording } from './fault-outcome';
+import {
+  differencesFromFaultFree,
+  faultOutcome,
+  keyOrderOutcome,
+  type SentRecording,
+} from './fault-outcome';
 
 const recording = (serial: string, overrides: Partial<SentRecording> = {}): SentRecording => ({
   serial,
@@ -117,5 +122,72 @@ describe('faultOutcome', () => {
       '1 matches of implants outside the recalled lot',
       '1 webhooks for implants outside the recalled lot',
     ]);
+  });
+});
+
+describe('keyOrderOutcome', () => {
+  const committed = [
+    { key: 'RXH01', id: 'm1' },
+    { key: 'RAJ01', id: 'm2' },
+    { key: 'RXH01', id: 'm3' },
+    { key: 'RXH01', id: 'm4' },
+  ];
+
+  it('finds nothing wrong when each key reached its topic in commit order, keys interleaved', () => {
+    const onTopic = [
+      { key: 'RAJ01', id: 'm2' },
+      { key: 'RXH01', id: 'm1' },
+      { key: 'RXH01', id: 'm3' },
+      { key: 'RXH01', id: 'm4' },
+    ];
+    expect(keyOrderOutcome('matches', committed, onTopic)).toEqual({
+      topic: 'matches',
+      keys: 2,
+      committed: 4,
+      missing: 0,
+      repeated: 0,
+      unexpected: 0,
+      outOfOrderKeys: [],
+    });
+  });
+
+  it('names a key whose events were swapped, and counts a missing event', () => {
+    const onTopic = [
+      { key: 'RXH01', id: 'm3' },
+      { key: 'RXH01', id: 'm1' },
+      { key: 'RXH01', id: 'm4' },
+    ];
+    expect(keyOrderOutcome('matches', committed, onTopic)).toMatchObject({
+      missing: 1,
+      outOfOrderKeys: ['RXH01'],
+    });
+  });
+
+  it('judges order by first copies: a retried send written twice is repeated, not reordered', () => {
+    const onTopic = [
+      { key: 'RXH01', id: 'm1' },
+      { key: 'RXH01', id: 'm3' },
+      { key: 'RXH01', id: 'm1' },
+      { key: 'RXH01', id: 'm3' },
+      { key: 'RAJ01', id: 'm2' },
+      { key: 'RXH01', id: 'm4' },
+      { key: 'RXH01', id: 'stranger' },
+    ];
+    expect(keyOrderOutcome('matches', committed, onTopic)).toMatchObject({
+      missing: 0,
+      repeated: 2,
+      unexpected: 1,
+      outOfOrderKeys: [],
+    });
+  });
+
+  it('names a key whose later event arrived before an earlier one that came only on retry', () => {
+    const onTopic = [
+      { key: 'RXH01', id: 'm1' },
+      { key: 'RXH01', id: 'm4' },
+      { key: 'RXH01', id: 'm3' },
+      { key: 'RAJ01', id: 'm2' },
+    ];
+    expect(keyOrderOutcome('matches', committed, onTopic).outOfOrderKeys).toEqual(['RXH01']);
   });
 });

@@ -131,3 +131,73 @@ export function differencesFromFaultFree(
   }
   return differences;
 }
+
+/** One event as its service committed it to the outbox, or as it was read from its topic. */
+export interface KeyedEvent {
+  key: string;
+  id: string;
+}
+
+export interface KeyOrderOutcome {
+  topic: string;
+  keys: number;
+  committed: number;
+  /** Committed events never read from the topic. */
+  missing: number;
+  /**
+   * Further copies of an event already on the topic: a send retried after its first copy was
+   * written. Consumers skip them by event id, so they are shown, not failed.
+   */
+  repeated: number;
+  /** Events on the topic that no service committed. */
+  unexpected: number;
+  /** Keys whose events consumers would apply in another order than they were committed in. */
+  outOfOrderKeys: string[];
+}
+
+/**
+ * Whether each key's events reached its topic in the order they were committed: per key, the
+ * first copy of each event, in topic order, must follow the outbox order. Pure, for unit tests.
+ */
+export function keyOrderOutcome(
+  topic: string,
+  committed: readonly KeyedEvent[],
+  onTopic: readonly KeyedEvent[],
+): KeyOrderOutcome {
+  const byKey = (events: readonly KeyedEvent[]) => {
+    const grouped = new Map<string, string[]>();
+    for (const event of events)
+      grouped.set(event.key, [...(grouped.get(event.key) ?? []), event.id]);
+    return grouped;
+  };
+  const committedIds = new Set(committed.map((event) => event.id));
+  const seen = new Set<string>();
+  let repeated = 0;
+  let unexpected = 0;
+  const firstCopies: KeyedEvent[] = [];
+  for (const event of onTopic) {
+    if (!committedIds.has(event.id)) unexpected++;
+    else if (seen.has(event.id)) repeated++;
+    else {
+      seen.add(event.id);
+      firstCopies.push(event);
+    }
+  }
+  const read = byKey(firstCopies);
+  const outOfOrderKeys = [...byKey(committed)]
+    .filter(([key, ids]) => {
+      const expected = ids.filter((id) => seen.has(id));
+      const actual = read.get(key) ?? [];
+      return expected.length !== actual.length || expected.some((id, i) => actual[i] !== id);
+    })
+    .map(([key]) => key);
+  return {
+    topic,
+    keys: new Set(committed.map((event) => event.key)).size,
+    committed: committed.length,
+    missing: committed.filter((event) => !seen.has(event.id)).length,
+    repeated,
+    unexpected,
+    outOfOrderKeys,
+  };
+}

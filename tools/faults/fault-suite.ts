@@ -5,37 +5,49 @@
 // immediately, Redis flushed, and a second instance of each consuming service killed mid-stream.
 // Then it checks that nothing a 2xx acknowledged was lost, that nothing was duplicated in
 // effect, and that the final state is the one a run without faults reaches; prints a table and
-// exits non-zero on any loss, duplicate or difference.
+// exits non-zero on any loss, duplicate or difference. It also reads the loaded topics back and
+// checks that each key's events are on them in the order their service committed them.
 //   --except=postgres,redis   leave out the faults whose names contain these words
+//   --cluster                 on a three-node cluster (tools/kafka/cluster.sh) with topics at
+//                             replication factor 3 and min.insync.replicas 2, the faults only a
+//                             cluster shows (cluster-faults.ts) instead of the single node's
+//   --postgres                with --cluster, the PostgreSQL fault too (it stops the machine's
+//                             PostgreSQL, so a cluster run leaves it out unless asked)
 import 'reflect-metadata';
 
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 
 import { mintDevelopmentToken, type Role } from '@implant-trace/platform-auth';
 import { createSchemaDataSource } from '@implant-trace/platform-database';
+import { KafkaConnection } from '@implant-trace/platform-messaging';
 import {
   freshGtin,
   freshOds,
   HospitalEndpoint,
   type OwnTestBroker,
+  type OwnTestCluster,
   startOwnTestBroker,
+  startOwnTestCluster,
   testInfrastructure,
   waitFor,
 } from '@implant-trace/platform-testing';
 
+import { clusterFaults } from './cluster-faults';
+import { type Fault, listening, pause } from './fault';
 import {
   differencesFromFaultFree,
   faultOutcome,
   type FaultWindow,
   type FinalState,
+  type KeyOrderOutcome,
 } from './fault-outcome';
 import { CONSUMING_SERVICES, PlatformUnderTest, SERVICES } from './platform-under-test';
 import { RecordingLoad } from './recording-load';
+import { keyOrderOnLoadedTopics } from './topic-order';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..');
@@ -46,16 +58,26 @@ const SETTLE_MS = 8_000;
 const ISSUER = 'implant-trace-faults';
 const AUDIENCE = 'implant-trace';
 
-const { values: flags } = parseArgs({ options: { except: { type: 'string' } } });
+const { values: flags } = parseArgs({
+  options: {
+    except: { type: 'string' },
+    cluster: { type: 'boolean', default: false },
+    postgres: { type: 'boolean', default: false },
+  },
+});
 const leftOut = flags.except?.split(',').map((word) => word.trim().toLowerCase()) ?? [];
+/** What a deployment on a cluster sets: three replicas, a write acknowledged once two have it. */
+const CLUSTER_REPLICATION = { KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' };
 
 const say = (line: string) => process.stdout.write(`faults: ${line}\n`);
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The Redis of this run: its own database number on the machine's server, flushed as a fault. */
+/**
+ * The Redis of this run, flushed as a fault: the database REDIS_URL names, or number 9 of the
+ * machine's server when it names none.
+ */
 function redisUrlOfRun(): string {
   const url = new URL(testInfrastructure().redisUrl);
-  url.pathname = '/9';
+  if (url.pathname === '' || url.pathname === '/') url.pathname = '/9';
   return url.toString();
 }
 
@@ -63,26 +85,6 @@ async function postgresCluster(): Promise<{ version: string; name: string }> {
   const { stdout } = await run('pg_lsclusters', ['--no-header']);
   const [version = '', name = ''] = stdout.trim().split('\n')[0]?.split(/\s+/) ?? [];
   return { version, name };
-}
-
-interface Fault {
-  name: string;
-  /** Injects the fault; resolves with what shows it happened. */
-  inject(): Promise<string>;
-  recover(): Promise<void>;
-}
-
-/** Whether anything accepts a TCP connection on the port now. */
-function listening(hostPort: string): Promise<boolean> {
-  const [host = '127.0.0.1', port = '0'] = hostPort.split(':');
-  return new Promise((resolve) => {
-    const socket = connect({ host, port: Number(port) });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 async function redisKeys(url: URL): Promise<number> {
@@ -99,6 +101,22 @@ const redisArgs = (url: URL, command: string) => [
   url.pathname.slice(1),
   command,
 ];
+
+function postgresFault(platform: PlatformUnderTest): Fault {
+  return {
+    name: 'PostgreSQL immediate shutdown, then start',
+    inject: async () => {
+      const cluster = await postgresCluster();
+      const pgCtl = ['--skip-systemctl-redirect', cluster.version, cluster.name];
+      await run('pg_ctlcluster', [...pgCtl, 'stop', '-m', 'immediate']);
+      const { stdout } = await run('pg_lsclusters', ['--no-header', cluster.version, cluster.name]);
+      await pause(3_000);
+      await run('pg_ctlcluster', [...pgCtl, 'start']);
+      return `the cluster was ${stdout.includes(' down ') ? 'down' : 'still online'}`;
+    },
+    recover: () => platform.untilAllHealthy(),
+  };
+}
 
 function faultsFor(platform: PlatformUnderTest, broker: OwnTestBroker, redisUrl: string): Fault[] {
   return [
@@ -118,23 +136,7 @@ function faultsFor(platform: PlatformUnderTest, broker: OwnTestBroker, redisUrl:
       inject: () => platform.kill(name),
       recover: () => platform.untilHealthy(name),
     })),
-    {
-      name: 'PostgreSQL immediate shutdown, then start',
-      inject: async () => {
-        const cluster = await postgresCluster();
-        const pgCtl = ['--skip-systemctl-redirect', cluster.version, cluster.name];
-        await run('pg_ctlcluster', [...pgCtl, 'stop', '-m', 'immediate']);
-        const { stdout } = await run('pg_lsclusters', [
-          '--no-header',
-          cluster.version,
-          cluster.name,
-        ]);
-        await pause(3_000);
-        await run('pg_ctlcluster', [...pgCtl, 'start']);
-        return `the cluster was ${stdout.includes(' down ') ? 'down' : 'still online'}`;
-      },
-      recover: () => platform.untilAllHealthy(),
-    },
+    postgresFault(platform),
     {
       name: 'flush Redis',
       inject: async () => {
@@ -172,10 +174,20 @@ async function main(): Promise<number> {
       audience: AUDIENCE,
     });
   const redisUrl = redisUrlOfRun();
-  say('starting a Kafka broker of its own');
-  const broker = await startOwnTestBroker();
+  let broker: OwnTestBroker | undefined;
+  let cluster: OwnTestCluster | undefined;
+  if (flags.cluster) {
+    say('starting a three-node Kafka cluster of its own');
+    cluster = await startOwnTestCluster();
+  } else {
+    say('starting a Kafka broker of its own');
+    broker = await startOwnTestBroker();
+  }
+  const brokers = cluster?.brokers ?? broker?.brokers ?? [];
+  const kafka = new KafkaConnection({ brokers, clientId: 'fault-suite' });
   const platform = new PlatformUnderTest({
-    brokers: broker.brokers,
+    brokers,
+    ...(cluster === undefined ? {} : { extraEnv: CLUSTER_REPLICATION }),
     redisUrl,
     jwtSecret,
     issuer: ISSUER,
@@ -266,7 +278,16 @@ async function main(): Promise<number> {
     load.start();
     await pause(SETTLE_MS);
     const windows: FaultWindow[] = [];
-    const faults = faultsFor(platform, broker, redisUrl).filter(
+    const all =
+      cluster === undefined
+        ? broker === undefined
+          ? []
+          : faultsFor(platform, broker, redisUrl)
+        : [
+            ...clusterFaults(platform, cluster, kafka),
+            ...(flags.postgres ? [postgresFault(platform)] : []),
+          ];
+    const faults = all.filter(
       (fault) => !leftOut.some((word) => fault.name.toLowerCase().includes(word)),
     );
     for (const fault of faults) {
@@ -301,6 +322,9 @@ async function main(): Promise<number> {
     const state = await finalState(platform, recallId, endpoints);
     const outcomes = windows.map((window) => faultOutcome(window, load.recordings, state));
     printTable(outcomes);
+    const orders = await keyOrderOnLoadedTopics(kafka, platform);
+    for (const order of orders) say(describeOrder(order));
+    const disordered = orders.filter((o) => o.missing > 0 || o.outOfOrderKeys.length > 0);
     const unproven = outcomes.filter((outcome) => / still /.test(outcome.proof));
     if (unproven.length > 0) {
       say(`faults that did not happen: ${unproven.map((o) => o.fault).join('; ')}`);
@@ -316,12 +340,17 @@ async function main(): Promise<number> {
       say(`the final state differs from a run without faults:\n  ${differences.join('\n  ')}`);
       return 1;
     }
+    if (disordered.length > 0) {
+      say(`events missing from or out of order on ${disordered.map((o) => o.topic).join(', ')}`);
+      return 1;
+    }
     say('the final state equals that of a run without faults: nothing lost, nothing duplicated');
     return 0;
   } finally {
     await platform.stop();
     for (const endpoint of endpoints.values()) await endpoint.stop();
-    await broker.stop();
+    await broker?.stop();
+    await cluster?.stop();
     for (const schema of Object.values(platform.schemas)) {
       const cleanup = createSchemaDataSource({ url: testInfrastructure().databaseUrl, schema });
       await cleanup.initialize();
@@ -385,6 +414,16 @@ async function finalState(
   } finally {
     await reader.destroy();
   }
+}
+
+function describeOrder(order: KeyOrderOutcome): string {
+  const disordered =
+    order.outOfOrderKeys.length === 0 ? 'none' : order.outOfOrderKeys.slice(0, 5).join(', ');
+  return (
+    `${order.topic}: ${order.committed} events committed over ${order.keys} keys; ` +
+    `${order.missing} missing from the topic, keys out of order: ${disordered}, ` +
+    `${order.repeated} copies of a retried send (consumers skip them), ${order.unexpected} not committed`
+  );
 }
 
 function printTable(outcomes: ReturnType<typeof faultOutcome>[]): void {

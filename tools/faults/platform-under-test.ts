@@ -50,6 +50,8 @@ export class PlatformUnderTest {
       audience: string;
       logDirectory: string;
       say: (line: string) => void;
+      /** More variables for every service (the cluster's replication settings). */
+      extraEnv?: NodeJS.ProcessEnv;
     },
   ) {}
 
@@ -81,6 +83,7 @@ export class PlatformUnderTest {
       // Every load request comes from loopback, and a hospital's theatre is one token.
       HTTP_RATE_LIMIT_PER_ADDRESS: '100000000',
       HTTP_RATE_LIMIT_PER_TOKEN: '100000000',
+      ...this.options.extraEnv,
     };
   }
 

@@ -12,6 +12,13 @@
 # The certificates (a CA, the broker's and a client's, made with keytool; openssl exports the
 # client key as PEM) are written once into $KAFKA_STATE_DIR/tls: ca.pem, client.pem,
 # client-key.pem.
+#
+# One node of a cluster (cluster.sh sets these for each of its three nodes):
+#   KAFKA_NODE_ID                 node.id (default 1)
+#   KAFKA_CONTROLLER_VOTERS       the static quorum, id@host:port,... (default: this node alone)
+#   KAFKA_CLUSTER_ID              the id storage is formatted with (default: a new random one)
+#   KAFKA_DEFAULT_REPLICATION     default.replication.factor and that of the internal topics (1)
+#   KAFKA_DEFAULT_MIN_ISR         min.insync.replicas, also of the transaction log (1)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -28,6 +35,8 @@ pid_file="$state/kafka.pid"
 tls="$state/tls"
 ssl_port="${KAFKA_SSL_PORT:-}"
 sasl_ssl_port="${KAFKA_SASL_SSL_PORT:-}"
+node_id="${KAFKA_NODE_ID:-1}"
+voters="${KAFKA_CONTROLLER_VOTERS:-}"
 
 log() { printf '[kafka] %s\n' "$*" >&2; }
 
@@ -108,7 +117,11 @@ write_config() {
   [[ -n "$ssl_port" ]] && listeners+=",SSL://127.0.0.1:$ssl_port" && protocols+=",SSL:SSL"
   [[ -n "$sasl_ssl_port" ]] && listeners+=",SASL_SSL://127.0.0.1:$sasl_ssl_port" &&
     protocols+=",SASL_SSL:SASL_SSL"
+  local quorum="controller.quorum.bootstrap.servers=127.0.0.1:$controller_port"
+  [[ -n "$voters" ]] && quorum="controller.quorum.voters=$voters"
   sed -e "s|@DATA_DIR@|$data|" -e "s|@PORT@|$port|g" -e "s|@CONTROLLER_PORT@|$controller_port|g" \
+    -e "s|@NODE_ID@|$node_id|" -e "s|@QUORUM@|$quorum|" \
+    -e "s|@REPLICATION@|${KAFKA_DEFAULT_REPLICATION:-1}|g" -e "s|@MIN_ISR@|${KAFKA_DEFAULT_MIN_ISR:-1}|g" \
     -e "s|@EXTRA_LISTENERS@|$listeners|g" -e "s|@EXTRA_PROTOCOLS@|$protocols|" \
     "$here/server.properties.template" >"$state/server.properties"
   if secure; then
@@ -159,11 +172,13 @@ start() {
   local t0
   t0="$(date +%s%N)"
   if [[ ! -f "$data/meta.properties" ]]; then
-    local cluster_id
+    local cluster_id="${KAFKA_CLUSTER_ID:-}" standalone=(--standalone)
     collect_scram_options
-    cluster_id="$(java -cp "$jars_root/broker/*" kafka.tools.StorageTool random-uuid)"
+    [[ -n "$cluster_id" ]] || cluster_id="$(java -cp "$jars_root/broker/*" kafka.tools.StorageTool random-uuid)"
+    # With static voters every node is formatted alike; --standalone makes a quorum of one.
+    [[ -n "$voters" ]] && standalone=()
     java -cp "$jars_root/broker/*" -Dlog4j2.configurationFile="$here/log4j2.properties" \
-      -Dkafka.logs.dir="$logs" kafka.tools.StorageTool format --standalone \
+      -Dkafka.logs.dir="$logs" kafka.tools.StorageTool format "${standalone[@]}" \
       -t "$cluster_id" -c "$state/server.properties" "${scram_options[@]}" >"$logs/format.log" 2>&1 ||
       { cat "$logs/format.log" >&2; exit 1; }
   fi

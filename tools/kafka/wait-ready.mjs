@@ -1,9 +1,11 @@
-// Waits until a Kafka broker answers a Metadata request listing at least one broker.
-// Speaks the wire protocol directly (Metadata v4) so it needs no installed packages and
-// can run before `npm ci`. Usage: node wait-ready.mjs host:port timeoutSeconds
+// Waits until a Kafka broker answers a Metadata request listing at least `brokers` brokers (1
+// unless given: cluster.sh asks each node for all three, which a KRaft cluster shows only once
+// its controller quorum has a leader that registered them). Speaks the wire protocol directly
+// (Metadata v4) so it needs no installed packages and can run before `npm ci`.
+// Usage: node wait-ready.mjs host:port timeoutSeconds [brokers]
 import net from 'node:net';
 
-const [address = '127.0.0.1:9092', timeoutArg = '60'] = process.argv.slice(2);
+const [address = '127.0.0.1:9092', timeoutArg = '60', brokersArg = '1'] = process.argv.slice(2);
 const [host, portText] = address.split(':');
 const deadline = Date.now() + Number(timeoutArg) * 1000;
 
@@ -43,7 +45,7 @@ function probeOnce() {
       if (received.length < 4 || received.length < 4 + received.readInt32BE(0)) return;
       const correlationId = received.readInt32BE(4);
       const brokerCount = received.readInt32BE(12); // after size, correlation id, throttle
-      finish(correlationId === CORRELATION_ID && brokerCount > 0);
+      finish(correlationId === CORRELATION_ID && brokerCount >= Number(brokersArg));
     });
   });
 }
@@ -52,5 +54,7 @@ while (Date.now() < deadline) {
   if (await probeOnce()) process.exit(0);
   await new Promise((r) => setTimeout(r, 200));
 }
-console.error(`Kafka at ${address} did not answer a metadata request within ${timeoutArg}s`);
+console.error(
+  `Kafka at ${address} did not answer a metadata request listing ${brokersArg} broker(s) within ${timeoutArg}s`,
+);
 process.exit(1);

@@ -20,6 +20,7 @@ export {
   type KafkaSaslMechanism,
   type KafkaSaslSettings,
   type KafkaTlsSettings,
+  type KafkaTopicReplication,
 } from './lib/kafka-connection.config';
 export { assertSupportedRuntime, SUPPORTED_NODE_MAJOR } from './lib/runtime.util';
 export {

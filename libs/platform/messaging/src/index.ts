@@ -36,6 +36,7 @@ export {
   type ParkedSummary,
 } from './lib/outbox/outbox.repository';
 export { provisionTopics, TopicPartitionMismatchError } from './lib/topics/topic-provisioner';
+export { partitionPlacements, type PartitionPlacement } from './lib/topics/partition-placement';
 export { redriveDeadLetters, rewindConsumerGroup } from './lib/replay/replay';
 export {
   EventConsumerFactory,

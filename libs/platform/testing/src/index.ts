@@ -1,5 +1,10 @@
 export { startSecureTestBroker, type SecureTestBroker } from './lib/secure-test-broker.util';
 export { startOwnTestBroker, type OwnTestBroker } from './lib/own-test-broker.util';
+export {
+  startOwnTestCluster,
+  type ClusterNode,
+  type OwnTestCluster,
+} from './lib/own-test-cluster.util';
 export { testInfrastructure } from './lib/test-infrastructure.util';
 export { ProbeServiceConfig } from './lib/probe-service.config';
 export { testServiceConfig } from './lib/test-service-config.util';

@@ -66,6 +66,31 @@ describe('Kafka connection config', () => {
     });
   });
 
+  it("leaves topic replication to the cluster's defaults unless the deployment sets it", () => {
+    expect(kafkaConnectionSettings(load({})).replication).toBeUndefined();
+    expect(
+      kafkaConnectionSettings(
+        load({ KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' }),
+      ).replication,
+    ).toEqual({ factor: 3, minInsyncReplicas: 2 });
+    expect(kafkaConnectionSettings(load({ KAFKA_MIN_INSYNC_REPLICAS: '2' })).replication).toEqual({
+      minInsyncReplicas: 2,
+    });
+  });
+
+  it('refuses a min.insync.replicas above the replication factor, and replicas below one', () => {
+    const unwritable = problemsOf({
+      KAFKA_REPLICATION_FACTOR: '1',
+      KAFKA_MIN_INSYNC_REPLICAS: '2',
+    });
+    expect(unwritable.problems.map((p) => p.variable)).toEqual(['KAFKA_MIN_INSYNC_REPLICAS']);
+    expect(messagesFor(unwritable, 'KAFKA_MIN_INSYNC_REPLICAS')).toEqual([
+      'KAFKA_MIN_INSYNC_REPLICAS must not exceed KAFKA_REPLICATION_FACTOR (no write could be acknowledged)',
+    ]);
+    const none = problemsOf({ KAFKA_REPLICATION_FACTOR: '0' });
+    expect(none.problems.map((p) => p.variable)).toEqual(['KAFKA_REPLICATION_FACTOR']);
+  });
+
   it('refuses SASL without TLS, an unknown mechanism, and credentials without a mechanism', () => {
     const clear = problemsOf({
       KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',

@@ -21,6 +21,10 @@ export interface KafkaConnectionConfig {
   kafkaSaslMechanism?: KafkaSaslMechanism;
   kafkaSaslUsername?: string;
   kafkaSaslPassword?: string;
+  /** Replicas of each topic a service creates; absent: the cluster's default.replication.factor. */
+  kafkaReplicationFactor?: number;
+  /** Its min.insync.replicas; absent: the cluster's own setting. */
+  kafkaMinInsyncReplicas?: number;
 }
 
 /** PEM texts, read from the files the variables name. */
@@ -36,6 +40,12 @@ export interface KafkaSaslSettings {
   password: string;
 }
 
+/** How the topics a service creates are replicated; each absent: the cluster's default. */
+export interface KafkaTopicReplication {
+  factor?: number;
+  minInsyncReplicas?: number;
+}
+
 export interface KafkaConnectionSettings {
   brokers: string[];
   clientId?: string;
@@ -43,6 +53,8 @@ export interface KafkaConnectionSettings {
   tls?: KafkaTlsSettings;
   /** Absent: no SASL authentication. */
   sasl?: KafkaSaslSettings;
+  /** Absent: topics take the cluster's defaults. */
+  replication?: KafkaTopicReplication;
 }
 
 const PEM_BEGIN = '-----BEGIN ';
@@ -143,6 +155,19 @@ export function IsKafkaSaslCredential(): PropertyDecorator {
 }
 
 /**
+ * A write needs min.insync.replicas replicas in sync: more than the topic has and no write
+ * would ever be acknowledged.
+ */
+export function IsKafkaMinInsyncReplicas(): PropertyDecorator {
+  return KafkaRule('isKafkaMinInsyncReplicas', (value, config) => {
+    if (!isSet(value) || !isSet(config.kafkaReplicationFactor)) return undefined;
+    return Number(value) <= Number(config.kafkaReplicationFactor)
+      ? undefined
+      : '$property must not exceed KAFKA_REPLICATION_FACTOR (no write could be acknowledged)';
+  });
+}
+
+/**
  * The settings a Kafka client is built from, PEM files read. Call it on a validated config:
  * validation has already proven every file readable and every PEM well-formed.
  */
@@ -167,5 +192,13 @@ export function kafkaConnectionSettings(config: KafkaConnectionConfig): KafkaCon
       password: config.kafkaSaslPassword,
     };
   }
+  const replication: KafkaTopicReplication = {};
+  if (config.kafkaReplicationFactor !== undefined) {
+    replication.factor = config.kafkaReplicationFactor;
+  }
+  if (config.kafkaMinInsyncReplicas !== undefined) {
+    replication.minInsyncReplicas = config.kafkaMinInsyncReplicas;
+  }
+  if (Object.keys(replication).length > 0) settings.replication = replication;
   return settings;
 }

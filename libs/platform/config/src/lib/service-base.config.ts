@@ -19,6 +19,7 @@ import type { KafkaConnectionConfig, KafkaSaslMechanism } from './kafka-connecti
 import { describeConfig } from './load-config';
 import {
   IsKafkaClientKey,
+  IsKafkaMinInsyncReplicas,
   IsKafkaPem,
   IsKafkaSaslCredential,
   IsKafkaSaslMechanism,
@@ -213,6 +214,27 @@ export abstract class ServiceConfigBase implements KafkaConnectionConfig {
   })
   @IsKafkaSaslCredential()
   kafkaSaslPassword?: string;
+
+  @EnvVariable({
+    name: 'KAFKA_REPLICATION_FACTOR',
+    description:
+      "Replicas of each topic the service creates (unset: the cluster's default.replication.factor; 1 on the single dev node, 3 on a cluster)",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  kafkaReplicationFactor?: number;
+
+  @EnvVariable({
+    name: 'KAFKA_MIN_INSYNC_REPLICAS',
+    description:
+      "min.insync.replicas of those topics: replicas that must have a write before it is acknowledged (unset: the cluster's setting; 2 with 3 replicas)",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @IsKafkaMinInsyncReplicas()
+  kafkaMinInsyncReplicas?: number;
 
   @EnvVariable({
     name: 'REDIS_URL',

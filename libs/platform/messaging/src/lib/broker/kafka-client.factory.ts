@@ -1,4 +1,8 @@
-import type { KafkaSaslSettings, KafkaTlsSettings } from '@implant-trace/platform-config';
+import type {
+  KafkaSaslSettings,
+  KafkaTlsSettings,
+  KafkaTopicReplication,
+} from '@implant-trace/platform-config';
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
 import { Kafka, logLevel as KafkaLogLevel } from 'kafkajs';
 import type { ConnectionOptions } from 'node:tls';
@@ -14,6 +18,8 @@ export interface KafkaClientOptions {
   tls?: KafkaTlsSettings;
   /** SASL authentication (over TLS: the config refuses it without); absent: none. */
   sasl?: KafkaSaslSettings;
+  /** How the topics this connection provisions are replicated; absent: the cluster's default. */
+  replication?: KafkaTopicReplication;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { KafkaConnectionConfig } from '@implant-trace/platform-config';
+import type { KafkaConnectionConfig, KafkaTopicReplication } from '@implant-trace/platform-config';
 import { kafkaConnectionSettings } from '@implant-trace/platform-config';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
@@ -23,9 +23,12 @@ export function messagingConnectionOptions(
 /** The one place that creates kafkajs clients, with the settings our guarantees need. */
 export class KafkaConnection {
   private readonly kafka: Kafka;
+  /** The deployment's replication of the topics it creates (KAFKA_REPLICATION_FACTOR, ...). */
+  readonly replication: KafkaTopicReplication;
 
   constructor(options: MessagingConnectionOptions) {
     this.kafka = createKafkaClient(options);
+    this.replication = options.replication ?? {};
   }
 
   /** acks=all, idempotent, one request in flight: no duplicates or reordering on retry. */

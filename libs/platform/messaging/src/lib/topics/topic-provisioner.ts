@@ -20,7 +20,8 @@ export class TopicPartitionMismatchError extends Error {
 
 /**
  * Creates the topics a service owns or consumes (and their dead-letter topics) with the
- * contract's partitions and settings. Idempotent: existing topics are left as they are; a topic
+ * contract's partitions and settings, replicated as the deployment says (the cluster's defaults
+ * where it says nothing: one replica on the dev node). Idempotent: existing topics are left as they are; a topic
  * whose partition count differs from its contract stops the start-up, since keys are
  * partitioned by the count and changing it reorders every key's history.
  */
@@ -30,10 +31,17 @@ export async function provisionTopics(
 ): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
+  const { factor = -1, minInsyncReplicas } = kafka.replication;
+  const durability: Record<string, string> =
+    minInsyncReplicas === undefined ? {} : { 'min.insync.replicas': String(minInsyncReplicas) };
   try {
     const wanted = topics.flatMap((topic) => [
-      { topic: topic.name, numPartitions: topic.partitions, config: topic.config },
-      { topic: deadLetterTopicOf(topic.name), numPartitions: 1, config: {} },
+      {
+        topic: topic.name,
+        numPartitions: topic.partitions,
+        config: { ...durability, ...topic.config },
+      },
+      { topic: deadLetterTopicOf(topic.name), numPartitions: 1, config: durability },
     ]);
     const existing = new Set(await admin.listTopics());
     const keyedPresent = topics.filter((t) => existing.has(t.name));
@@ -50,18 +58,21 @@ export async function provisionTopics(
     }
     const missing = wanted.filter((t) => !existing.has(t.topic));
     if (missing.length > 0) {
+      // kafkajs's own wait asks the broker it created them on, which in a cluster may not
+      // know them yet and answers UNKNOWN_TOPIC_OR_PARTITION: kafkajs gives up at once and the
+      // service fails to start. untilLed below waits through that.
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((t) => ({
           topic: t.topic,
           numPartitions: t.numPartitions,
-          replicationFactor: -1,
+          replicationFactor: factor,
           configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
         })),
       });
     }
-    // Another service may have created a topic a moment ago (kafkajs then skips its own wait
-    // for leaders), and a consumer that subscribes before the leaders are elected fails.
+    // Another service may have created a topic a moment ago, and a consumer that subscribes
+    // before the leaders are elected fails.
     await untilLed(
       admin,
       wanted.map((t) => t.topic),
