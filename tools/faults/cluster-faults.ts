@@ -4,17 +4,12 @@
 // min.insync.replicas, and no controller quorum: producers must wait, losing and reordering
 // nothing, until the nodes are back).
 import { IMPLANTS_TOPIC, MATCHES_TOPIC } from '@implant-trace/contracts';
-import { createSchemaDataSource } from '@implant-trace/platform-database';
 import { type KafkaConnection, partitionPlacements } from '@implant-trace/platform-messaging';
-import {
-  type ClusterNode,
-  type OwnTestCluster,
-  testInfrastructure,
-  waitFor,
-} from '@implant-trace/platform-testing';
+import { type ClusterNode, type OwnTestCluster, waitFor } from '@implant-trace/platform-testing';
 
 import { type Fault, listening, pause } from './fault';
 import type { PlatformUnderTest, ServiceName } from './platform-under-test';
+import { outboxBacklog } from './sent-log';
 
 const BUSY_TOPICS = [IMPLANTS_TOPIC.name, MATCHES_TOPIC.name];
 const NODES: readonly ClusterNode[] = [1, 2, 3];
@@ -24,7 +19,7 @@ const SAMPLE_MS = 3_000;
 const TWO_DOWN_MS = 10_000;
 /** Sends in flight when the nodes died may still be answered this long after. */
 const IN_FLIGHT_GRACE_MS = 1_000;
-const OUTBOX_OWNERS: readonly ServiceName[] = ['implant-events', 'recall-matching'];
+export const OUTBOX_OWNERS: readonly ServiceName[] = ['implant-events', 'recall-matching'];
 
 interface BusyPartition {
   topic: string;
@@ -86,10 +81,7 @@ async function untilWhole(kafka: KafkaConnection): Promise<void> {
   );
 }
 
-/**
- * Outbox rows of the services: not yet on Kafka (of them, those committed before `until`), and
- * put on Kafka between `from` and `until`.
- */
+/** The publishing services' outboxes together: what waits, and what was sent in a window. */
 async function outboxCounts(
   platform: PlatformUnderTest,
   from: number,
@@ -97,26 +89,10 @@ async function outboxCounts(
 ): Promise<{ waiting: number; waitingFromBefore: number; published: number }> {
   const totals = { waiting: 0, waitingFromBefore: 0, published: 0 };
   for (const owner of OUTBOX_OWNERS) {
-    const schema = platform.schemas[owner];
-    const reader = createSchemaDataSource({ url: testInfrastructure().databaseUrl, schema });
-    await reader.initialize();
-    try {
-      const [row] = (await reader.query(
-        `SELECT count(*) FILTER (WHERE published_at IS NULL)::int AS waiting,
-                count(*) FILTER (WHERE published_at IS NULL
-                                   AND created_at < to_timestamp($2 / 1000.0))::int
-                  AS "waitingFromBefore",
-                count(*) FILTER (WHERE published_at > to_timestamp($1 / 1000.0)
-                                   AND published_at < to_timestamp($2 / 1000.0))::int AS published
-         FROM "${schema}".outbox`,
-        [from, until],
-      )) as { waiting: number; waitingFromBefore: number; published: number }[];
-      totals.waiting += row?.waiting ?? 0;
-      totals.waitingFromBefore += row?.waitingFromBefore ?? 0;
-      totals.published += row?.published ?? 0;
-    } finally {
-      await reader.destroy();
-    }
+    const backlog = await outboxBacklog(platform.schemas[owner], from, until);
+    totals.waiting += backlog.waiting;
+    totals.waitingFromBefore += backlog.waitingFromBefore;
+    totals.published += backlog.sent;
   }
   return totals;
 }

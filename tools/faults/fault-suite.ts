@@ -36,7 +36,8 @@ import {
   waitFor,
 } from '@implant-trace/platform-testing';
 
-import { clusterFaults } from './cluster-faults';
+import { ensureCommitTimestamps } from '../support/commit-timestamps';
+import { clusterFaults, OUTBOX_OWNERS } from './cluster-faults';
 import { type Fault, listening, pause } from './fault';
 import {
   differencesFromFaultFree,
@@ -47,6 +48,7 @@ import {
 } from './fault-outcome';
 import { CONSUMING_SERVICES, PlatformUnderTest, SERVICES } from './platform-under-test';
 import { RecordingLoad } from './recording-load';
+import { installSentLog } from './sent-log';
 import { keyOrderOnLoadedTopics } from './topic-order';
 
 const run = promisify(execFile);
@@ -177,6 +179,13 @@ async function main(): Promise<number> {
   let broker: OwnTestBroker | undefined;
   let cluster: OwnTestCluster | undefined;
   if (flags.cluster) {
+    // Whether events reached Kafka while nodes were down is told by when their sends committed.
+    const probe = createSchemaDataSource({
+      url: testInfrastructure().databaseUrl,
+      schema: 'public',
+    });
+    await probe.initialize();
+    await ensureCommitTimestamps(probe, say).finally(() => probe.destroy());
     say('starting a three-node Kafka cluster of its own');
     cluster = await startOwnTestCluster();
   } else {
@@ -200,6 +209,7 @@ async function main(): Promise<number> {
   try {
     say(`starting the four services (logs: ${logDirectory})`);
     await platform.start();
+    for (const owner of OUTBOX_OWNERS) await installSentLog(platform.schemas[owner]);
     for (const endpoint of endpoints.values()) await endpoint.start();
 
     const call = async (url: string, bearer: string, body: unknown) => {

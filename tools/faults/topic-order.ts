@@ -1,30 +1,15 @@
 import { IMPLANTS_TOPIC, MATCHES_TOPIC } from '@implant-trace/contracts';
-import { createSchemaDataSource } from '@implant-trace/platform-database';
 import { CE_HEADERS, type KafkaConnection, readTopic } from '@implant-trace/platform-messaging';
-import { testInfrastructure } from '@implant-trace/platform-testing';
 
-import { type KeyedEvent, type KeyOrderOutcome, keyOrderOutcome } from './fault-outcome';
+import { type KeyOrderOutcome, keyOrderOutcome } from './fault-outcome';
 import type { PlatformUnderTest, ServiceName } from './platform-under-test';
+import { committedEvents } from './sent-log';
 
 /** The topics the load writes to, each with the service whose outbox commits its events. */
 const LOADED_TOPICS: readonly { topic: string; owner: ServiceName }[] = [
   { topic: IMPLANTS_TOPIC.name, owner: 'implant-events' },
   { topic: MATCHES_TOPIC.name, owner: 'recall-matching' },
 ];
-
-async function committed(schema: string, topic: string): Promise<KeyedEvent[]> {
-  const reader = createSchemaDataSource({ url: testInfrastructure().databaseUrl, schema });
-  await reader.initialize();
-  try {
-    const rows = (await reader.query(
-      `SELECT event_id, message_key FROM "${schema}".outbox WHERE topic = $1 ORDER BY id`,
-      [topic],
-    )) as { event_id: string; message_key: string }[];
-    return rows.map((row) => ({ key: row.message_key, id: row.event_id }));
-  } finally {
-    await reader.destroy();
-  }
-}
 
 async function messageCount(kafka: KafkaConnection, topic: string): Promise<number> {
   const admin = kafka.admin();
@@ -47,7 +32,7 @@ export async function keyOrderOnLoadedTopics(
 ): Promise<KeyOrderOutcome[]> {
   return Promise.all(
     LOADED_TOPICS.map(async ({ topic, owner }) => {
-      const expected = await committed(platform.schemas[owner], topic);
+      const expected = await committedEvents(platform.schemas[owner], topic);
       const count = await messageCount(kafka, topic);
       const messages =
         count === 0

@@ -32,6 +32,7 @@ import {
 import type { DataSource } from 'typeorm';
 
 import { summariseProfiles, type ProfileSummary } from '../profile-summary';
+import { ensureCommitTimestamps } from '../../support/commit-timestamps';
 import { exitOf, median, spread } from '../support/service-process';
 
 const { values: args } = parseArgs({
@@ -79,21 +80,6 @@ const payload = () => ({
   reason,
   recordedBy: 'bench',
 });
-
-async function ensureCommitTimestamps(dataSource: DataSource): Promise<void> {
-  const [{ track_commit_timestamp: on }] = (await dataSource.query(
-    `SHOW track_commit_timestamp`,
-  )) as [{ track_commit_timestamp: string }];
-  if (on === 'on') return;
-  say('turning track_commit_timestamp on: restarting PostgreSQL');
-  await dataSource.query(`ALTER SYSTEM SET track_commit_timestamp = on`);
-  const [version = '', name = ''] =
-    execFileSync('pg_lsclusters', ['--no-header'], { encoding: 'utf8' })
-      .trim()
-      .split('\n')[0]
-      ?.split(/\s+/) ?? [];
-  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, name, 'restart']);
-}
 
 async function schemaWithTables(schema: string): Promise<DataSource> {
   const dataSource = createSchemaDataSource({
@@ -419,7 +405,7 @@ async function measure() {
   execFileSync('bash', [kafkaScript, 'start'], { stdio: 'inherit' });
   const probe = createSchemaDataSource({ url: infra.databaseUrl, schema: 'public' });
   await probe.initialize();
-  await ensureCommitTimestamps(probe).finally(() => probe.destroy());
+  await ensureCommitTimestamps(probe, say).finally(() => probe.destroy());
 
   const kafka = new KafkaConnection({ brokers, clientId: 'bench-messaging' });
   const schema = `bench_messaging_${stamp}`;
