@@ -3,6 +3,8 @@
 // Prints `ready` once it has joined its group, then `done <epoch ms>` when `count` arrived.
 import { KafkaConnection } from '@implant-trace/platform-messaging';
 
+import { exitWithParent } from '../support/service-process';
+
 interface CeilingArguments {
   brokers: string[];
   topic: string;
@@ -11,6 +13,7 @@ interface CeilingArguments {
 }
 
 async function main(): Promise<void> {
+  exitWithParent();
   const args = JSON.parse(process.argv[2] ?? '{}') as CeilingArguments;
   const consumer = new KafkaConnection({
     brokers: args.brokers,

@@ -6,6 +6,8 @@ import { EVENTS } from '@implant-trace/contracts';
 import { createSchemaDataSource } from '@implant-trace/platform-database';
 import { EventConsumer, KafkaConnection } from '@implant-trace/platform-messaging';
 
+import { exitWithParent } from '../support/service-process';
+
 interface ConsumerArguments {
   databaseUrl: string;
   schema: string;
@@ -15,6 +17,7 @@ interface ConsumerArguments {
 }
 
 async function main(): Promise<void> {
+  exitWithParent();
   const args = JSON.parse(process.argv[2] ?? '{}') as ConsumerArguments;
   const dataSource = createSchemaDataSource({ url: args.databaseUrl, schema: args.schema });
   await dataSource.initialize();

@@ -4,6 +4,8 @@ import 'reflect-metadata';
 import { createSchemaDataSource } from '@implant-trace/platform-database';
 import { KafkaConnection, OutboxRelay, OutboxRepository } from '@implant-trace/platform-messaging';
 
+import { exitWithParent } from '../support/service-process';
+
 interface RelayArguments {
   databaseUrl: string;
   schema: string;
@@ -11,6 +13,7 @@ interface RelayArguments {
 }
 
 async function main(): Promise<void> {
+  exitWithParent();
   const args = JSON.parse(process.argv[2] ?? '{}') as RelayArguments;
   const dataSource = createSchemaDataSource({ url: args.databaseUrl, schema: args.schema });
   await dataSource.initialize();

@@ -97,6 +97,18 @@ export async function startService(options: ServiceProcessOptions): Promise<Chil
   return runService(options);
 }
 
+/**
+ * For a benchmark's helper process: exit once the benchmark that started it is gone, so a
+ * benchmark that crashed leaves nothing running (an orphaned relay once held a transaction open
+ * for half an hour, stalling vacuum for every later run).
+ */
+export function exitWithParent(): void {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.exit(1);
+  }, 1_000).unref();
+}
+
 export const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 export const spread = (values: number[]) => `${Math.min(...values)}-${Math.max(...values)}`;
