@@ -92,6 +92,21 @@ function recordOf(row: DeviceRow, identifiers: readonly IdentifierRow[]): Device
   };
 }
 
+/** A record's identifiers that `stored` (its state as read) lacks or holds differently. */
+function changedIdentifiers(record: DeviceRecord, stored: DeviceRecord | undefined) {
+  if (stored === undefined) return record.identifiers;
+  const before = new Map(stored.identifiers.map((i) => [i.deviceIdentifier, i]));
+  return record.identifiers.filter((i) => {
+    const old = before.get(i.deviceIdentifier);
+    return (
+      old === undefined ||
+      old.type !== i.type ||
+      old.issuingAgency !== i.issuingAgency ||
+      old.quantityPerPackage !== i.quantityPerPackage
+    );
+  });
+}
+
 const DEVICE_COLUMNS =
   'device_id, revision, manufacturer, brand, model, catalog_number, description, gmdn_code, ' +
   'implantable, mri_safety, label_lot_number, label_serial_number, label_expiration_date, ' +
@@ -189,13 +204,18 @@ export class DeviceCatalogueRepository {
 
   /**
    * Writes the full current state of each device: the device rows are copied into a staging
-   * table and upserted by one statement; of their identifiers only those new or changed are
-   * written (identifiers are never dropped, so nothing needs deleting). Non-primary entries go
+   * table and upserted by one statement; of their identifiers only those new or changed since
+   * `stored` (the records as this transaction read them) are written, and identifiers are never
+   * dropped, so nothing needs deleting. Non-primary entries go
    * first, so a primary displaced to `previous` has left before its successor arrives (a device
    * has one primary at every moment). An identifier that another device claimed meanwhile is
    * not re-pointed: the write stops as a concurrent change and the batch is decided again.
    */
-  async save(manager: EntityManager, records: readonly DeviceRecord[]): Promise<void> {
+  async save(
+    manager: EntityManager,
+    records: readonly DeviceRecord[],
+    stored: ReadonlyMap<string, DeviceRecord> = new Map(),
+  ): Promise<void> {
     if (records.length === 0) return;
     await this.stagingTables(manager);
     await copyRows(
@@ -224,7 +244,7 @@ export class DeviceCatalogueRepository {
       manager,
       `pg_temp.import_identifiers (${IDENTIFIER_COLUMNS})`,
       records.flatMap((record) =>
-        record.identifiers.map((i) => [
+        changedIdentifiers(record, stored.get(record.deviceId)).map((i) => [
           i.deviceIdentifier,
           record.deviceId,
           i.issuingAgency,
