@@ -1,106 +1,416 @@
+// Device import benchmark, end to end: the real device-registry service runs from its build (its
+// migration step, then main.js as the least-privilege role, so its own outbox relay publishes to
+// the broker) while the build's devices-import CLI (`npm run devices:import`) loads a generated GUDID device file and identifiers
+// file into its schema. The clock starts when the first import starts and stops when every event
+// the import wrote is on the devices topic; the import's own time (the database side) and the
+// relay's tail after it are reported apart. Each run starts from a fresh schema and an empty
+// topic. A last, smaller pass profiles the import CLI (--cpu-prof) and records its top costs.
+// Writes docs/benchmarks/device-import.md and device-import.json.
+//   npm run bench:device-import -- [IDENTIFIERS] [RUNS]
+import 'reflect-metadata';
+
+import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 
+import { DEVICES_TOPIC } from '@implant-trace/contracts';
+import { createSchemaDataSource } from '@implant-trace/platform-database';
+import { KafkaConnection } from '@implant-trace/platform-messaging';
+import {
+  serviceRoleDatabaseUrl,
+  testInfrastructure,
+  waitFor,
+} from '@implant-trace/platform-testing';
+
+import type { ProfileCost } from '../support/cpu-profile-summary';
+import { topCosts } from '../support/cpu-profile-summary';
+import { buildService, exitOf, freePort, median, rssOf, spread } from '../support/service-process';
 import { generateGudidFiles } from './generate-gudid-files';
 
-/**
- * `npm run bench:device-import [-- IDENTIFIERS]`: generates GUDID-style files holding
- * IDENTIFIERS identifiers (a quarter of them devices), imports them with the real CLI into a
- * fresh schema and reports identifiers per second and the CLI's peak resident memory.
- */
-const identifiers = Number(process.argv[2] ?? 1_000_000);
-const devices = Math.floor(identifiers / 4);
-const schema = `bench_device_import_${Date.now()}`;
+const root = join(__dirname, '..', '..', '..');
+const IDENTIFIERS = Number(process.argv[2] ?? 1_000_000);
+const RUNS = Number(process.argv[3] ?? 3);
+const DEVICES = Math.floor(IDENTIFIERS / 4);
+/** The profiled pass: a tenth of the size, so its share of the machine stays small. */
+const PROFILE_DEVICES = Math.max(1, Math.floor(DEVICES / 10));
+const TARGET_PER_SECOND = 50_000;
+const MiB = 2 ** 20;
 
-async function peakRssOf(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const match = /VmHWM:\s+(\d+) kB/.exec(status);
-  return match === null ? 0 : Number(match[1]) * 1024;
+const infra = testInfrastructure();
+const stamp = Date.now().toString(36);
+const auth = {
+  AUTH_JWT_SECRET: randomBytes(32).toString('hex'),
+  AUTH_ISSUER: 'implant-trace-bench',
+  AUTH_AUDIENCE: 'implant-trace',
+};
+
+interface ImportRun {
+  seconds: number;
+  peakRssMiB: number;
+  report: { rows: number; created: number; updated: number; unchanged: number; rejected: number };
 }
 
-async function importFile(
-  file: string,
-): Promise<{ seconds: number; peakRss: number; report: unknown }> {
-  const started = process.hrtime.bigint();
-  const child = spawn(
+interface RunResult {
+  run: number;
+  /** Both files, from the first import's start to the second's exit (CLI start-ups included). */
+  importSeconds: number;
+  deviceFile: ImportRun;
+  identifiersFile: ImportRun;
+  /** Events the import wrote to the outbox, and how many the topic holds at the end. */
+  events: number;
+  eventsOnTopic: number;
+  /** From the first import's start until every event was on the topic. */
+  endToEndSeconds: number;
+  /** How long the relay needed after the import's last commit. */
+  relayTailSeconds: number;
+  servicePeakRssMiB: number;
+  /** One-minute load average when the run started and when it ended (the machine is shared). */
+  loadAverage: [number, number];
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
+function serviceEnv(schema: string, port: number): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ...auth,
+    DATABASE_URL: serviceRoleDatabaseUrl(),
+    DATABASE_MIGRATION_URL: infra.databaseUrl,
+    NODE_ENV: 'test',
+    PORT: String(port),
+    DATABASE_SCHEMA: schema,
+    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+    REDIS_URL: infra.redisUrl,
+    LOG_LEVEL: 'warn',
+  };
+}
+
+/** An entry point of the image's build (`nx build device-registry`), as the image runs it. */
+function runBuilt(
+  entryPoint: string,
+  env: NodeJS.ProcessEnv,
+  args: string[] = [],
+  node: string[] = [],
+) {
+  return spawn(
     process.execPath,
-    ['-r', '@swc-node/register', 'apps/device-registry/src/devices-import.main.ts', file],
+    [...node, join('dist', 'apps', 'device-registry', entryPoint), ...args],
     {
-      env: {
-        ...process.env,
-        DATABASE_SCHEMA: schema,
-        AUTH_JWT_SECRET:
-          process.env['AUTH_JWT_SECRET'] ?? 'bench-secret-of-at-least-32-characters!',
-        LOG_LEVEL: 'error',
-      },
+      cwd: root,
+      env,
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
-  let stdout = '';
-  let peakRss = 0;
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  const sampler = setInterval(() => {
-    void peakRssOf(child.pid ?? 0).then((rss) => (peakRss = Math.max(peakRss, rss)));
-  }, 200);
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  clearInterval(sampler);
-  if (code !== 0) throw new Error(`import of ${file} exited with ${code}`);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { seconds, peakRss, report: JSON.parse(stdout) };
 }
 
-async function main(): Promise<void> {
+/** Samples a process's VmHWM until it exits (the kernel's own peak, read while it lives). */
+function peakRss(child: ChildProcess): () => number {
+  let peak = 0;
+  const timer = setInterval(() => {
+    void rssOf(child.pid ?? 0).then(({ hwm }) => (peak = Math.max(peak, hwm)));
+  }, 200);
+  child.once('exit', () => clearInterval(timer));
+  return () => peak;
+}
+
+async function startService(schema: string): Promise<{ child: ChildProcess; peak: () => number }> {
+  const port = await freePort();
+  const env = serviceEnv(schema, port);
+  const migration = await exitOf(runBuilt('migrate.js', env));
+  if (migration !== 0) throw new Error(`device-registry migration exited with ${migration}`);
+  const child = runBuilt('main.js', env);
+  child.stdout?.resume();
+  const peak = peakRss(child);
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);
+      const health = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
+      return health?.status === 200;
+    },
+    { timeoutMs: 60_000, intervalMs: 250, description: 'the service to become healthy' },
+  );
+  return { child, peak };
+}
+
+async function importFile(schema: string, file: string, profileDir?: string): Promise<ImportRun> {
+  const started = performance.now();
+  const child = runBuilt(
+    'devices-import.main.js',
+    serviceEnv(schema, 3001),
+    [file],
+    profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+  );
+  const peak = peakRss(child);
+  let stdout = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const code = await exitOf(child);
+  if (code !== 0) throw new Error(`import of ${file} exited with ${code}`);
+  return {
+    seconds: (performance.now() - started) / 1000,
+    peakRssMiB: Math.round(peak() / MiB),
+    report: JSON.parse(stdout) as ImportRun['report'],
+  };
+}
+
+/** An empty devices topic: the service provisions it again when it starts. */
+async function deleteTopic(kafka: KafkaConnection): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  if ((await admin.listTopics()).includes(DEVICES_TOPIC.name)) {
+    await admin.deleteTopics({ topics: [DEVICES_TOPIC.name] });
+    await waitFor(async () => !(await admin.listTopics()).includes(DEVICES_TOPIC.name), {
+      timeoutMs: 30_000,
+      description: 'the devices topic to be deleted',
+    });
+  }
+  await admin.disconnect();
+}
+
+async function files(devices: number) {
   const dir = join(tmpdir(), 'implant-trace-bench');
   await mkdir(dir, { recursive: true });
   const deviceFile = join(dir, `gudid-device-${devices}.txt`);
   const identifiersFile = join(dir, `gudid-identifiers-${devices}.txt`);
-  await generateGudidFiles(devices, deviceFile, identifiersFile);
-  const deviceRun = await importFile(deviceFile);
-  const identifierRun = await importFile(identifiersFile);
-  const seconds = deviceRun.seconds + identifierRun.seconds;
+  if (!existsSync(deviceFile) || !existsSync(identifiersFile)) {
+    await generateGudidFiles(devices, deviceFile, identifiersFile);
+  }
+  return { deviceFile, identifiersFile };
+}
+
+async function runOnce(run: number, kafka: KafkaConnection): Promise<RunResult> {
+  const { deviceFile, identifiersFile } = await files(DEVICES);
+  const schema = `bench_device_import_${stamp}_${run}`;
+  await deleteTopic(kafka);
+  const loadAtStart = loadavg()[0] ?? 0;
+  const service = await startService(schema);
+  const db = createSchemaDataSource({ url: infra.databaseUrl, schema, poolSize: 1 });
+  await db.initialize();
+  const admin = kafka.admin();
+  await admin.connect();
+  const onTopic = async () =>
+    (await admin.fetchTopicOffsets(DEVICES_TOPIC.name)).reduce(
+      (sum, partition) => sum + Number(partition.high) - Number(partition.low),
+      0,
+    );
+  try {
+    console.log(`run ${run}: importing ${IDENTIFIERS} identifiers with the relay running`);
+    const started = performance.now();
+    const deviceRun = await importFile(schema, deviceFile);
+    const identifiersRun = await importFile(schema, identifiersFile);
+    const importSeconds = (performance.now() - started) / 1000;
+    // Read once the import has exited: nothing writes to the outbox any more, and the relay
+    // purges published rows only after ten minutes.
+    const [{ events }] = (await db.query(`SELECT count(*)::int AS events FROM outbox`)) as [
+      { events: number },
+    ];
+    await waitFor(
+      async () => {
+        if (service.child.exitCode !== null) throw new Error('the service exited');
+        const [{ pending }] = (await db.query(
+          `SELECT count(*)::int AS pending FROM outbox WHERE published_at IS NULL`,
+        )) as [{ pending: number }];
+        return pending === 0 && (await onTopic()) >= events;
+      },
+      { timeoutMs: 3_600_000, intervalMs: 100, description: 'every event on the devices topic' },
+    );
+    const endToEndSeconds = (performance.now() - started) / 1000;
+    const result: RunResult = {
+      run,
+      importSeconds: round1(importSeconds),
+      deviceFile: { ...deviceRun, seconds: round1(deviceRun.seconds) },
+      identifiersFile: { ...identifiersRun, seconds: round1(identifiersRun.seconds) },
+      events,
+      eventsOnTopic: await onTopic(),
+      endToEndSeconds: round1(endToEndSeconds),
+      relayTailSeconds: round1(endToEndSeconds - importSeconds),
+      servicePeakRssMiB: Math.round(service.peak() / MiB),
+      loadAverage: [round1(loadAtStart), round1(loadavg()[0] ?? 0)],
+    };
+    console.log(JSON.stringify(result));
+    return result;
+  } finally {
+    await admin.disconnect();
+    service.child.kill('SIGTERM');
+    await exitOf(service.child);
+    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await db.destroy();
+  }
+}
+
+/** Imports a tenth of the files into a fresh schema with --cpu-prof; no service, no relay. */
+async function profilePass(): Promise<{
+  devices: number;
+  deviceFile: ProfileCost[];
+  identifiersFile: ProfileCost[];
+}> {
+  const { deviceFile, identifiersFile } = await files(PROFILE_DEVICES);
+  const schema = `bench_device_import_${stamp}_profile`;
+  const dir = join(tmpdir(), `implant-trace-bench-profile-${stamp}`);
+  const costs = async (file: string, name: string) => {
+    await importFile(schema, file, join(dir, name));
+    const [profile] = await readdir(join(dir, name));
+    return topCosts(join(dir, name, profile ?? ''), 10, root);
+  };
+  try {
+    return {
+      devices: PROFILE_DEVICES,
+      deviceFile: await costs(deviceFile, 'device'),
+      identifiersFile: await costs(identifiersFile, 'identifiers'),
+    };
+  } finally {
+    const db = createSchemaDataSource({ url: infra.databaseUrl, schema, poolSize: 1 });
+    await db.initialize();
+    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await db.destroy();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const stat = (values: number[]) => ({ median: median(values), spread: spread(values) });
+const cell = ({ median: m, spread: s }: { median: number; spread: string }) => `${m} (${s})`;
+
+function costTable(
+  title: string,
+  costs: { deviceFile: ProfileCost[]; identifiersFile: ProfileCost[] },
+) {
+  const rows = Array.from(
+    { length: Math.max(costs.deviceFile.length, costs.identifiersFile.length) },
+    (_, i) => {
+      const d = costs.deviceFile[i];
+      const f = costs.identifiersFile[i];
+      return `| ${i + 1} | ${d === undefined ? '' : `${d.share} % \`${d.name}\``} | ${f === undefined ? '' : `${f.share} % \`${f.name}\``} |`;
+    },
+  );
+  return [`${title}`, '', '| # | device file | identifiers file |', '|---|---|---|', ...rows].join(
+    '\n',
+  );
+}
+
+async function main(): Promise<void> {
+  buildService('device-registry');
+  const kafka = new KafkaConnection({
+    brokers: infra.kafkaBrokers,
+    clientId: 'bench-device-import',
+  });
+  const runs: RunResult[] = [];
+  for (let run = 1; run <= RUNS; run += 1) runs.push(await runOnce(run, kafka));
+  const profile = await profilePass();
+  const of = (pick: (r: RunResult) => number) => runs.map(pick);
+  const summary = {
+    importSeconds: stat(of((r) => r.importSeconds)),
+    importPerSecond: stat(of((r) => Math.round(IDENTIFIERS / r.importSeconds))),
+    deviceFileSeconds: stat(of((r) => r.deviceFile.seconds)),
+    identifiersFileSeconds: stat(of((r) => r.identifiersFile.seconds)),
+    endToEndSeconds: stat(of((r) => r.endToEndSeconds)),
+    endToEndPerSecond: stat(of((r) => Math.round(IDENTIFIERS / r.endToEndSeconds))),
+    relayTailSeconds: stat(of((r) => r.relayTailSeconds)),
+    eventsPerSecond: stat(of((r) => Math.round(r.events / r.endToEndSeconds))),
+    events: stat(of((r) => r.events)),
+    cliPeakRssMiB: stat(of((r) => Math.max(r.deviceFile.peakRssMiB, r.identifiersFile.peakRssMiB))),
+    servicePeakRssMiB: stat(of((r) => r.servicePeakRssMiB)),
+    loadAverage: spread(runs.flatMap((r) => r.loadAverage)),
+    maxLoad: Math.max(...runs.flatMap((r) => r.loadAverage)),
+  };
+  const lost = runs.filter((r) => r.eventsOnTopic < r.events).length;
+  const rejected = runs.reduce(
+    (sum, r) => sum + r.deviceFile.report.rejected + r.identifiersFile.report.rejected,
+    0,
+  );
+  const before = join(root, 'docs', 'benchmarks', 'device-import-profile-before.json');
+  const baseline = existsSync(before)
+    ? (JSON.parse(await readFile(before, 'utf8')) as {
+        commit: string;
+        date: string;
+        devices: number;
+        deviceFile: ProfileCost[];
+        identifiersFile: ProfileCost[];
+      })
+    : undefined;
+  const machine = `nproc ${cpus().length}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB`;
   const result = {
     date: new Date().toISOString(),
+    machine,
     node: process.version,
-    identifiers,
-    devices,
-    schema,
-    deviceFile: { ...deviceRun, identifiersPerSecond: Math.round(devices / deviceRun.seconds) },
-    identifiersFile: {
-      ...identifierRun,
-      identifiersPerSecond: Math.round((identifiers - devices) / identifierRun.seconds),
-    },
-    total: {
-      seconds,
-      identifiersPerSecond: Math.round(identifiers / seconds),
-      peakRssMiB: Math.round(Math.max(deviceRun.peakRss, identifierRun.peakRss) / 2 ** 20),
-    },
+    identifiers: IDENTIFIERS,
+    devices: DEVICES,
+    runs: RUNS,
+    summary,
+    profile,
+    raw: runs,
   };
-  await mkdir('docs/benchmarks', { recursive: true });
-  await writeFile('docs/benchmarks/device-import.json', `${JSON.stringify(result, null, 2)}\n`);
+  const docs = join(root, 'docs', 'benchmarks');
+  await writeFile(join(docs, 'device-import.json'), `${JSON.stringify(result, null, 2)}\n`);
+  const overloaded = summary.maxLoad > cpus().length;
+  const firstRun = runs[0];
+  const lines = [
+    '# Device import benchmark',
+    '',
+    `\`npm run bench:device-import -- ${IDENTIFIERS} ${RUNS}\`, ${result.date}, ${machine}, Node ${result.node}; ` +
+      'the service, the import, PostgreSQL and Kafka on the same machine.',
+    '',
+    `Each run: a fresh schema and an empty \`${DEVICES_TOPIC.name}\` topic; the device-registry service ` +
+      `started as its image starts it (\`nx build\` output: migration step, then main.js), its outbox relay ` +
+      `publishing to the broker; then the build's \`devices-import.main.js\` (what \`npm run devices:import\` runs) with a generated GUDID device file (${DEVICES} devices, their primary DI) and ` +
+      `an identifiers file (${IDENTIFIERS - DEVICES} package identifiers, three per device). ` +
+      `"Import" is from the first import's start to the second's exit (both CLI start-ups included): the ` +
+      `database side. "End to end" runs until every event the import wrote to the outbox is on the topic; ` +
+      `"relay tail" is the part of it after the import's exit. Each cell is the median of ${RUNS} runs with the ` +
+      'spread (min-max).',
+    '',
+    '| measure | median (min-max) |',
+    '|---|---|',
+    `| identifiers | ${IDENTIFIERS} |`,
+    `| import, both files, s | ${cell(summary.importSeconds)} |`,
+    `| of which device file, s | ${cell(summary.deviceFileSeconds)} |`,
+    `| of which identifiers file, s | ${cell(summary.identifiersFileSeconds)} |`,
+    `| import, identifiers/s | ${cell(summary.importPerSecond)} |`,
+    `| events written and relayed | ${cell(summary.events)} |`,
+    `| end to end (all events on the topic), s | ${cell(summary.endToEndSeconds)} |`,
+    `| end to end, identifiers/s | ${cell(summary.endToEndPerSecond)} |`,
+    `| relay tail after the import, s | ${cell(summary.relayTailSeconds)} |`,
+    `| events relayed per second of the end-to-end time | ${cell(summary.eventsPerSecond)} |`,
+    `| import CLI peak RSS (VmHWM), MiB | ${cell(summary.cliPeakRssMiB)} |`,
+    `| service peak RSS (VmHWM), MiB | ${cell(summary.servicePeakRssMiB)} |`,
+    `| load average (1 min) at the runs' starts and ends | ${summary.loadAverage} |`,
+    '',
+    `Target ${TARGET_PER_SECOND} identifiers/s: the import ${summary.importPerSecond.median >= TARGET_PER_SECOND ? 'reached' : 'did not reach'} ` +
+      `it (median ${summary.importPerSecond.median}/s); end to end ${summary.endToEndPerSecond.median >= TARGET_PER_SECOND ? 'reached' : 'did not reach'} ` +
+      `it (median ${summary.endToEndPerSecond.median}/s).`,
+    `Events on the topic fewer than written: ${lost} of ${RUNS} runs. Rows rejected: ${rejected}.`,
+    firstRun === undefined
+      ? ''
+      : `Reports of run 1: device file ${JSON.stringify(firstRun.deviceFile.report)}, identifiers file ${JSON.stringify(firstRun.identifiersFile.report)}.`,
+    '',
+    overloaded
+      ? `The machine was loaded beyond its ${cpus().length} cores during these runs (load average up to ${summary.maxLoad}): ` +
+        'other work shared it, so these times are upper bounds.'
+      : `The load average stayed at or below the ${cpus().length} cores (at most ${summary.maxLoad}).`,
+    '',
+    costTable(
+      `Top self-time costs of the import CLI (\`node --cpu-prof\`, ${profile.devices} devices and ` +
+        `${profile.devices * 3} identifiers into a fresh schema, no relay running), share of its samples:`,
+      profile,
+    ),
+    '',
+    baseline === undefined
+      ? ''
+      : costTable(
+          `The same profile of the import before it was set-based (commit ${baseline.commit}, ${baseline.date}, ` +
+            `${baseline.devices} devices), from \`device-import-profile-before.json\`:`,
+          baseline,
+        ),
+    '',
+    'Raw figures: `device-import.json`.',
+  ];
   await writeFile(
-    'docs/benchmarks/device-import.md',
-    `# Device import benchmark
-
-\`npm run bench:device-import -- ${identifiers}\` on ${result.date} (Node ${result.node}, local
-PostgreSQL). Generated GUDID-style files: ${devices.toLocaleString('en-GB')} devices
-(\`device.txt\`, primary DI each) then ${(identifiers - devices).toLocaleString('en-GB')} package
-identifiers (\`identifiers.txt\`), imported by \`npm run devices:import\` into an empty schema in
-batches of 1,000 rows per transaction, each with its outbox events.
-
-| file | identifiers | seconds | identifiers/s | peak RSS (MiB) |
-| --- | ---: | ---: | ---: | ---: |
-| device | ${devices} | ${deviceRun.seconds.toFixed(1)} | ${result.deviceFile.identifiersPerSecond} | ${Math.round(deviceRun.peakRss / 2 ** 20)} |
-| identifiers | ${identifiers - devices} | ${identifierRun.seconds.toFixed(1)} | ${result.identifiersFile.identifiersPerSecond} | ${Math.round(identifierRun.peakRss / 2 ** 20)} |
-| **total** | **${identifiers}** | **${seconds.toFixed(1)}** | **${result.total.identifiersPerSecond}** | **${result.total.peakRssMiB}** |
-
-Peak RSS is the CLI process's VmHWM (includes Node and TypeORM start-up). Seconds include the
-CLI's start-up. Raw figures: \`device-import.json\`. The bench schema \`${schema}\` is left for
-inspection; drop it when done.
-`,
+    join(docs, 'device-import.md'),
+    `${lines.filter((line, i, all) => line !== '' || all[i - 1] !== '').join('\n')}\n`,
   );
-  process.stdout.write(`${JSON.stringify(result.total)}\n`);
+  console.log(JSON.stringify(summary, null, 2));
 }
 
 main().catch((error: unknown) => {
