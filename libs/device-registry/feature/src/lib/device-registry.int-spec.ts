@@ -271,7 +271,7 @@ describe('device-registry against the real PostgreSQL, Redis and Kafka', () => {
       if (existing === undefined) throw new Error('the device registered above');
       await expect(
         catalogue.inTransaction((manager) =>
-          catalogue.save(manager, [{ ...existing, deviceId: uuidV7() }]),
+          catalogue.save(manager, [{ ...existing, deviceId: uuidV7() }], new Map()),
         ),
       ).rejects.toThrow(ConcurrentCatalogueChangeError);
       expect(await counts()).toEqual(before);

@@ -226,8 +226,8 @@ describe('device import, chunk by chunk, against the real PostgreSQL', () => {
   it('rolls back a chunk that fails after its devices and identifiers were written', async () => {
     const before = await counts();
     const save = jest.spyOn(catalogue, 'save');
-    save.mockImplementationOnce(async (manager, records) => {
-      await DeviceCatalogueRepository.prototype.save.call(catalogue, manager, records);
+    save.mockImplementationOnce(async (manager, records, stored) => {
+      await DeviceCatalogueRepository.prototype.save.call(catalogue, manager, records, stored);
       const [written] = (await manager.query(
         `SELECT count(*)::int AS n FROM device_identifiers WHERE device_identifier = $1`,
         [gtin(80, 1)],
