@@ -6,7 +6,7 @@
 // relay's tail after it are reported apart. Each run starts from a fresh schema and an empty
 // topic. A last, smaller pass profiles the import CLI (--cpu-prof) and records its top costs.
 // Writes docs/benchmarks/device-import.md and device-import.json.
-//   npm run bench:device-import -- [IDENTIFIERS] [RUNS]
+//   npm run bench:device-import -- [IDENTIFIERS] [RUNS] [after|during]
 import 'reflect-metadata';
 
 import type { ChildProcess } from 'node:child_process';
@@ -34,6 +34,12 @@ import { generateGudidFiles } from './generate-gudid-files';
 const root = join(__dirname, '..', '..', '..');
 const IDENTIFIERS = Number(process.argv[2] ?? 1_000_000);
 const RUNS = Number(process.argv[3] ?? 3);
+/**
+ * `after` (the default): the service, and with it the relay, starts once the import has exited,
+ * so the import's time is the database side alone and the relay's is its own. `during`: the
+ * service runs throughout, as in production, and the two share the machine.
+ */
+const RELAY = process.argv[4] === 'during' ? 'during' : 'after';
 const DEVICES = Math.floor(IDENTIFIERS / 4);
 /** The profiled pass: a tenth of the size, so its share of the machine stays small. */
 const PROFILE_DEVICES = Math.max(1, Math.floor(DEVICES / 10));
@@ -65,8 +71,15 @@ interface RunResult {
   eventsOnTopic: number;
   /** From the first import's start until every event was on the topic. */
   endToEndSeconds: number;
-  /** How long the relay needed after the import's last commit. */
+  /** How long the relay needed after the import's exit (with `after`, its start-up included). */
   relayTailSeconds: number;
+  /**
+   * Events over the time the relay ran: the end-to-end time when it ran during the import, the
+   * time from the service's start to the last event on the topic when it ran after it.
+   */
+  relayEventsPerSecond: number;
+  /** The service's migration step and main.js until /health answers 200. */
+  serviceStartSeconds: number;
   servicePeakRssMiB: number;
   /** One-minute load average when the run started and when it ended (the machine is shared). */
   loadAverage: [number, number];
@@ -117,7 +130,10 @@ function peakRss(child: ChildProcess): () => number {
   return () => peak;
 }
 
-async function startService(schema: string): Promise<{ child: ChildProcess; peak: () => number }> {
+async function startService(
+  schema: string,
+): Promise<{ child: ChildProcess; peak: () => number; startSeconds: number }> {
+  const started = performance.now();
   const port = await freePort();
   const env = serviceEnv(schema, port);
   const migration = await exitOf(runBuilt('migrate.js', env));
@@ -131,9 +147,9 @@ async function startService(schema: string): Promise<{ child: ChildProcess; peak
       const health = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
       return health?.status === 200;
     },
-    { timeoutMs: 60_000, intervalMs: 250, description: 'the service to become healthy' },
+    { timeoutMs: 60_000, intervalMs: 100, description: 'the service to become healthy' },
   );
-  return { child, peak };
+  return { child, peak, startSeconds: (performance.now() - started) / 1000 };
 }
 
 async function importFile(schema: string, file: string, profileDir?: string): Promise<ImportRun> {
@@ -186,18 +202,19 @@ async function runOnce(run: number, kafka: KafkaConnection): Promise<RunResult> 
   const schema = `bench_device_import_${stamp}_${run}`;
   await deleteTopic(kafka);
   const loadAtStart = loadavg()[0] ?? 0;
-  const service = await startService(schema);
-  const db = createSchemaDataSource({ url: infra.databaseUrl, schema, poolSize: 1 });
-  await db.initialize();
   const admin = kafka.admin();
   await admin.connect();
+  const db = createSchemaDataSource({ url: infra.databaseUrl, schema, poolSize: 1 });
+  await db.initialize();
+  let service: Awaited<ReturnType<typeof startService>> | undefined;
   const onTopic = async () =>
     (await admin.fetchTopicOffsets(DEVICES_TOPIC.name)).reduce(
       (sum, partition) => sum + Number(partition.high) - Number(partition.low),
       0,
     );
   try {
-    console.log(`run ${run}: importing ${IDENTIFIERS} identifiers with the relay running`);
+    console.log(`run ${run}: importing ${IDENTIFIERS} identifiers, the relay running ${RELAY}`);
+    if (RELAY === 'during') service = await startService(schema);
     const started = performance.now();
     const deviceRun = await importFile(schema, deviceFile);
     const identifiersRun = await importFile(schema, identifiersFile);
@@ -207,9 +224,12 @@ async function runOnce(run: number, kafka: KafkaConnection): Promise<RunResult> 
     const [{ events }] = (await db.query(`SELECT count(*)::int AS events FROM outbox`)) as [
       { events: number },
     ];
+    service ??= await startService(schema);
+    const relayFrom = performance.now();
+    const running = service;
     await waitFor(
       async () => {
-        if (service.child.exitCode !== null) throw new Error('the service exited');
+        if (running.child.exitCode !== null) throw new Error('the service exited');
         const [{ pending }] = (await db.query(
           `SELECT count(*)::int AS pending FROM outbox WHERE published_at IS NULL`,
         )) as [{ pending: number }];
@@ -218,6 +238,7 @@ async function runOnce(run: number, kafka: KafkaConnection): Promise<RunResult> 
       { timeoutMs: 3_600_000, intervalMs: 100, description: 'every event on the devices topic' },
     );
     const endToEndSeconds = (performance.now() - started) / 1000;
+    const relaySeconds = (performance.now() - relayFrom) / 1000;
     const result: RunResult = {
       run,
       importSeconds: round1(importSeconds),
@@ -227,15 +248,21 @@ async function runOnce(run: number, kafka: KafkaConnection): Promise<RunResult> 
       eventsOnTopic: await onTopic(),
       endToEndSeconds: round1(endToEndSeconds),
       relayTailSeconds: round1(endToEndSeconds - importSeconds),
-      servicePeakRssMiB: Math.round(service.peak() / MiB),
+      relayEventsPerSecond: Math.round(
+        events / (RELAY === 'during' ? endToEndSeconds : relaySeconds),
+      ),
+      serviceStartSeconds: round1(running.startSeconds),
+      servicePeakRssMiB: Math.round(running.peak() / MiB),
       loadAverage: [round1(loadAtStart), round1(loadavg()[0] ?? 0)],
     };
     console.log(JSON.stringify(result));
     return result;
   } finally {
     await admin.disconnect();
-    service.child.kill('SIGTERM');
-    await exitOf(service.child);
+    if (service !== undefined) {
+      service.child.kill('SIGTERM');
+      await exitOf(service.child);
+    }
     await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await db.destroy();
   }
@@ -308,7 +335,8 @@ async function main(): Promise<void> {
     endToEndSeconds: stat(of((r) => r.endToEndSeconds)),
     endToEndPerSecond: stat(of((r) => Math.round(IDENTIFIERS / r.endToEndSeconds))),
     relayTailSeconds: stat(of((r) => r.relayTailSeconds)),
-    eventsPerSecond: stat(of((r) => Math.round(r.events / r.endToEndSeconds))),
+    relayEventsPerSecond: stat(of((r) => r.relayEventsPerSecond)),
+    serviceStartSeconds: stat(of((r) => r.serviceStartSeconds)),
     events: stat(of((r) => r.events)),
     cliPeakRssMiB: stat(of((r) => Math.max(r.deviceFile.peakRssMiB, r.identifiersFile.peakRssMiB))),
     servicePeakRssMiB: stat(of((r) => r.servicePeakRssMiB)),
@@ -338,6 +366,7 @@ async function main(): Promise<void> {
     identifiers: IDENTIFIERS,
     devices: DEVICES,
     runs: RUNS,
+    relay: RELAY,
     summary,
     profile,
     raw: runs,
@@ -349,17 +378,22 @@ async function main(): Promise<void> {
   const lines = [
     '# Device import benchmark',
     '',
-    `\`npm run bench:device-import -- ${IDENTIFIERS} ${RUNS}\`, ${result.date}, ${machine}, Node ${result.node}; ` +
+    `\`npm run bench:device-import -- ${IDENTIFIERS} ${RUNS} ${RELAY}\`, ${result.date}, ${machine}, Node ${result.node}; ` +
       'the service, the import, PostgreSQL and Kafka on the same machine.',
     '',
-    `Each run: a fresh schema and an empty \`${DEVICES_TOPIC.name}\` topic; the device-registry service ` +
-      `started as its image starts it (\`nx build\` output: migration step, then main.js), its outbox relay ` +
-      `publishing to the broker; then the build's \`devices-import.main.js\` (what \`npm run devices:import\` runs) with a generated GUDID device file (${DEVICES} devices, their primary DI) and ` +
-      `an identifiers file (${IDENTIFIERS - DEVICES} package identifiers, three per device). ` +
-      `"Import" is from the first import's start to the second's exit (both CLI start-ups included): the ` +
-      `database side. "End to end" runs until every event the import wrote to the outbox is on the topic; ` +
-      `"relay tail" is the part of it after the import's exit. Each cell is the median of ${RUNS} runs with the ` +
-      'spread (min-max).',
+    `Each run: a fresh schema and an empty \`${DEVICES_TOPIC.name}\` topic; the build's ` +
+      `\`devices-import.main.js\` (what \`npm run devices:import\` runs) imports a generated GUDID device file ` +
+      `(${DEVICES} devices, their primary DI) and then an identifiers file (${IDENTIFIERS - DEVICES} package ` +
+      `identifiers, three per device); the device-registry service, started as its image starts it (\`nx build\` ` +
+      `output: migration step, then main.js), publishes the events with its own outbox relay ` +
+      (RELAY === 'during'
+        ? 'while the import runs (started before it).'
+        : 'once the import has exited (started after it), so the import and the relay do not share the machine.') +
+      ` "Import" is from the first import's start to the second's exit (both CLI start-ups included): the ` +
+      `database side. "End to end" runs from the same start until every event the import wrote to the outbox is ` +
+      `on the topic; "relay tail" is the part of it after the import's exit` +
+      (RELAY === 'after' ? ", the service's start included." : '.') +
+      ` Each cell is the median of ${RUNS} runs with the spread (min-max).`,
     '',
     '| measure | median (min-max) |',
     '|---|---|',
@@ -372,7 +406,8 @@ async function main(): Promise<void> {
     `| end to end (all events on the topic), s | ${cell(summary.endToEndSeconds)} |`,
     `| end to end, identifiers/s | ${cell(summary.endToEndPerSecond)} |`,
     `| relay tail after the import, s | ${cell(summary.relayTailSeconds)} |`,
-    `| events relayed per second of the end-to-end time | ${cell(summary.eventsPerSecond)} |`,
+    `| service start (migration step, then main.js until /health), s | ${cell(summary.serviceStartSeconds)} |`,
+    `| events relayed per second of the time the relay ran | ${cell(summary.relayEventsPerSecond)} |`,
     `| import CLI peak RSS (VmHWM), MiB | ${cell(summary.cliPeakRssMiB)} |`,
     `| service peak RSS (VmHWM), MiB | ${cell(summary.servicePeakRssMiB)} |`,
     `| load average (1 min) at the runs' starts and ends | ${summary.loadAverage} |`,
