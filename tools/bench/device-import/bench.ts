@@ -1,12 +1,12 @@
-// Device import benchmark, end to end: the real device-registry service runs from its build (its
-// migration step, then main.js as the least-privilege role, so its own outbox relay publishes to
-// the broker) while the build's devices-import CLI (`npm run devices:import`) loads a generated GUDID device file and identifiers
-// file into its schema. The clock starts when the first import starts and stops when every event
-// the import wrote is on the devices topic; the import's own time (the database side) and the
-// relay's tail after it are reported apart. Each run starts from a fresh schema and an empty
-// topic. A last, smaller pass profiles the import CLI (--cpu-prof) and records its top costs.
+// Device import benchmark. Every run imports a generated GUDID device file and identifiers file
+// with the build's devices-import CLI (`npm run devices:import`) into a fresh schema: the import's
+// time is the database side. The first END_TO_END runs also relay: the real device-registry
+// service runs from its build (migration step, then main.js as the least-privilege role) and its
+// own outbox relay publishes every event the import wrote to an emptied devices topic; the clock
+// runs from the import's start until the last event is on the topic. A last, smaller pass profiles
+// the import CLI (--cpu-prof) and records its top costs.
 // Writes docs/benchmarks/device-import.md and device-import.json.
-//   npm run bench:device-import -- [IDENTIFIERS] [RUNS] [after|during]
+//   npm run bench:device-import -- [IDENTIFIERS] [RUNS] [END_TO_END] [after|during]
 import 'reflect-metadata';
 
 import type { ChildProcess } from 'node:child_process';
@@ -34,12 +34,16 @@ import { generateGudidFiles } from './generate-gudid-files';
 const root = join(__dirname, '..', '..', '..');
 const IDENTIFIERS = Number(process.argv[2] ?? 1_000_000);
 const RUNS = Number(process.argv[3] ?? 3);
+/** Runs (the first ones) that also relay every event to the topic; each can take long. */
+const END_TO_END = Math.min(RUNS, Number(process.argv[4] ?? RUNS));
 /**
  * `after` (the default): the service, and with it the relay, starts once the import has exited,
  * so the import's time is the database side alone and the relay's is its own. `during`: the
  * service runs throughout, as in production, and the two share the machine.
  */
-const RELAY = process.argv[4] === 'during' ? 'during' : 'after';
+const RELAY = process.argv[5] === 'during' ? 'during' : 'after';
+/** A relay run stops waiting after this long, and reports how far the relay got. */
+const DRAIN_LIMIT_MS = 50 * 60_000;
 const DEVICES = Math.floor(IDENTIFIERS / 4);
 /** The profiled pass: a tenth of the size, so its share of the machine stays small. */
 const PROFILE_DEVICES = Math.max(1, Math.floor(DEVICES / 10));
@@ -60,27 +64,33 @@ interface ImportRun {
   report: { rows: number; created: number; updated: number; unchanged: number; rejected: number };
 }
 
+interface RelayResult {
+  /** Events the import wrote to the outbox, and how many the topic held at the end. */
+  events: number;
+  eventsOnTopic: number;
+  /** False when the relay had not published every event within DRAIN_LIMIT_MS. */
+  drained: boolean;
+  /** From the first import's start until every event was on the topic (or the limit). */
+  endToEndSeconds: number;
+  /** How long the relay needed after the import's exit (with `after`, its start-up included). */
+  relayTailSeconds: number;
+  /**
+   * Events on the topic over the time the relay could run: the end-to-end time when it ran
+   * during the import, the relay tail (the service's start included) when it ran after it.
+   */
+  relayEventsPerSecond: number;
+  /** The service's migration step and main.js until /health answers 200. */
+  serviceStartSeconds: number;
+  servicePeakRssMiB: number;
+}
+
 interface RunResult {
   run: number;
   /** Both files, from the first import's start to the second's exit (CLI start-ups included). */
   importSeconds: number;
   deviceFile: ImportRun;
   identifiersFile: ImportRun;
-  /** Events the import wrote to the outbox, and how many the topic holds at the end. */
-  events: number;
-  eventsOnTopic: number;
-  /** From the first import's start until every event was on the topic. */
-  endToEndSeconds: number;
-  /** How long the relay needed after the import's exit (with `after`, its start-up included). */
-  relayTailSeconds: number;
-  /**
-   * Events over the time the relay ran: the end-to-end time when it ran during the import, the
-   * time from the service's start to the last event on the topic when it ran after it.
-   */
-  relayEventsPerSecond: number;
-  /** The service's migration step and main.js until /health answers 200. */
-  serviceStartSeconds: number;
-  servicePeakRssMiB: number;
+  relay?: RelayResult;
   /** One-minute load average when the run started and when it ended (the machine is shared). */
   loadAverage: [number, number];
 }
@@ -200,7 +210,8 @@ async function files(devices: number) {
 async function runOnce(run: number, kafka: KafkaConnection): Promise<RunResult> {
   const { deviceFile, identifiersFile } = await files(DEVICES);
   const schema = `bench_device_import_${stamp}_${run}`;
-  await deleteTopic(kafka);
+  const relays = run <= END_TO_END;
+  if (relays) await deleteTopic(kafka);
   const loadAtStart = loadavg()[0] ?? 0;
   const admin = kafka.admin();
   await admin.connect();
@@ -213,48 +224,59 @@ async function runOnce(run: number, kafka: KafkaConnection): Promise<RunResult> 
       0,
     );
   try {
-    console.log(`run ${run}: importing ${IDENTIFIERS} identifiers, the relay running ${RELAY}`);
-    if (RELAY === 'during') service = await startService(schema);
+    console.log(
+      `run ${run}: importing ${IDENTIFIERS} identifiers` +
+        (relays ? `, the relay running ${RELAY} the import` : ', no relay'),
+    );
+    if (relays && RELAY === 'during') service = await startService(schema);
     const started = performance.now();
     const deviceRun = await importFile(schema, deviceFile);
     const identifiersRun = await importFile(schema, identifiersFile);
     const importSeconds = (performance.now() - started) / 1000;
-    // Read once the import has exited: nothing writes to the outbox any more, and the relay
-    // purges published rows only after ten minutes.
-    const [{ events }] = (await db.query(`SELECT count(*)::int AS events FROM outbox`)) as [
-      { events: number },
-    ];
-    service ??= await startService(schema);
-    const relayFrom = performance.now();
-    const running = service;
-    await waitFor(
-      async () => {
-        if (running.child.exitCode !== null) throw new Error('the service exited');
-        const [{ pending }] = (await db.query(
-          `SELECT count(*)::int AS pending FROM outbox WHERE published_at IS NULL`,
-        )) as [{ pending: number }];
-        return pending === 0 && (await onTopic()) >= events;
-      },
-      { timeoutMs: 3_600_000, intervalMs: 100, description: 'every event on the devices topic' },
-    );
-    const endToEndSeconds = (performance.now() - started) / 1000;
-    const relaySeconds = (performance.now() - relayFrom) / 1000;
     const result: RunResult = {
       run,
       importSeconds: round1(importSeconds),
       deviceFile: { ...deviceRun, seconds: round1(deviceRun.seconds) },
       identifiersFile: { ...identifiersRun, seconds: round1(identifiersRun.seconds) },
-      events,
-      eventsOnTopic: await onTopic(),
-      endToEndSeconds: round1(endToEndSeconds),
-      relayTailSeconds: round1(endToEndSeconds - importSeconds),
-      relayEventsPerSecond: Math.round(
-        events / (RELAY === 'during' ? endToEndSeconds : relaySeconds),
-      ),
-      serviceStartSeconds: round1(running.startSeconds),
-      servicePeakRssMiB: Math.round(running.peak() / MiB),
-      loadAverage: [round1(loadAtStart), round1(loadavg()[0] ?? 0)],
+      loadAverage: [round1(loadAtStart), 0],
     };
+    if (relays) {
+      // Read once the import has exited: nothing writes to the outbox any more, and the relay
+      // purges published rows only after ten minutes (published ones are counted on the topic).
+      const [{ events }] = (await db.query(`SELECT count(*)::int AS events FROM outbox`)) as [
+        { events: number },
+      ];
+      service ??= await startService(schema);
+      const running = service;
+      const drained = await waitFor(
+        async () => {
+          if (running.child.exitCode !== null) throw new Error('the service exited');
+          const [{ pending }] = (await db.query(
+            `SELECT count(*)::int AS pending FROM outbox WHERE published_at IS NULL`,
+          )) as [{ pending: number }];
+          return pending === 0 && (await onTopic()) >= events;
+        },
+        { timeoutMs: DRAIN_LIMIT_MS, intervalMs: 100, description: 'every event on the topic' },
+      ).then(
+        () => true,
+        () => false,
+      );
+      const endToEndSeconds = (performance.now() - started) / 1000;
+      const eventsOnTopic = await onTopic();
+      result.relay = {
+        events,
+        eventsOnTopic,
+        drained,
+        endToEndSeconds: round1(endToEndSeconds),
+        relayTailSeconds: round1(endToEndSeconds - importSeconds),
+        relayEventsPerSecond: Math.round(
+          eventsOnTopic / (RELAY === 'during' ? endToEndSeconds : endToEndSeconds - importSeconds),
+        ),
+        serviceStartSeconds: round1(running.startSeconds),
+        servicePeakRssMiB: Math.round(running.peak() / MiB),
+      };
+    }
+    result.loadAverage[1] = round1(loadavg()[0] ?? 0);
     console.log(JSON.stringify(result));
     return result;
   } finally {
@@ -327,23 +349,30 @@ async function main(): Promise<void> {
   for (let run = 1; run <= RUNS; run += 1) runs.push(await runOnce(run, kafka));
   const profile = await profilePass();
   const of = (pick: (r: RunResult) => number) => runs.map(pick);
+  const relayed = runs.flatMap((r) => (r.relay === undefined ? [] : [r.relay]));
+  const ofRelay = (pick: (r: RelayResult) => number) => relayed.map(pick);
   const summary = {
     importSeconds: stat(of((r) => r.importSeconds)),
     importPerSecond: stat(of((r) => Math.round(IDENTIFIERS / r.importSeconds))),
     deviceFileSeconds: stat(of((r) => r.deviceFile.seconds)),
+    deviceFilePerSecond: stat(of((r) => Math.round(DEVICES / r.deviceFile.seconds))),
     identifiersFileSeconds: stat(of((r) => r.identifiersFile.seconds)),
-    endToEndSeconds: stat(of((r) => r.endToEndSeconds)),
-    endToEndPerSecond: stat(of((r) => Math.round(IDENTIFIERS / r.endToEndSeconds))),
-    relayTailSeconds: stat(of((r) => r.relayTailSeconds)),
-    relayEventsPerSecond: stat(of((r) => r.relayEventsPerSecond)),
-    serviceStartSeconds: stat(of((r) => r.serviceStartSeconds)),
-    events: stat(of((r) => r.events)),
+    identifiersFilePerSecond: stat(
+      of((r) => Math.round((IDENTIFIERS - DEVICES) / r.identifiersFile.seconds)),
+    ),
     cliPeakRssMiB: stat(of((r) => Math.max(r.deviceFile.peakRssMiB, r.identifiersFile.peakRssMiB))),
-    servicePeakRssMiB: stat(of((r) => r.servicePeakRssMiB)),
+    events: stat(ofRelay((r) => r.events)),
+    eventsOnTopic: stat(ofRelay((r) => r.eventsOnTopic)),
+    endToEndSeconds: stat(ofRelay((r) => r.endToEndSeconds)),
+    endToEndPerSecond: stat(ofRelay((r) => Math.round(IDENTIFIERS / r.endToEndSeconds))),
+    relayTailSeconds: stat(ofRelay((r) => r.relayTailSeconds)),
+    relayEventsPerSecond: stat(ofRelay((r) => r.relayEventsPerSecond)),
+    serviceStartSeconds: stat(ofRelay((r) => r.serviceStartSeconds)),
+    servicePeakRssMiB: stat(ofRelay((r) => r.servicePeakRssMiB)),
     loadAverage: spread(runs.flatMap((r) => r.loadAverage)),
     maxLoad: Math.max(...runs.flatMap((r) => r.loadAverage)),
   };
-  const lost = runs.filter((r) => r.eventsOnTopic < r.events).length;
+  const undrained = relayed.filter((r) => !r.drained).length;
   const rejected = runs.reduce(
     (sum, r) => sum + r.deviceFile.report.rejected + r.identifiersFile.report.rejected,
     0,
@@ -366,7 +395,9 @@ async function main(): Promise<void> {
     identifiers: IDENTIFIERS,
     devices: DEVICES,
     runs: RUNS,
+    endToEndRuns: END_TO_END,
     relay: RELAY,
+    drainLimitSeconds: DRAIN_LIMIT_MS / 1000,
     summary,
     profile,
     raw: runs,
@@ -374,68 +405,76 @@ async function main(): Promise<void> {
   const docs = join(root, 'docs', 'benchmarks');
   await writeFile(join(docs, 'device-import.json'), `${JSON.stringify(result, null, 2)}\n`);
   const overloaded = summary.maxLoad > cpus().length;
+  const reached = (value: number) => (value >= TARGET_PER_SECOND ? 'reached' : 'did not reach');
   const firstRun = runs[0];
   const lines = [
     '# Device import benchmark',
     '',
-    `\`npm run bench:device-import -- ${IDENTIFIERS} ${RUNS} ${RELAY}\`, ${result.date}, ${machine}, Node ${result.node}; ` +
-      'the service, the import, PostgreSQL and Kafka on the same machine.',
+    `\`npm run bench:device-import -- ${IDENTIFIERS} ${RUNS} ${END_TO_END} ${RELAY}\`, ${result.date}, ` +
+      `${machine}, Node ${result.node}; the import, the service, PostgreSQL and Kafka on the same machine.`,
     '',
-    `Each run: a fresh schema and an empty \`${DEVICES_TOPIC.name}\` topic; the build's ` +
-      `\`devices-import.main.js\` (what \`npm run devices:import\` runs) imports a generated GUDID device file ` +
-      `(${DEVICES} devices, their primary DI) and then an identifiers file (${IDENTIFIERS - DEVICES} package ` +
-      `identifiers, three per device); the device-registry service, started as its image starts it (\`nx build\` ` +
-      `output: migration step, then main.js), publishes the events with its own outbox relay ` +
+    `Each of the ${RUNS} runs imports, into a fresh schema, a generated GUDID device file (${DEVICES} ` +
+      `devices, their primary DI) and then an identifiers file (${IDENTIFIERS - DEVICES} package identifiers, ` +
+      `three per device) with the build's \`devices-import.main.js\` (what \`npm run devices:import\` runs). ` +
+      `"Import" is from the first file's start to the second's exit, both CLI start-ups included: the database ` +
+      `side. In the first ${END_TO_END} run(s) the device-registry service, started as its image starts it ` +
+      `(\`nx build\` output: migration step, then main.js), publishes the events with its own outbox relay to an ` +
+      `emptied \`${DEVICES_TOPIC.name}\` topic, ` +
       (RELAY === 'during'
-        ? 'while the import runs (started before it).'
-        : 'once the import has exited (started after it), so the import and the relay do not share the machine.') +
-      ` "Import" is from the first import's start to the second's exit (both CLI start-ups included): the ` +
-      `database side. "End to end" runs from the same start until every event the import wrote to the outbox is ` +
-      `on the topic; "relay tail" is the part of it after the import's exit` +
-      (RELAY === 'after' ? ", the service's start included." : '.') +
-      ` Each cell is the median of ${RUNS} runs with the spread (min-max).`,
+        ? 'running throughout the import (started before it).'
+        : 'started once the import has exited, so import and relay do not share the machine.') +
+      ` "End to end" runs from the import's start until every event the import wrote to the outbox is on ` +
+      `the topic (waiting at most ${DRAIN_LIMIT_MS / 60_000} minutes); "relay tail" is the part after the ` +
+      `import's exit${RELAY === 'after' ? ", the service's start included" : ''}. Each cell is the median ` +
+      'with the spread (min-max) over the runs it names.',
     '',
-    '| measure | median (min-max) |',
-    '|---|---|',
-    `| identifiers | ${IDENTIFIERS} |`,
-    `| import, both files, s | ${cell(summary.importSeconds)} |`,
-    `| of which device file, s | ${cell(summary.deviceFileSeconds)} |`,
-    `| of which identifiers file, s | ${cell(summary.identifiersFileSeconds)} |`,
-    `| import, identifiers/s | ${cell(summary.importPerSecond)} |`,
-    `| events written and relayed | ${cell(summary.events)} |`,
-    `| end to end (all events on the topic), s | ${cell(summary.endToEndSeconds)} |`,
-    `| end to end, identifiers/s | ${cell(summary.endToEndPerSecond)} |`,
-    `| relay tail after the import, s | ${cell(summary.relayTailSeconds)} |`,
-    `| service start (migration step, then main.js until /health), s | ${cell(summary.serviceStartSeconds)} |`,
-    `| events relayed per second of the time the relay ran | ${cell(summary.relayEventsPerSecond)} |`,
-    `| import CLI peak RSS (VmHWM), MiB | ${cell(summary.cliPeakRssMiB)} |`,
-    `| service peak RSS (VmHWM), MiB | ${cell(summary.servicePeakRssMiB)} |`,
-    `| load average (1 min) at the runs' starts and ends | ${summary.loadAverage} |`,
+    `| measure | runs | median (min-max) |`,
+    '|---|---|---|',
+    `| import, both files, s | ${RUNS} | ${cell(summary.importSeconds)} |`,
+    `| import, identifiers/s | ${RUNS} | ${cell(summary.importPerSecond)} |`,
+    `| device file, s | ${RUNS} | ${cell(summary.deviceFileSeconds)} |`,
+    `| device file, identifiers/s | ${RUNS} | ${cell(summary.deviceFilePerSecond)} |`,
+    `| identifiers file, s | ${RUNS} | ${cell(summary.identifiersFileSeconds)} |`,
+    `| identifiers file, identifiers/s | ${RUNS} | ${cell(summary.identifiersFilePerSecond)} |`,
+    `| import CLI peak RSS (VmHWM), MiB | ${RUNS} | ${cell(summary.cliPeakRssMiB)} |`,
+    `| events written to the outbox | ${relayed.length} | ${cell(summary.events)} |`,
+    `| events on the topic at the end | ${relayed.length} | ${cell(summary.eventsOnTopic)} |`,
+    `| end to end, s | ${relayed.length} | ${cell(summary.endToEndSeconds)} |`,
+    `| end to end, identifiers/s | ${relayed.length} | ${cell(summary.endToEndPerSecond)} |`,
+    `| relay tail after the import, s | ${relayed.length} | ${cell(summary.relayTailSeconds)} |`,
+    `| service start (migration step, then main.js until /health), s | ${relayed.length} | ${cell(summary.serviceStartSeconds)} |`,
+    `| events on the topic per second of the ${RELAY === 'during' ? 'end-to-end time' : "relay tail (the service's start included)"} | ${relayed.length} | ${cell(summary.relayEventsPerSecond)} |`,
+    `| service peak RSS (VmHWM), MiB | ${relayed.length} | ${cell(summary.servicePeakRssMiB)} |`,
+    `| load average (1 min) at the runs' starts and ends | ${RUNS} | ${summary.loadAverage} |`,
     '',
-    `Target ${TARGET_PER_SECOND} identifiers/s: the import ${summary.importPerSecond.median >= TARGET_PER_SECOND ? 'reached' : 'did not reach'} ` +
-      `it (median ${summary.importPerSecond.median}/s); end to end ${summary.endToEndPerSecond.median >= TARGET_PER_SECOND ? 'reached' : 'did not reach'} ` +
-      `it (median ${summary.endToEndPerSecond.median}/s).`,
-    `Events on the topic fewer than written: ${lost} of ${RUNS} runs. Rows rejected: ${rejected}.`,
+    `Target ${TARGET_PER_SECOND} identifiers/s: the import ${reached(summary.importPerSecond.median)} it ` +
+      `(median ${summary.importPerSecond.median}/s); end to end ${reached(summary.endToEndPerSecond.median)} it ` +
+      `(median ${summary.endToEndPerSecond.median}/s).`,
+    `Relay runs that did not publish every event within ${DRAIN_LIMIT_MS / 60_000} minutes: ${undrained} of ` +
+      `${relayed.length}. Rows rejected: ${rejected}.`,
     firstRun === undefined
       ? ''
-      : `Reports of run 1: device file ${JSON.stringify(firstRun.deviceFile.report)}, identifiers file ${JSON.stringify(firstRun.identifiersFile.report)}.`,
+      : `Reports of run 1: device file ${JSON.stringify(firstRun.deviceFile.report)}, identifiers file ` +
+        `${JSON.stringify(firstRun.identifiersFile.report)}.`,
     '',
     overloaded
-      ? `The machine was loaded beyond its ${cpus().length} cores during these runs (load average up to ${summary.maxLoad}): ` +
-        'other work shared it, so these times are upper bounds.'
+      ? `The machine was loaded beyond its ${cpus().length} cores during these runs (load average up to ` +
+        `${summary.maxLoad}): other work shared it, so these times are upper bounds.`
       : `The load average stayed at or below the ${cpus().length} cores (at most ${summary.maxLoad}).`,
     '',
     costTable(
       `Top self-time costs of the import CLI (\`node --cpu-prof\`, ${profile.devices} devices and ` +
-        `${profile.devices * 3} identifiers into a fresh schema, no relay running), share of its samples:`,
+        `${profile.devices * 3} identifiers into a fresh schema, no relay running), share of its samples; ` +
+        '"(idle)" is the CLI waiting, mostly for PostgreSQL:',
       profile,
     ),
     '',
     baseline === undefined
       ? ''
       : costTable(
-          `The same profile of the import before it was set-based (commit ${baseline.commit}, ${baseline.date}, ` +
-            `${baseline.devices} devices), from \`device-import-profile-before.json\`:`,
+          `The same profile of the import before it was set-based (commit ${baseline.commit}, ` +
+            `${baseline.devices} devices, run from the TypeScript sources), from ` +
+            '`device-import-profile-before.json`:',
           baseline,
         ),
     '',
