@@ -17,6 +17,8 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 
+import { format, resolveConfig } from 'prettier';
+
 import { DEVICES_TOPIC } from '@implant-trace/contracts';
 import { createSchemaDataSource } from '@implant-trace/platform-database';
 import { KafkaConnection } from '@implant-trace/platform-messaging';
@@ -480,9 +482,12 @@ async function main(): Promise<void> {
     '',
     'Raw figures: `device-import.json`.',
   ];
+  // Formatted as the repository's Prettier config formats every committed Markdown file.
+  const markdown = `${lines.filter((line, i, all) => line !== '' || all[i - 1] !== '').join('\n')}\n`;
+  const path = join(docs, 'device-import.md');
   await writeFile(
-    join(docs, 'device-import.md'),
-    `${lines.filter((line, i, all) => line !== '' || all[i - 1] !== '').join('\n')}\n`,
+    path,
+    await format(markdown, { ...(await resolveConfig(path)), parser: 'markdown' }),
   );
   console.log(JSON.stringify(summary, null, 2));
 }
