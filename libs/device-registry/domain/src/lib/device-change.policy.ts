@@ -91,6 +91,21 @@ function substance(record: RecordSubstance): string {
 }
 
 /**
+ * A decided record is never mutated (each change makes a new one), so its substance is computed
+ * once: a device that several rows of a chunk change in turn costs one substance per row.
+ */
+const recordSubstances = new WeakMap<DeviceRecord, string>();
+
+function substanceOfRecord(record: DeviceRecord): string {
+  let known = recordSubstances.get(record);
+  if (known === undefined) {
+    known = substance(withoutBookkeeping(record));
+    recordSubstances.set(record, known);
+  }
+  return known;
+}
+
+/**
  * Identifiers are never dropped: a box already in a hospital store still carries an identifier
  * that a newer record left out, and a recall naming it must still find the device. Incoming
  * entries replace the current entry of the same identifier (fields they leave out are kept); a
@@ -136,12 +151,12 @@ function nextRevision(
   candidate: RecordSubstance,
   now: string,
 ): ChangeOutcome {
-  if (substance(candidate) === substance(withoutBookkeeping(current)))
+  const candidateSubstance = substance(candidate);
+  if (candidateSubstance === substanceOfRecord(current))
     return { kind: 'unchanged', record: current };
-  return {
-    kind: 'updated',
-    record: { ...candidate, revision: current.revision + 1, updatedAt: now },
-  };
+  const record = { ...candidate, revision: current.revision + 1, updatedAt: now };
+  recordSubstances.set(record, candidateSubstance);
+  return { kind: 'updated', record };
 }
 
 function withoutUndefined<T extends object>(value: T): T {

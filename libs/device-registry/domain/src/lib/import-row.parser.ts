@@ -264,8 +264,8 @@ function csvDevice(row: Row): DeviceChange {
  * How a line of each format is split into fields, by csv-parse. Each line is parsed on its own
  * (the file arrives as lines, see `import-devices`), so a bad quote costs its own row and can
  * never swallow the lines after it into one field. CSV quoting is strict (RFC 4180: a quote
- * only opens a field or doubles inside a quoted one); GUDID release files are pipe-delimited
- * with no quoting, so a `"` there is text.
+ * only opens a field or doubles inside a quoted one). GUDID release files are pipe-delimited
+ * with no quoting, so a `"` there is text (see `splitPipes`).
  */
 const CSV_LINE: CsvOptions = {
   delimiter: ',',
@@ -273,13 +273,6 @@ const CSV_LINE: CsvOptions = {
   escape: '"',
   record_delimiter: '\n',
   relax_quotes: false,
-  relax_column_count: true,
-  bom: false,
-};
-const PIPE_LINE: CsvOptions = {
-  delimiter: '|',
-  quote: false,
-  record_delimiter: '\n',
   relax_column_count: true,
   bom: false,
 };
@@ -304,6 +297,13 @@ function splitter(options: CsvOptions): (line: string) => SplitResult {
   };
 }
 
+/**
+ * A GUDID line's fields. With no quoting and the line already cut from the file, csv-parse
+ * would only split on `|`; String.split does that without building a parser per line, which
+ * showed in the import's profile (a million lines).
+ */
+const splitPipes = (line: string): SplitResult => ({ ok: true, fields: line.split('|') });
+
 const FORMATS: {
   format: ImportFormat;
   split: (line: string) => SplitResult;
@@ -312,13 +312,13 @@ const FORMATS: {
 }[] = [
   {
     format: 'gudid-identifiers',
-    split: splitter(PIPE_LINE),
+    split: splitPipes,
     required: ['PrimaryDI', 'deviceId', 'deviceIdType', 'deviceIdIssuingAgency'],
     read: gudidIdentifier,
   },
   {
     format: 'gudid-device',
-    split: splitter(PIPE_LINE),
+    split: splitPipes,
     required: ['PrimaryDI', 'brandName', 'companyName'],
     read: gudidDevice,
   },

@@ -273,7 +273,7 @@ describe('device-registry against the real PostgreSQL, Redis and Kafka', () => {
       if (existing === undefined) throw new Error('the device registered above');
       await expect(
         catalogue.inTransaction((manager) =>
-          catalogue.save(manager, [{ ...existing, deviceId: uuidV7() }]),
+          catalogue.save(manager, [{ ...existing, deviceId: uuidV7() }], new Map()),
         ),
       ).rejects.toThrow(ConcurrentCatalogueChangeError);
       expect(await counts()).toEqual(before);
@@ -641,8 +641,13 @@ describe('device-registry against the real PostgreSQL, Redis and Kafka', () => {
       const maker = uniqueName('Abortco');
       const importer = app.get(ImportDevicesUseCase);
       const execute = jest.spyOn(importer, 'execute');
+      // The upload's own path, in chunks small enough for the test's body limit.
+      const original = ImportDevicesUseCase.prototype.execute.bind(importer);
+      execute.mockImplementation((source, options) =>
+        original(source, { ...options, batchSize: 1000 }),
+      );
       try {
-        // 1,500 rows: the first batch of 1,000 commits, the rest wait for a line that never comes.
+        // 1,500 rows: the first chunk of 1,000 commits, the rest wait for a line that never comes.
         const rows = Array.from({ length: 1500 }, (_, i) =>
           csvRow(withCheckDigit(`079${String(i).padStart(10, '0')}`), maker),
         );

@@ -53,12 +53,13 @@ export class ApplyDeviceChangesUseCase {
       const owners = await this.catalogue.lockOwners(manager, changes.flatMap(identifiersOf));
       const deviceIds = [...new Set(owners.values())];
       await this.catalogue.lockDevices(manager, deviceIds);
-      const records = new Map(
+      const stored = new Map(
         (await this.catalogue.findByIds(deviceIds, manager)).map((record) => [
           record.deviceId,
           record,
         ]),
       );
+      const records = new Map(stored);
       const view: CatalogueView = {
         ownerOf: (identifier) => owners.get(identifier),
         recordOf: (deviceId) => records.get(deviceId),
@@ -80,7 +81,7 @@ export class ApplyDeviceChangesUseCase {
         return outcome;
       });
       const finals = [...changed.values()];
-      await this.catalogue.save(manager, finals);
+      await this.catalogue.save(manager, finals, stored);
       await this.publisher.publishMany(
         manager,
         EVENTS.deviceRegisteredV1,

@@ -41,6 +41,50 @@ describe('ImportDevicesUseCase', () => {
     expect(report).toMatchObject({ format: 'csv', rows: 25, created: 25, rejected: 0 });
   });
 
+  it('parses the next chunk while one is applied, but applies one chunk at a time, in file order', async () => {
+    const applied: string[][] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const apply = {
+      execute: async (changes: readonly DeviceChange[]): Promise<ChangeOutcome[]> => {
+        inFlight++;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        applied.push(
+          changes.map((c) => (c.kind === 'upsert' ? c.draft.brand : c.primaryDeviceIdentifier)),
+        );
+        if (applied.length === 1) await gate;
+        inFlight--;
+        return changes.map(() => ({ kind: 'created' }) as ChangeOutcome);
+      },
+    } as unknown as ApplyDeviceChangesUseCase;
+    const parsed: number[] = [];
+    const rows = Array.from({ length: 6 }, (_, i) => `${gtin(i)},Acme,Hip ${i}`);
+    const source = Readable.from(
+      (function* () {
+        yield `${HEADER}\n`;
+        for (const [i, row] of rows.entries()) {
+          parsed.push(i);
+          yield `${row}\n`;
+        }
+      })(),
+    );
+    const importing = new ImportDevicesUseCase(apply).execute(source, { batchSize: 2 });
+    // The first chunk is held in the database: the second is read and parsed meanwhile.
+    await waitFor(() => parsed.length >= 4, { description: 'the second chunk read' });
+    expect(applied).toHaveLength(1);
+    release();
+    const report = await importing;
+    expect(mostInFlight).toBe(1);
+    expect(applied).toEqual([
+      ['Hip 0', 'Hip 1'],
+      ['Hip 2', 'Hip 3'],
+      ['Hip 4', 'Hip 5'],
+    ]);
+    expect(report).toMatchObject({ rows: 6, created: 6 });
+  });
+
   it('counts every rejection but lists only the first ones, in line order', async () => {
     const lines = [HEADER, ...Array.from({ length: 5 }, (_, i) => `0761234000000${i},Acme,`)];
     const report = await new ImportDevicesUseCase(fakeApply([])).execute(

@@ -54,6 +54,13 @@ export interface ImportOptions {
   onBatch?: (report: Readonly<ImportReport>) => void;
 }
 
+/**
+ * Rows per transaction by default: large enough that a chunk's fixed costs (its COPYs, lookups
+ * and commit) are small per row, small enough that a chunk commits in well under a second and
+ * holds its devices' locks no longer.
+ */
+export const IMPORT_BATCH_SIZE = 10_000;
+
 /** Room for every field of a device at its contract limit, quoted, with its other identifiers. */
 export const IMPORT_MAX_LINE_BYTES = 16 * 1024;
 
@@ -69,10 +76,10 @@ function byteLimit(maxBytes: number): Transform {
 
 /**
  * Streams a GUDID device file, a GUDID identifiers file or a CSV line by line and applies it in
- * batches: memory stays bounded by the batch size and the line limit whatever the file size,
- * and reading pauses while a batch commits. The stages run in one `stream.pipeline`, so a
+ * chunks, one transaction each: memory stays bounded by two chunks and the line limit whatever
+ * the file size, and reading pauses while the chunk parsed ahead waits for the one committing. The stages run in one `stream.pipeline`, so a
  * source that fails or is aborted (a client closing its upload) ends the import and destroys
- * every stage; the batch being committed at that moment finishes, nothing after it is read.
+ * every stage; the chunk being committed at that moment finishes, no chunk after it is applied.
  * Re-importing a file finds every row unchanged and publishes nothing.
  */
 @Injectable()
@@ -118,7 +125,7 @@ export class ImportDevicesUseCase {
     lines: AsyncIterable<ImportLine>,
     options: ImportOptions,
   ): Promise<ImportReport | undefined> {
-    const batchSize = options.batchSize ?? 1000;
+    const batchSize = options.batchSize ?? IMPORT_BATCH_SIZE;
     const maxListed = options.maxRejectionsListed ?? 1000;
     let parser: ImportRowParser | undefined;
     let report: ImportReport | undefined;
@@ -151,42 +158,67 @@ export class ImportDevicesUseCase {
       }
     };
 
-    const flush = async () => {
+    // One chunk is in the database while the next is parsed: parsing is this process's work,
+    // applying mostly PostgreSQL's, so the two overlap. Chunks still commit one after another,
+    // each decided on what the one before it committed.
+    let applying: Promise<void> = Promise.resolve();
+    let failure: { error: unknown } | undefined;
+    const settle = async () => {
+      await applying;
+      if (failure !== undefined) throw failure.error;
+    };
+    const dispatch = async () => {
+      await settle();
       if (batch.length === 0 || report === undefined) return;
       const current = batch;
+      const progress = report;
       batch = [];
-      const outcomes = await this.applyChanges.execute(current.map((row) => row.change));
-      outcomes.forEach((outcome, index) => count(current[index]?.line ?? 0, outcome));
-      options.onBatch?.(report);
+      applying = this.applyChanges.execute(current.map((row) => row.change)).then(
+        (outcomes) => {
+          outcomes.forEach((outcome, index) => count(current[index]?.line ?? 0, outcome));
+          options.onBatch?.(progress);
+        },
+        (error: unknown) => {
+          failure ??= { error };
+        },
+      );
     };
 
-    for await (const line of lines) {
-      if (parser === undefined) {
-        if ('problem' in line) throw new ImportFormatError(`line ${line.line}: ${line.problem}`);
-        const header = createImportRowParser(line.text);
-        if (!header.ok) throw new ImportFormatError(header.reason);
-        parser = header.parser;
-        report = {
-          format: parser.format,
-          rows: 0,
-          created: 0,
-          updated: 0,
-          unchanged: 0,
-          rejected: 0,
-          rejections: [],
-          rejectionsTruncated: false,
-        };
-        continue;
+    try {
+      for await (const line of lines) {
+        if (failure !== undefined) throw failure.error;
+        if (parser === undefined) {
+          if ('problem' in line) throw new ImportFormatError(`line ${line.line}: ${line.problem}`);
+          const header = createImportRowParser(line.text);
+          if (!header.ok) throw new ImportFormatError(header.reason);
+          parser = header.parser;
+          report = {
+            format: parser.format,
+            rows: 0,
+            created: 0,
+            updated: 0,
+            unchanged: 0,
+            rejected: 0,
+            rejections: [],
+            rejectionsTruncated: false,
+          };
+          continue;
+        }
+        const row: RowResult =
+          'problem' in line ? { kind: 'rejected', reason: line.problem } : parser.parse(line.text);
+        if (row.kind === 'blank') continue;
+        if (report !== undefined) report.rows++;
+        if (row.kind === 'rejected') reject(line.line, row.reason);
+        else batch.push({ line: line.line, change: row.change });
+        if (batch.length >= batchSize) await dispatch();
       }
-      const row: RowResult =
-        'problem' in line ? { kind: 'rejected', reason: line.problem } : parser.parse(line.text);
-      if (row.kind === 'blank') continue;
-      if (report !== undefined) report.rows++;
-      if (row.kind === 'rejected') reject(line.line, row.reason);
-      else batch.push({ line: line.line, change: row.change });
-      if (batch.length >= batchSize) await flush();
+      await dispatch();
+      await settle();
+    } finally {
+      // Whatever ended the file (its end, a failed source, a refused header), the chunk in the
+      // database settles before the import reports: committed in full or not at all.
+      await applying;
     }
-    await flush();
     // Rows rejected while parsing are listed at once, those refused by the catalogue when their
     // batch commits: the report lists them in file order.
     report?.rejections.sort((a, b) => a.line - b.line);
