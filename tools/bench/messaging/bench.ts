@@ -31,7 +31,7 @@ import {
 } from '@implant-trace/platform-messaging';
 import type { DataSource } from 'typeorm';
 
-import { summariseProfiles, type ProfileSummary } from '../profile-summary';
+import { summariseProfiles, type ProfileSummary } from '../support/cpu-profile-summary';
 import { ensureCommitTimestamps } from '../../support/commit-timestamps';
 import { exitOf, median, spread } from '../support/service-process';
 
@@ -542,7 +542,7 @@ async function main(): Promise<void> {
 const int = (value: number) => Math.round(value).toLocaleString('en-GB');
 const rate = (s: { median: number; spread: string }) =>
   `${int(s.median)}/s (${s.spread.split('-').map(Number).map(int).join('-')})`;
-const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
+const percent = (share: number) => `${share.toFixed(1)} %`;
 
 function profileTables(name: string, profile: ProfileSummary): string[] {
   return [
