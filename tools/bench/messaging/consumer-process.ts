@@ -6,7 +6,7 @@ import { EVENTS } from '@implant-trace/contracts';
 import { createSchemaDataSource } from '@implant-trace/platform-database';
 import { EventConsumer, KafkaConnection } from '@implant-trace/platform-messaging';
 
-import { exitWithParent } from '../support/service-process';
+import { serveUntilTerminated } from '../support/service-process';
 
 interface ConsumerArguments {
   databaseUrl: string;
@@ -16,8 +16,7 @@ interface ConsumerArguments {
   groupId: string;
 }
 
-async function main(): Promise<void> {
-  exitWithParent();
+serveUntilTerminated(async () => {
   const args = JSON.parse(process.argv[2] ?? '{}') as ConsumerArguments;
   const dataSource = createSchemaDataSource({ url: args.databaseUrl, schema: args.schema });
   await dataSource.initialize();
@@ -29,16 +28,8 @@ async function main(): Promise<void> {
     await tx.query(`INSERT INTO effects (event_id) VALUES ($1)`, [envelope.id]);
   });
   await consumer.start();
-  process.stdout.write('ready\n');
-  process.on('SIGTERM', () => {
-    void consumer
-      .stop()
-      .then(() => dataSource.destroy())
-      .then(() => process.exit(0));
-  });
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
+  return async () => {
+    await consumer.stop();
+    await dataSource.destroy();
+  };
 });

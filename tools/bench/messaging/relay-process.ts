@@ -4,7 +4,7 @@ import 'reflect-metadata';
 import { createSchemaDataSource } from '@implant-trace/platform-database';
 import { KafkaConnection, OutboxRelay, OutboxRepository } from '@implant-trace/platform-messaging';
 
-import { exitWithParent } from '../support/service-process';
+import { serveUntilTerminated } from '../support/service-process';
 
 interface RelayArguments {
   databaseUrl: string;
@@ -12,8 +12,7 @@ interface RelayArguments {
   brokers: string[];
 }
 
-async function main(): Promise<void> {
-  exitWithParent();
+serveUntilTerminated(async () => {
   const args = JSON.parse(process.argv[2] ?? '{}') as RelayArguments;
   const dataSource = createSchemaDataSource({ url: args.databaseUrl, schema: args.schema });
   await dataSource.initialize();
@@ -23,16 +22,8 @@ async function main(): Promise<void> {
     { relayId: 'bench-relay', onError: (error) => console.error(`relay: ${String(error)}`) },
   );
   await relay.start();
-  process.stdout.write('ready\n');
-  process.on('SIGTERM', () => {
-    void relay
-      .stop()
-      .then(() => dataSource.destroy())
-      .then(() => process.exit(0));
-  });
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
+  return async () => {
+    await relay.stop();
+    await dataSource.destroy();
+  };
 });

@@ -109,6 +109,24 @@ export function exitWithParent(): void {
   }, 1_000).unref();
 }
 
+/**
+ * Runs a benchmark's helper process: `start` brings it up and answers how to stop it; `ready`
+ * is printed once it is up, SIGTERM stops it cleanly, and it exits with the benchmark.
+ */
+export function serveUntilTerminated(start: () => Promise<() => Promise<void>>): void {
+  exitWithParent();
+  start().then(
+    (stop) => {
+      process.stdout.write('ready\n');
+      process.on('SIGTERM', () => void stop().then(() => process.exit(0)));
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
+
 export const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 export const spread = (values: number[]) => `${Math.min(...values)}-${Math.max(...values)}`;
