@@ -1,6 +1,6 @@
 import type { TopicDefinition } from '@implant-trace/contracts';
 import { deadLetterTopicOf } from '@implant-trace/contracts';
-import type { Admin } from 'kafkajs';
+import type { Admin, ITopicMetadata } from 'kafkajs';
 
 import type { KafkaConnection } from '../broker/kafka-connection';
 
@@ -46,12 +46,17 @@ export async function provisionTopics(
     const existing = new Set(await admin.listTopics());
     const keyedPresent = topics.filter((t) => existing.has(t.name));
     if (keyedPresent.length > 0) {
-      const metadata = await admin.fetchTopicMetadata({ topics: keyedPresent.map((t) => t.name) });
+      // Read through the same wait: a topic another service created a moment ago may be
+      // unknown yet to the node asked (UNKNOWN_TOPIC_OR_PARTITION on a cluster).
+      const described = await untilLed(
+        admin,
+        keyedPresent.map((t) => t.name),
+      );
       const mismatches = keyedPresent
         .map((t) => ({
           topic: t.name,
           expected: t.partitions,
-          actual: metadata.topics.find((m) => m.name === t.name)?.partitions.length ?? 0,
+          actual: described.find((m) => m.name === t.name)?.partitions.length ?? 0,
         }))
         .filter((m) => m.actual !== m.expected);
       if (mismatches.length > 0) throw new TopicPartitionMismatchError(mismatches);
@@ -85,18 +90,19 @@ export async function provisionTopics(
 
 const LEADER_WAIT_MS = 30_000;
 
-async function untilLed(admin: Admin, topics: string[]): Promise<void> {
+/** Waits until every partition of `topics` has a leader; answers their metadata then. */
+async function untilLed(admin: Admin, topics: string[]): Promise<ITopicMetadata[]> {
   const deadline = Date.now() + LEADER_WAIT_MS;
   for (;;) {
-    const leaderless = await admin.fetchTopicMetadata({ topics }).then(
-      ({ topics: described }) =>
-        topics.filter((name) => {
-          const partitions = described.find((t) => t.name === name)?.partitions ?? [];
-          return partitions.length === 0 || partitions.some((p) => p.leader < 0);
-        }),
-      () => topics,
+    const described = await admin.fetchTopicMetadata({ topics }).then(
+      (metadata) => metadata.topics,
+      () => [],
     );
-    if (leaderless.length === 0) return;
+    const leaderless = topics.filter((name) => {
+      const partitions = described.find((t) => t.name === name)?.partitions ?? [];
+      return partitions.length === 0 || partitions.some((p) => p.leader < 0);
+    });
+    if (leaderless.length === 0) return described;
     if (Date.now() >= deadline) {
       throw new Error(
         `topics without a leader after ${LEADER_WAIT_MS} ms: ${leaderless.join(', ')}`,
