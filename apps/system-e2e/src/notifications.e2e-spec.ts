@@ -16,11 +16,9 @@ import {
 } from '@implant-trace/platform-testing';
 
 import { MatchPublisher } from './support/match-publisher';
+import { callService } from './support/service-call';
 import type { RunningService } from './support/service-process';
 import { startService } from './support/service-process';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read answers as loose JSON
-type JsonBody = Record<string, any>;
 
 const NOTIFICATIONS_PORT = 3004;
 
@@ -80,16 +78,7 @@ describe('notifications, end to end (recall-matching stood in for by a publisher
       issuer: notifications.issuer,
       audience: notifications.audience,
     });
-    const response = await fetch(`${notifications.baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${bearer}`,
-        'content-type': 'application/json',
-        'idempotency-key': randomUUID(),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as JsonBody };
+    return callService(notifications.baseUrl, method, path, bearer, body);
   }
 
   // A fresh service first fans out every event that earlier specs left on the topics: long waits.
