@@ -12,7 +12,11 @@ export {
   type HeldPartition,
   type UnappliedSince,
 } from './lib/consumer/event-consumer';
-export { PermanentEventError, type EventHandler } from './lib/consumer/event-handler';
+export {
+  PermanentEventError,
+  type EventBatchHandler,
+  type EventHandler,
+} from './lib/consumer/event-handler';
 export {
   MESSAGING_MIGRATIONS,
   MessagingTables1700000000000,

@@ -76,6 +76,10 @@ export class EventConsumerFactory implements OnApplicationBootstrap, OnApplicati
       onError: (error) => this.logger.warn(`${groupId} retrying after ${String(error)}`),
       onLag: (topic, partition, lag) => this.metrics.setConsumerLag(groupId, topic, partition, lag),
       onRetry: (topic, partition) => this.monitor.recordRetry(groupId, topic, partition),
+      onConsumerReplaced: (error) => {
+        this.logger.warn(`${groupId}: Kafka consumer replaced after ${String(error)}`);
+        this.monitor.recordConsumerReplaced(groupId);
+      },
       ...options,
     });
     this.monitor.watch(consumer);

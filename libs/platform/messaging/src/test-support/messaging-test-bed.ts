@@ -9,6 +9,8 @@ import { createSchemaDataSource, prepareSchema } from '@implant-trace/platform-d
 import { testInfrastructure, uniqueName } from '@implant-trace/platform-testing';
 import type { DataSource, EntityManager } from 'typeorm';
 
+import type { MessageHeaders } from '../lib/broker/cloud-event-headers';
+import { cloudEventHeaders } from '../lib/broker/cloud-event-headers';
 import { KafkaConnection } from '../lib/broker/kafka-connection';
 import { MESSAGING_MIGRATIONS } from '../lib/messaging-tables.migration';
 import { laneOfKeySql, OUTBOX_LANES } from '../lib/outbox-lanes.migration';
@@ -107,6 +109,22 @@ export class MessagingTestBed {
     const keys = [...byLane.values()].find((lane) => lane.length >= count);
     if (keys === undefined) throw new Error(`no lane drew ${count} of the candidate keys`);
     return keys.slice(0, count);
+  }
+
+  /** A valid event's Kafka message, for tests that write around the outbox. */
+  static message<P extends { implantId: string }>(
+    event: EventDefinition<P>,
+    data: P,
+    id = uuidV7(),
+  ): { key: string; headers: MessageHeaders; value: string } {
+    const headers = cloudEventHeaders({
+      id,
+      type: event.type,
+      source: 'it',
+      time: new Date().toISOString(),
+      subject: data.implantId,
+    });
+    return { key: data.implantId, headers, value: JSON.stringify(data) };
   }
 
   /** The effect a test consumer applies: one row per application. */

@@ -13,6 +13,7 @@ const PARTITION_LABELS = ['group', 'topic', 'partition'] as const;
 export class ConsumerMonitor {
   private readonly consumers = new Set<EventConsumer>();
   private readonly retries: Counter<(typeof PARTITION_LABELS)[number]>;
+  private readonly replacements: Counter<'group'>;
 
   constructor(metrics: PlatformMetrics, readiness: ReadinessRegistry) {
     const registers = [metrics.registry];
@@ -21,6 +22,12 @@ export class ConsumerMonitor {
       name: 'kafka_consumer_retries_total',
       help: 'Failed applications of events whose partition was paused and retried after a backoff',
       labelNames: PARTITION_LABELS,
+      registers,
+    });
+    this.replacements = new Counter({
+      name: 'kafka_consumer_replaced_total',
+      help: 'Kafka consumers replaced after an offset commit failed or kafkajs crashed for good',
+      labelNames: ['group'],
       registers,
     });
     new Gauge({
@@ -75,6 +82,10 @@ export class ConsumerMonitor {
 
   recordRetry(group: string, topic: string, partition: number): void {
     this.retries.inc({ group, topic, partition: String(partition) });
+  }
+
+  recordConsumerReplaced(group: string): void {
+    this.replacements.inc({ group });
   }
 }
 

@@ -77,7 +77,12 @@ describe('poison messages, dead letters and replay', () => {
     });
     await consumer.stop();
 
-    expect(consumer.stats).toEqual({ applied: 2, duplicates: 0, deadLettered: 5 });
+    expect(consumer.stats).toEqual({
+      applied: 2,
+      duplicates: 0,
+      deadLettered: 5,
+      consumersReplaced: 0,
+    });
     expect(await bed.effectCounts()).toEqual({ total: 2, distinct: 2 });
     const letters = await deadLetters(5);
     expect(letters).toHaveLength(5);

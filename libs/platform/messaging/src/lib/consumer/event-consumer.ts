@@ -1,4 +1,4 @@
-import type { EventDefinition, TopicDefinition } from '@implant-trace/contracts';
+import type { EventDefinition, EventEnvelope, TopicDefinition } from '@implant-trace/contracts';
 import { deadLetterTopicOf } from '@implant-trace/contracts';
 import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
@@ -9,7 +9,7 @@ import { provisionTopics } from '../topics/topic-provisioner';
 import { stringHeaders } from '../broker/kafka-headers';
 import type { DecodeResult } from './decode-message';
 import { decodeMessage } from './decode-message';
-import type { EventHandler } from './event-handler';
+import type { EventBatchHandler, EventHandler } from './event-handler';
 import { PermanentEventError } from './event-handler';
 
 export interface EventConsumerOptions {
@@ -29,12 +29,18 @@ export interface EventConsumerOptions {
   onLag?: (topic: string, partition: number, lag: number) => void;
   /** A failed application whose partition is paused and retried after a backoff. */
   onRetry?: (topic: string, partition: number, error: unknown) => void;
+  /** How long an offset commit may take before the Kafka consumer is replaced. */
+  commitTimeoutMs?: number;
+  /** The Kafka consumer replaced after a failed commit or a crash kafkajs does not recover. */
+  onConsumerReplaced?: (error: unknown) => void;
 }
 
 export interface EventConsumerStats {
   applied: number;
   duplicates: number;
   deadLettered: number;
+  /** Kafka consumers replaced after a failed commit or an unrecovered crash. */
+  consumersReplaced: number;
 }
 
 /** A partition held back by an event that failed: paused, and retried on a backoff timer. */
@@ -77,6 +83,23 @@ interface Hold {
   resumeTimer: NodeJS.Timeout | undefined;
 }
 
+type RegisteredHandler =
+  | { kind: 'each'; handle: EventHandler<object> }
+  | { kind: 'batch'; handle: EventBatchHandler<object> };
+
+/** Consecutive envelopes of one type, in order: a batch handler's unit of work. */
+function runsOfOneType(envelopes: EventEnvelope<object>[]): EventEnvelope<object>[][] {
+  const runs: EventEnvelope<object>[][] = [];
+  for (const envelope of envelopes) {
+    const run = runs[runs.length - 1];
+    if (run !== undefined && run[0]?.type === envelope.type) run.push(envelope);
+    else runs.push([envelope]);
+  }
+  return runs;
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const partitionId = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 /**
@@ -89,14 +112,21 @@ const partitionId = (topic: string, partition: number) => `${topic}\u0000${parti
  * would stall all of them.
  */
 export class EventConsumer {
-  readonly stats: EventConsumerStats = { applied: 0, duplicates: 0, deadLettered: 0 };
-  private readonly handlers = new Map<string, EventHandler<object>>();
+  readonly stats: EventConsumerStats = {
+    applied: 0,
+    duplicates: 0,
+    deadLettered: 0,
+    consumersReplaced: 0,
+  };
+  private readonly handlers = new Map<string, RegisteredHandler>();
   private readonly maxTransactionSize: number;
   private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
+  private readonly commitTimeoutMs: number;
   private readonly holds = new Map<string, Hold>();
   private readonly unapplied = new Map<string, UnappliedSince>();
   private consumer: Consumer | undefined;
+  private replacing: Promise<void> | undefined;
   private deadLetterProducer: Producer | undefined;
   private stopping = false;
 
@@ -108,6 +138,7 @@ export class EventConsumer {
     this.maxTransactionSize = options.maxTransactionSize ?? 200;
     this.initialBackoffMs = options.initialBackoffMs ?? 200;
     this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
+    this.commitTimeoutMs = options.commitTimeoutMs ?? 10_000;
   }
 
   get groupId(): string {
@@ -115,7 +146,16 @@ export class EventConsumer {
   }
 
   on<P extends object>(definition: EventDefinition<P>, handler: EventHandler<P>): this {
-    this.handlers.set(definition.type, handler as EventHandler<object>);
+    this.handlers.set(definition.type, { kind: 'each', handle: handler as EventHandler<object> });
+    return this;
+  }
+
+  /** A handler of runs of the type's events (see {@link EventBatchHandler}). */
+  onBatch<P extends object>(definition: EventDefinition<P>, handler: EventBatchHandler<P>): this {
+    this.handlers.set(definition.type, {
+      kind: 'batch',
+      handle: handler as EventBatchHandler<object>,
+    });
     return this;
   }
 
@@ -127,34 +167,82 @@ export class EventConsumer {
     await provisionTopics(this.kafka, this.options.topics);
     this.deadLetterProducer = this.kafka.idempotentProducer();
     await this.deadLetterProducer.connect();
-    const consumer = this.kafka.consumer(this.options.groupId);
-    this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
-      this.forgetUnassigned(payload.memberAssignment),
-    );
-    await consumer.connect();
-    await consumer.subscribe({
-      topics: this.options.topics.map((t) => t.name),
-      fromBeginning: this.options.fromBeginning ?? true,
-    });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-      eachBatch: (payload) => this.consumeBatch(payload),
-    });
+    await this.runConsumer();
   }
 
   /** Finishes the transaction in progress, commits what was applied, abandons the rest. */
   async stop(): Promise<void> {
     this.stopping = true;
-    for (const hold of this.holds.values()) clearTimeout(hold.resumeTimer);
-    this.holds.clear();
-    this.unapplied.clear();
+    await this.replacing;
+    this.forgetPartitions();
     await this.consumer?.disconnect();
     await this.deadLetterProducer?.disconnect();
     this.consumer = undefined;
     this.deadLetterProducer = undefined;
+  }
+
+  private async runConsumer(): Promise<void> {
+    const consumer = this.kafka.consumer(this.options.groupId);
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+      this.forgetUnassigned(payload.memberAssignment),
+    );
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) this.replaceConsumer(consumer, payload.error);
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({
+        topics: this.options.topics.map((t) => t.name),
+        fromBeginning: this.options.fromBeginning ?? true,
+      });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+        eachBatch: (payload) => this.consumeBatch(payload, consumer),
+      });
+    } catch (error) {
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * kafkajs 2.2.4 sends every offset commit to the broker that was the group's coordinator when
+   * the consumer joined: once that broker has died, it only reconnects to it, and once it is
+   * back as a follower it retries NOT_COORDINATOR for ever (KL-19). A consumer that stops
+   * consuming and does not crash is the one failure nobody sees, so a commit that fails or does
+   * not answer in time, and a crash kafkajs does not restart from, replace the Kafka consumer:
+   * the new one looks the coordinator up afresh and resumes from the last committed offset,
+   * and the inbox absorbs what it applies again.
+   */
+  private replaceConsumer(failed: Consumer, error: unknown): void {
+    if (this.stopping || this.consumer !== failed || this.replacing !== undefined) return;
+    this.stats.consumersReplaced += 1;
+    this.options.onConsumerReplaced?.(error);
+    this.replacing = this.reconnect(failed).finally(() => {
+      this.replacing = undefined;
+    });
+  }
+
+  private async reconnect(failed: Consumer): Promise<void> {
+    this.forgetPartitions();
+    // Not awaited by the batch that failed: kafkajs's disconnect waits for that batch to end.
+    await failed.disconnect().catch(() => undefined);
+    for (let attempt = 1; !this.stopping; attempt++) {
+      try {
+        await this.runConsumer();
+        return;
+      } catch (error) {
+        this.options.onError?.(error);
+        await pause(this.backoffOf(attempt));
+      }
+    }
+  }
+
+  private backoffOf(failedAttempts: number): number {
+    return Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** (failedAttempts - 1));
   }
 
   /** Partitions held back by a failing event, for health reports and metrics. */
@@ -174,7 +262,7 @@ export class EventConsumer {
     return [...this.unapplied.values()];
   }
 
-  private async consumeBatch(payload: EachBatchPayload): Promise<void> {
+  private async consumeBatch(payload: EachBatchPayload, consumer: Consumer): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const { topic, partition } = batch;
     this.options.onLag?.(topic, partition, Number(batch.offsetLag()));
@@ -201,11 +289,11 @@ export class EventConsumer {
             : this.apply(topic, partition, segment),
         );
       } catch (error) {
-        this.hold(topic, partition, segment, error);
+        this.hold(consumer, topic, partition, segment, error);
         return;
       }
       resolveOffset(last.message.offset);
-      await this.commit(topic, partition, last.message.offset);
+      if (!(await this.commit(consumer, topic, partition, last.message.offset))) return;
       this.release(topic, partition, last.message.offset);
       index += segment.length;
     }
@@ -272,12 +360,16 @@ export class EventConsumer {
         ],
       )) as { event_id: string }[];
       const fresh = new Set(inserted.map((row) => row.event_id));
-      for (const { envelope } of events) {
-        if (!fresh.delete(envelope.id)) continue;
-        const handler = this.handlers.get(envelope.type);
-        if (handler !== undefined) await handler(envelope, tx);
-        applied += 1;
+      // A redelivered copy within the segment is recorded once, so only its first one applies.
+      const toApply = events
+        .map((event) => event.envelope)
+        .filter((envelope) => fresh.delete(envelope.id));
+      for (const run of runsOfOneType(toApply)) {
+        const handler = this.handlers.get(run[0]?.type ?? '');
+        if (handler?.kind === 'batch') await handler.handle(run, tx);
+        else if (handler?.kind === 'each') for (const event of run) await handler.handle(event, tx);
       }
+      applied = toApply.length;
     });
     this.stats.applied += applied;
     this.stats.duplicates += events.length - applied;
@@ -328,10 +420,31 @@ export class EventConsumer {
     await replacement.connect().catch(() => undefined);
   }
 
-  private async commit(topic: string, partition: number, offset: string): Promise<void> {
-    await this.consumer?.commitOffsets([
-      { topic, partition, offset: (BigInt(offset) + 1n).toString() },
-    ]);
+  /** False when the commit failed and the Kafka consumer is being replaced. */
+  private async commit(
+    consumer: Consumer,
+    topic: string,
+    partition: number,
+    offset: string,
+  ): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`offset commit unanswered after ${this.commitTimeoutMs} ms`)),
+        this.commitTimeoutMs,
+      );
+    });
+    try {
+      const next = (BigInt(offset) + 1n).toString();
+      await Promise.race([consumer.commitOffsets([{ topic, partition, offset: next }]), timeout]);
+      return true;
+    } catch (error) {
+      this.options.onError?.(error);
+      this.replaceConsumer(consumer, error);
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Keeps the group from giving the partition away while a long effect runs. */
@@ -348,11 +461,17 @@ export class EventConsumer {
    * Pauses the partition and resumes it after a backoff; kafkajs then fetches it again from
    * the first unapplied offset (nothing after it was resolved). The other partitions go on.
    */
-  private hold(topic: string, partition: number, segment: Decoded[], error: unknown): void {
+  private hold(
+    consumer: Consumer,
+    topic: string,
+    partition: number,
+    segment: Decoded[],
+    error: unknown,
+  ): void {
     this.options.onError?.(error);
     const first = segment[0];
     const last = segment[segment.length - 1];
-    if (this.stopping || this.consumer === undefined || !first || !last) return;
+    if (this.stopping || this.consumer !== consumer || !first || !last) return;
     const id = partitionId(topic, partition);
     const previous = this.holds.get(id);
     const failedAttempts = (previous?.failedAttempts ?? 0) + 1;
@@ -372,12 +491,10 @@ export class EventConsumer {
     };
     this.holds.set(id, hold);
     this.options.onRetry?.(topic, partition, error);
-    const consumer = this.consumer;
     consumer.pause([{ topic, partitions: [partition] }]);
-    const backoff = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** (failedAttempts - 1));
     hold.resumeTimer = setTimeout(() => {
       if (this.consumer === consumer) consumer.resume([{ topic, partitions: [partition] }]);
-    }, backoff);
+    }, this.backoffOf(failedAttempts));
   }
 
   /** The partition is healthy again once everything the failed segment held is applied. */
@@ -387,6 +504,12 @@ export class EventConsumer {
     if (hold === undefined || BigInt(committedOffset) < hold.isolateThrough) return;
     clearTimeout(hold.resumeTimer);
     this.holds.delete(id);
+  }
+
+  private forgetPartitions(): void {
+    for (const hold of this.holds.values()) clearTimeout(hold.resumeTimer);
+    this.holds.clear();
+    this.unapplied.clear();
   }
 
   /** After a rebalance, partitions another member now owns are no longer ours to report. */
