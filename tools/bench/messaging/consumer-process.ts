@@ -1,5 +1,6 @@
 // The benchmark's consuming service, in its own process as it would be in production. Each
-// event's effect is one row, written by a handler per event as services write them.
+// event's effect is one row, written by a handler per event as services write them, or, with
+// `handler: 'batch'`, by a batch handler writing each run of events in one statement.
 import 'reflect-metadata';
 
 import { EVENTS } from '@implant-trace/contracts';
@@ -14,6 +15,7 @@ interface ConsumerArguments {
   brokers: string[];
   topic: { name: string; key: string; partitions: number; config: Record<string, string> };
   groupId: string;
+  handler?: 'each' | 'batch';
 }
 
 serveUntilTerminated(async () => {
@@ -24,9 +26,19 @@ serveUntilTerminated(async () => {
     dataSource,
     new KafkaConnection({ brokers: args.brokers, clientId: 'bench-consumer' }),
     { groupId: args.groupId, topics: [args.topic], maxTransactionSize: 500 },
-  ).on({ ...EVENTS.implantExplantedV1, topic: args.topic }, async (envelope, tx) => {
-    await tx.query(`INSERT INTO effects (event_id) VALUES ($1)`, [envelope.id]);
-  });
+  );
+  const event = { ...EVENTS.implantExplantedV1, topic: args.topic };
+  if (args.handler === 'batch') {
+    consumer.onBatch(event, async (envelopes, tx) => {
+      await tx.query(`INSERT INTO effects (event_id) SELECT unnest($1::uuid[])`, [
+        envelopes.map((envelope) => envelope.id),
+      ]);
+    });
+  } else {
+    consumer.on(event, async (envelope, tx) => {
+      await tx.query(`INSERT INTO effects (event_id) VALUES ($1)`, [envelope.id]);
+    });
+  }
   await consumer.start();
   return async () => {
     await consumer.stop();
