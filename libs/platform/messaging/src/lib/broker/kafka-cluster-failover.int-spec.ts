@@ -1,3 +1,4 @@
+import type { TopicDefinition } from '@implant-trace/contracts';
 import { EVENTS } from '@implant-trace/contracts';
 import { uuidV7 } from '@implant-trace/identifiers';
 import { createSchemaDataSource, prepareSchema } from '@implant-trace/platform-database';
@@ -45,14 +46,20 @@ afterAll(async () => {
   await cluster?.stop();
 }, STARTS_MS);
 
+/** The topic created on the cluster, and a producer connected to write to it. */
+async function producerFor(topic: TopicDefinition): Promise<Producer> {
+  await provisionTopics(kafka, [topic]);
+  const producer = kafka.idempotentProducer();
+  await producer.connect();
+  return producer;
+}
+
 describe('the producer on a three-node cluster', () => {
   let producer: Producer;
   const topic = { name: uniqueName('it.cluster'), key: 'implantId', partitions: 1, config: {} };
 
   beforeAll(async () => {
-    await provisionTopics(kafka, [topic]);
-    producer = kafka.idempotentProducer();
-    await producer.connect();
+    producer = await producerFor(topic);
   }, STARTS_MS);
 
   afterAll(async () => {
@@ -239,9 +246,7 @@ describe('a consumer on a three-node cluster', () => {
     await dataSource.query(
       `CREATE TABLE effects (event_id uuid NOT NULL, implant_id uuid NOT NULL)`,
     );
-    await provisionTopics(kafka, [topic]);
-    producer = kafka.idempotentProducer();
-    await producer.connect();
+    producer = await producerFor(topic);
   }, STARTS_MS);
 
   afterAll(async () => {
