@@ -1,6 +1,5 @@
 import { uniqueName, waitFor } from '@implant-trace/platform-testing';
 
-import { cloudEventHeaders } from '../broker/cloud-event-headers';
 import { MessagingTestBed } from '../../test-support/messaging-test-bed';
 import { EventPublisher } from '../outbox/event-publisher';
 import { OutboxRelay } from '../outbox/outbox-relay';
@@ -46,17 +45,8 @@ describe('poison messages, dead letters and replay', () => {
   });
 
   it('sends each poison message to the DLQ with its reason and moves on', async () => {
-    const valid = (implantId?: string) => {
-      const data = bed.payload(implantId);
-      const headers = cloudEventHeaders({
-        id: crypto.randomUUID(),
-        type: 'implant.explanted.v1',
-        source: 'it',
-        time: new Date().toISOString(),
-        subject: data.implantId,
-      });
-      return { key: data.implantId, headers, value: JSON.stringify(data) };
-    };
+    const valid = (implantId?: string) =>
+      MessagingTestBed.message(bed.event, bed.payload(implantId));
     const good1 = valid();
     const good2 = valid();
     const messages = [

@@ -1,8 +1,6 @@
 import { deadLetterTopicOf } from '@implant-trace/contracts';
 import { uniqueName, waitFor } from '@implant-trace/platform-testing';
-import { randomUUID } from 'node:crypto';
 
-import { cloudEventHeaders } from '../broker/cloud-event-headers';
 import { MessagingTestBed } from '../../test-support/messaging-test-bed';
 import { EventConsumer } from './event-consumer';
 
@@ -19,18 +17,11 @@ describe('the dead-letter producer after a failed send', () => {
   });
 
   async function sendPoison(): Promise<void> {
-    const data = bed.payload();
-    const headers = cloudEventHeaders({
-      id: randomUUID(),
-      type: bed.event.type,
-      source: 'it',
-      time: new Date().toISOString(),
-      subject: data.implantId,
-    });
+    const message = MessagingTestBed.message(bed.event, bed.payload());
     await bed.producer.send({
       topic: bed.topic.name,
       acks: -1,
-      messages: [{ key: data.implantId, headers, value: '{"not json' }],
+      messages: [{ ...message, value: '{"not json' }],
     });
   }
 

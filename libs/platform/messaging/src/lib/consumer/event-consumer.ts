@@ -345,8 +345,7 @@ export class EventConsumer {
       ...(d.result as AppliedEvent),
       offset: d.message.offset,
     }));
-    let applied = 0;
-    await this.dataSource.transaction(async (tx) => {
+    const applied = await this.dataSource.transaction(async (tx) => {
       const inserted = (await tx.query(
         `INSERT INTO inbox (consumer, event_id, topic, kafka_partition, kafka_offset)
          SELECT $1, id, $3, $4, off FROM unnest($2::uuid[], $5::bigint[]) AS t(id, off)
@@ -369,7 +368,7 @@ export class EventConsumer {
         if (handler?.kind === 'batch') await handler.handle(run, tx);
         else if (handler?.kind === 'each') for (const event of run) await handler.handle(event, tx);
       }
-      applied = toApply.length;
+      return toApply.length;
     });
     this.stats.applied += applied;
     this.stats.duplicates += events.length - applied;

@@ -1,7 +1,6 @@
 import { PlatformMetrics, ReadinessRegistry } from '@implant-trace/platform-observability';
 import { uniqueName, waitFor } from '@implant-trace/platform-testing';
 
-import { cloudEventHeaders } from '../broker/cloud-event-headers';
 import { MessagingTestBed } from '../../test-support/messaging-test-bed';
 import { ConsumerMonitor } from './consumer-monitor';
 import { EventConsumer } from './event-consumer';
@@ -21,17 +20,10 @@ describe('a handler that keeps failing on one partition', () => {
   /** Sends one valid event to a chosen partition; returns its implant id and offset. */
   async function sendTo(partition: number): Promise<{ implantId: string; offset: string }> {
     const data = bed.payload();
-    const headers = cloudEventHeaders({
-      id: crypto.randomUUID(),
-      type: bed.event.type,
-      source: 'it',
-      time: new Date().toISOString(),
-      subject: data.implantId,
-    });
     const [sent] = await bed.producer.send({
       topic: bed.topic.name,
       acks: -1,
-      messages: [{ key: data.implantId, partition, headers, value: JSON.stringify(data) }],
+      messages: [{ ...MessagingTestBed.message(bed.event, data), partition }],
     });
     return { implantId: data.implantId, offset: sent?.baseOffset ?? '' };
   }
