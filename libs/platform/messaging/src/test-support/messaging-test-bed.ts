@@ -7,6 +7,7 @@ import { EVENTS } from '@implant-trace/contracts';
 import { uuidV7 } from '@implant-trace/identifiers';
 import { createSchemaDataSource, prepareSchema } from '@implant-trace/platform-database';
 import { testInfrastructure, uniqueName } from '@implant-trace/platform-testing';
+import type { Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 
 import type { MessageHeaders } from '../lib/broker/cloud-event-headers';
@@ -23,16 +24,20 @@ export class MessagingTestBed {
   readonly schema = uniqueName('it_messaging');
   readonly topic: TopicDefinition;
   readonly event: EventDefinition<ImplantExplantedV1>;
-  readonly kafka = new KafkaConnection({
-    brokers: testInfrastructure().kafkaBrokers,
-    clientId: 'it-messaging',
-  });
   readonly dataSource: DataSource;
   readonly outbox: OutboxRepository;
   /** Writes straight to the topic, around the outbox: for poison messages and redeliveries. */
-  readonly producer = this.kafka.idempotentProducer();
+  readonly producer: Producer;
 
-  constructor(partitions = 3) {
+  /** `kafka`: another cluster than the test broker (a test's own three-node cluster). */
+  constructor(
+    partitions = 3,
+    readonly kafka = new KafkaConnection({
+      brokers: testInfrastructure().kafkaBrokers,
+      clientId: 'it-messaging',
+    }),
+  ) {
+    this.producer = kafka.idempotentProducer();
     this.topic = {
       name: uniqueName('it.messaging'),
       key: 'implantId',
@@ -67,8 +72,13 @@ export class MessagingTestBed {
     await this.dataSource.destroy();
     const admin = this.kafka.admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [this.topic.name, `${this.topic.name}.dlq`] });
-    await admin.disconnect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const topics = [this.topic.name, `${this.topic.name}.dlq`].filter((t) => existing.has(t));
+      await admin.deleteTopics({ topics });
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   payload(implantId = uuidV7()): ImplantExplantedV1 {

@@ -6,10 +6,18 @@ import {
   uniqueName,
   waitFor,
 } from '@implant-trace/platform-testing';
-import type { Producer } from 'kafkajs';
+import { type PartitionMetadata, Partitioners, type Producer } from 'kafkajs';
+import { Registry } from 'prom-client';
+
+import { MessagingTestBed } from '../../test-support/messaging-test-bed';
+import { EventPublisher } from '../outbox/event-publisher';
+import { OutboxMetrics } from '../outbox/outbox-metrics';
+import { OutboxRelay } from '../outbox/outbox-relay';
+import { readTopic } from '../replay/topic-reader';
 
 import { partitionPlacements } from '../topics/partition-placement';
 import { provisionTopics } from '../topics/topic-provisioner';
+import { CE_HEADERS } from './cloud-event-headers';
 import { KafkaConnection } from './kafka-connection';
 
 const STARTS_MS = 240_000;
@@ -46,6 +54,137 @@ async function producerFor(topic: TopicDefinition): Promise<Producer> {
   await producer.connect();
   return producer;
 }
+
+describe('the outbox relay on a three-node cluster', () => {
+  let bed: MessagingTestBed;
+  let relay: OutboxRelay;
+  const registry = new Registry();
+  const partitionOf = Partitioners.DefaultPartitioner();
+
+  beforeAll(async () => {
+    bed = new MessagingTestBed(2, kafka);
+    await bed.setUp({ withTopic: false });
+    // Each partition on one node of its own, so a partition moved is moved to the other's node.
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({
+        topics: [
+          {
+            topic: bed.topic.name,
+            replicaAssignment: [
+              { partition: 0, replicas: [1] },
+              { partition: 1, replicas: [2] },
+            ],
+            configEntries: [{ name: 'min.insync.replicas', value: '1' }],
+          },
+        ],
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    await waitForPlacement([1, 2]);
+    // One worker: the producer that sends after the move is the one whose metadata is stale.
+    relay = new OutboxRelay(bed.outbox, kafka, {
+      relayId: 'it-cluster-relay',
+      concurrency: 1,
+      idlePollMs: 50,
+      metrics: new OutboxMetrics(registry, bed.outbox),
+    });
+    await relay.start();
+  }, STARTS_MS);
+
+  afterAll(async () => {
+    await relay?.stop();
+    await bed?.tearDown();
+  }, STARTS_MS);
+
+  async function waitForPlacement(leaders: number[]): Promise<void> {
+    await waitFor(
+      async () => {
+        const placements = await partitionPlacements(kafka, bed.topic.name).catch(() => []);
+        return placements.map((p) => p.leader).join() === leaders.join();
+      },
+      { timeoutMs: 60_000, description: `the partitions to be led by nodes ${leaders.join()}` },
+    );
+  }
+
+  /** Keys of one outbox lane, as many on each partition: one batch holds both partitions. */
+  async function keysOnBothPartitions(perPartition: number): Promise<string[]> {
+    const partitionMetadata = [{ partitionId: 0 }, { partitionId: 1 }] as PartitionMetadata[];
+    const candidates = await bed.keysInOneLane(perPartition * 8);
+    const on = (partition: number) =>
+      candidates
+        .filter((key) => {
+          const message = { key, value: null };
+          return partitionOf({ topic: bed.topic.name, partitionMetadata, message }) === partition;
+        })
+        .slice(0, perPartition);
+    const keys = [...on(0), ...on(1)];
+    expect(keys).toHaveLength(perPartition * 2);
+    return keys;
+  }
+
+  async function eventIdsOnTopic(): Promise<{ partition: number; id: string }[]> {
+    const admin = kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(bed.topic.name).finally(() => admin.disconnect());
+    const total = offsets.reduce((n, p) => n + Number(p.high), 0);
+    if (total === 0) return [];
+    const messages = await readTopic(kafka, bed.topic.name, {
+      until: (read) => read.length === total,
+    });
+    return messages.map((m) => ({ partition: m.partition, id: m.headers[CE_HEADERS.id] ?? '' }));
+  }
+
+  async function outboxRows(): Promise<number> {
+    const [{ rows }] = (await bed.dataSource.query(`SELECT count(*)::int AS rows FROM outbox`)) as [
+      { rows: number },
+    ];
+    return rows;
+  }
+
+  it(
+    'sends again a partition whose leader moved to a broker that already answered the batch',
+    async () => {
+      const publisher = new EventPublisher('it-cluster', bed.outbox);
+      const keys = await keysOnBothPartitions(5);
+      const before = await bed.publishCommitted(publisher, keys.length, (i) => keys[i] as string);
+      await waitFor(async () => (await outboxRows()) === 0, {
+        description: "the relay's producer to have sent to both partitions",
+      });
+      expect((await eventIdsOnTopic()).map((m) => m.id).sort()).toEqual([...before].sort());
+
+      // Node 2 stays up but no longer leads partition 1; the relay's producer still thinks it
+      // does. Its next batch: node 1 acknowledges partition 0, node 2 answers "not the leader",
+      // and on kafkajs's retry partition 1 is led by node 1, which has already answered.
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin
+        .alterPartitionReassignments({
+          topics: [
+            { topic: bed.topic.name, partitionAssignment: [{ partition: 1, replicas: [1] }] },
+          ],
+        })
+        .finally(() => admin.disconnect());
+      await waitForPlacement([1, 1]);
+
+      const after = await bed.publishCommitted(publisher, keys.length, (i) => keys[i] as string);
+      await waitFor(async () => (await outboxRows()) === 0, {
+        description: 'the relay to have sent the batch',
+      });
+
+      const counted = await registry
+        .getSingleMetric('outbox_partitions_unacknowledged_total')
+        ?.get();
+      expect(counted?.values).toEqual([{ labels: { topic: bed.topic.name }, value: 1 }]);
+      const onTopic = await eventIdsOnTopic();
+      expect(onTopic.map((m) => m.id).sort()).toEqual([...before, ...after].sort());
+      expect(onTopic.filter((m) => m.partition === 1)).toHaveLength(keys.length);
+    },
+    STARTS_MS,
+  );
+});
 
 describe('the producer on a three-node cluster', () => {
   let producer: Producer;

@@ -11,6 +11,7 @@ import type { OutboxRepository } from './outbox.repository';
 export class OutboxMetrics {
   readonly parkedTotal: Counter<'topic' | 'cause'>;
   readonly laneLostTotal: Counter;
+  readonly unacknowledgedTotal: Counter<'topic'>;
   readonly parkedRows: Gauge<'topic'>;
   readonly blockedKeys: Gauge<'topic'>;
 
@@ -24,6 +25,12 @@ export class OutboxMetrics {
     this.laneLostTotal = new Counter({
       name: 'outbox_lane_lost_total',
       help: 'Batches sent whose lane PostgreSQL ended before they were committed (a frozen relay); another relay sends them again',
+      registers: [registry],
+    });
+    this.unacknowledgedTotal = new Counter({
+      name: 'outbox_partitions_unacknowledged_total',
+      help: "Partitions of a sent batch the broker's answer left out (a kafkajs retry that skipped them); the relay sent them again",
+      labelNames: ['topic'] as const,
       registers: [registry],
     });
     this.parkedRows = new Gauge({

@@ -2,6 +2,10 @@ import type { Admin, Message, PartitionMetadata, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 
 import type { KafkaConnection } from '../broker/kafka-connection';
+import {
+  PartitionNotAcknowledgedError,
+  unacknowledgedPartitions,
+} from '../broker/unacknowledged-partitions';
 import type { OutboxMetrics } from './outbox-metrics';
 import type { FailedSend, HeldLane } from './held-lane';
 import { LaneLostError } from './held-lane';
@@ -77,13 +81,14 @@ interface PartitionBatch {
  * copy it may already have sent is absorbed by consumers' inboxes. No "highest id seen"
  * cursor: a row whose id committed late is still in the table, so it is still found.
  *
- * A batch goes in one request, each row to the partition its key maps to. When the broker
- * refuses part of it, each partition is sent again on its own by the same producer: the
- * partitions already written carry the same producer sequence, so the broker drops them as
- * duplicates (kafkajs's own retries rely on the same), and the refusal is narrowed to its
- * partition. A failed partition is then sent row by row: the row to blame is charged (and
- * parked once refused for good or failed too often), the rest go on, later rows of its key
- * wait behind it.
+ * A batch goes in one request, each row to the partition its key maps to. Only the
+ * partitions the broker's answer acknowledges count as sent: kafkajs can resolve a send
+ * without some of them (see unacknowledgedPartitions), and those are sent again on their own.
+ * When the broker refuses part of a batch, each partition is sent again on its own by the same
+ * producer, which narrows the refusal to its partition; a partition another broker had already
+ * written is written twice, and consumers' inboxes absorb the copy. A failed partition is then
+ * sent row by row: the row to blame is charged (and parked once refused for good or failed too
+ * often), the rest go on, later rows of its key wait behind it.
  */
 export class OutboxRelay {
   private readonly batchSize: number;
@@ -197,14 +202,22 @@ export class OutboxRelay {
   private async deliver(outcome: LaneOutcome): Promise<void> {
     const { batches, unroutable } = await this.byPartition(outcome.held.rows);
     if (batches.length > 0) {
-      const failure = await this.sendBatches(outcome.worker, batches).then(
-        () => undefined,
+      const sent = await this.sendBatches(outcome.worker, batches).then(
+        (unacknowledged) => ({ unacknowledged }),
         (error: unknown) => ({ error }),
       );
-      if (failure === undefined) {
-        for (const batch of batches) outcome.sent.push(...batch.rows);
+      if ('unacknowledged' in sent) {
+        for (const batch of batches) {
+          if (!sent.unacknowledged.includes(batch)) outcome.sent.push(...batch.rows);
+        }
+        for (const { topic } of sent.unacknowledged) {
+          this.options.metrics?.unacknowledgedTotal.inc({ topic });
+        }
+        if (sent.unacknowledged.length > 0) {
+          await this.sendEachPartition(outcome, sent.unacknowledged);
+        }
       } else {
-        throwIfNoRowIsToBlame(failure.error);
+        throwIfNoRowIsToBlame(sent.error);
         await this.sendEachPartition(outcome, batches);
       }
     }
@@ -221,7 +234,7 @@ export class OutboxRelay {
    */
   private async sendEachPartition(outcome: LaneOutcome, batches: PartitionBatch[]) {
     const results = await Promise.allSettled(
-      batches.map((batch) => this.sendBatches(outcome.worker, [batch])),
+      batches.map((batch) => this.sendAcknowledged(outcome.worker, batch)),
     );
     const failed: PartitionBatch[] = [];
     for (const [index, result] of results.entries()) {
@@ -283,7 +296,11 @@ export class OutboxRelay {
     return partitions;
   }
 
-  private async sendBatches(worker: RelayWorker, batches: PartitionBatch[]): Promise<void> {
+  /** Sends the batches in one request; returns those the answer does not acknowledge. */
+  private async sendBatches(
+    worker: RelayWorker,
+    batches: PartitionBatch[],
+  ): Promise<PartitionBatch[]> {
     const byTopic = new Map<string, Message[]>();
     for (const { topic, partition, rows } of batches) {
       const messages = byTopic.get(topic) ?? [];
@@ -297,10 +314,19 @@ export class OutboxRelay {
       }
       byTopic.set(topic, messages);
     }
-    await worker.producer.sendBatch({
+    const answer = await worker.producer.sendBatch({
       acks: -1,
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
+    return unacknowledgedPartitions(batches, answer);
+  }
+
+  /** One partition's batch, failing unless the answer acknowledges it. */
+  private async sendAcknowledged(worker: RelayWorker, batch: PartitionBatch): Promise<void> {
+    const [unacknowledged] = await this.sendBatches(worker, [batch]);
+    if (unacknowledged !== undefined) {
+      throw new PartitionNotAcknowledgedError(batch.topic, batch.partition);
+    }
   }
 
   /**
@@ -314,7 +340,7 @@ export class OutboxRelay {
       if (outcome.lost) return;
       if (blockedKeys.has(row.message_key)) continue;
       try {
-        await this.sendBatches(outcome.worker, [{ ...batch, rows: [row] }]);
+        await this.sendAcknowledged(outcome.worker, { ...batch, rows: [row] });
       } catch (error) {
         throwIfNoRowIsToBlame(error);
         blockedKeys.add(row.message_key);

@@ -6,6 +6,7 @@ import {
   KafkaJSProtocolError,
 } from 'kafkajs';
 
+import { PartitionNotAcknowledgedError } from '../broker/unacknowledged-partitions';
 import { blamesNoRow, classifySendFailure, describeSendFailure } from './send-failure.policy';
 
 /** What kafkajs's retrier throws for a non-retriable answer: the answer as its cause. */
@@ -38,6 +39,11 @@ describe('classifySendFailure', () => {
     } as never);
     expect(classifySendFailure(exhausted)).toBe('retry-later');
     expect(blamesNoRow('retry-later')).toBe(true);
+  });
+
+  it('blames the partition, not a row, when the answer left the partition out', () => {
+    const leftOut = new PartitionNotAcknowledgedError('implant-events.implants.v1', 4);
+    expect(classifySendFailure(leftOut)).toBe('retry-later');
   });
 
   it('blames no row when the broker cannot be reached', () => {

@@ -1,10 +1,13 @@
+import { PartitionNotAcknowledgedError } from '../broker/unacknowledged-partitions';
+
 /**
  * What a failed send says about the rows in it.
  * - `unreachable`: the broker could not be reached or did not answer; no row is to blame.
  * - `producer-state`: the producer's sequence or epoch no longer matches the broker's (after a
  *   broker restart); a new producer fixes it, no row is to blame.
  * - `retry-later`: the broker answered "not now" for the partition (no leader, too few
- *   replicas), and kept answering it through every retry; the partition is to blame, no row.
+ *   replicas), and kept answering it through every retry, or its answer left the partition
+ *   out; the partition is to blame, no row.
  * - `refused`: the broker refused the records for good (too large, not authorised, invalid):
  *   sending them again can never succeed.
  * - `unexplained`: anything else (an encoding error, a missing topic); it may pass, but a row
@@ -54,6 +57,7 @@ function causeChain(error: unknown): KafkaJsErrorShape[] {
 }
 
 export function classifySendFailure(error: unknown): SendFailure {
+  if (error instanceof PartitionNotAcknowledgedError) return 'retry-later';
   const chain = causeChain(error);
   if (chain.some((e) => typeof e.type === 'string' && PRODUCER_STATE_ERRORS.has(e.type))) {
     return 'producer-state';
