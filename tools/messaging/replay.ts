@@ -5,13 +5,20 @@
 //   npm run messaging:replay -- rewind <group-id> <topic>   (stop the group's consumers first)
 //   npm run messaging:replay -- parked <service schema>
 //   npm run messaging:replay -- resend-parked <service schema> --all | <outbox id>...
+// It reaches Kafka from the services' KAFKA_* variables (TLS, SCRAM) and the outbox from
+// DATABASE_URL.
 import 'reflect-metadata';
 
-import { loadConfig, TestInfrastructureConfig } from '@implant-trace/platform-config';
+import {
+  KafkaClientConfig,
+  loadConfig,
+  TestInfrastructureConfig,
+} from '@implant-trace/platform-config';
 import { createSchemaDataSource } from '@implant-trace/platform-database';
 import type { ParkedRow } from '@implant-trace/platform-messaging';
 import {
   KafkaConnection,
+  messagingConnectionOptions,
   OutboxRepository,
   redriveDeadLetters,
   rewindConsumerGroup,
@@ -46,10 +53,9 @@ function describeParked(row: ParkedRow): string {
 async function main(): Promise<void> {
   const [command, first, ...rest] = process.argv.slice(2);
   const kafka = () =>
-    new KafkaConnection({
-      brokers: loadConfig(TestInfrastructureConfig).kafkaBrokers,
-      clientId: 'implant-trace-replay',
-    });
+    new KafkaConnection(
+      messagingConnectionOptions(loadConfig(KafkaClientConfig), 'implant-trace-replay'),
+    );
   if (command === 'redrive-dlq' && first !== undefined) {
     const count = await redriveDeadLetters(kafka(), first);
     console.log(`re-drove ${count} dead letters to ${first}`);

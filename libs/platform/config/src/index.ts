@@ -12,6 +12,7 @@ export {
   type Environment,
 } from './lib/load-config';
 export { renderEnvExample } from './lib/env-example.util';
+export { KafkaClientConfig } from './lib/kafka-client.config';
 export {
   KAFKA_SASL_MECHANISMS,
   kafkaConnectionSettings,

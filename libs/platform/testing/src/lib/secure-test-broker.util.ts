@@ -15,6 +15,8 @@ export interface SecureTestBroker {
   clientKeyFile: string;
   scramUsername: string;
   scramPassword: string;
+  /** The KAFKA_* variables of a service that reaches it over SASL_SSL with SCRAM-SHA-512. */
+  scramVariables: Record<string, string>;
   /** Stops the broker and removes its state, certificates included. */
   stop(): Promise<void>;
 }
@@ -36,14 +38,23 @@ export async function startSecureTestBroker(): Promise<SecureTestBroker> {
   }));
   const [sslPort, saslSslPort] = broker.spare;
   const tls = join(broker.directory, 'state', 'tls');
+  const saslSslBrokers = [`127.0.0.1:${saslSslPort}`];
   return {
     sslBrokers: [`127.0.0.1:${sslPort}`],
-    saslSslBrokers: [`127.0.0.1:${saslSslPort}`],
+    saslSslBrokers,
     caFile: join(tls, 'ca.pem'),
     clientCertFile: join(tls, 'client.pem'),
     clientKeyFile: join(tls, 'client-key.pem'),
     scramUsername,
     scramPassword,
+    scramVariables: {
+      KAFKA_BROKERS: saslSslBrokers.join(','),
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA: join(tls, 'ca.pem'),
+      KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+      KAFKA_SASL_USERNAME: scramUsername,
+      KAFKA_SASL_PASSWORD: scramPassword,
+    },
     stop: broker.stop,
   };
 }

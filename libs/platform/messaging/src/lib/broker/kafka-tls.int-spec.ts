@@ -129,14 +129,7 @@ describe('Kafka over TLS and SASL', () => {
   });
 
   it('connects the way services do: from the KAFKA_* variables, CA file and SCRAM-SHA-512', async () => {
-    const config = serviceConfig({
-      KAFKA_BROKERS: broker.saslSslBrokers.join(','),
-      KAFKA_SSL: 'true',
-      KAFKA_SSL_CA: broker.caFile,
-      KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
-      KAFKA_SASL_USERNAME: broker.scramUsername,
-      KAFKA_SASL_PASSWORD: broker.scramPassword,
-    });
+    const config = serviceConfig(broker.scramVariables);
     const connection = new KafkaConnection(messagingConnectionOptions(config, config.serviceName));
     const received = await roundTrip(connection.admin(), connection.idempotentProducer(), (g) =>
       connection.consumer(g),

@@ -2,6 +2,7 @@ import { deadLetterTopicOf } from '@implant-trace/contracts';
 
 import type { KafkaConnection } from '../broker/kafka-connection';
 import { stringHeaders } from '../broker/kafka-headers';
+import { whileCoordinatorLoads } from './while-coordinator-loads';
 
 /**
  * Moves a consumer group back to offset 0 of a topic, so its projection is rebuilt from the
@@ -16,7 +17,7 @@ export async function rewindConsumerGroup(
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.resetOffsets({ groupId, topic, earliest: true });
+    await whileCoordinatorLoads(() => admin.resetOffsets({ groupId, topic, earliest: true }));
   } finally {
     await admin.disconnect();
   }
@@ -96,7 +97,9 @@ async function partitionsLeftToRedrive(
   await admin.connect();
   try {
     const ends = await admin.fetchTopicOffsets(deadLetterTopic);
-    const [committed] = await admin.fetchOffsets({ groupId, topics: [deadLetterTopic] });
+    const [committed] = await whileCoordinatorLoads(() =>
+      admin.fetchOffsets({ groupId, topics: [deadLetterTopic] }),
+    );
     const left = new Map<number, bigint>();
     for (const { partition, low, high } of ends) {
       const offset = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
