@@ -55,6 +55,10 @@ const EVENTS_PER_TRANSACTION = 500;
 const CEILING_SENDERS = 2;
 const CEILING_BATCH = 1_000;
 const PERF_BATCH_BYTES = 262_144;
+if (EVENT_COUNT <= 0 || EVENT_COUNT % (WRITERS * EVENTS_PER_TRANSACTION) !== 0) {
+  // Each writer commits whole transactions: any other count would never be reached exactly.
+  throw new Error(`--events must be a multiple of ${WRITERS * EVENTS_PER_TRANSACTION}`);
+}
 
 const root = join(__dirname, '..', '..', '..');
 const kafkaScript = join(root, 'tools', 'kafka', 'kafka.sh');
@@ -348,17 +352,22 @@ async function rebuildRun(
   topic: ReturnType<typeof topicOf>,
   run: number,
   handler: 'each' | 'batch',
+  profileDir?: string,
 ) {
   const schema = `bench_rebuild_${handler}_${stamp}_${run}`;
   const dataSource = await schemaWithTables(schema);
-  const consumer = await startChild('consumer-process.ts', {
-    databaseUrl: infra.databaseUrl,
-    schema,
-    brokers,
-    topic,
-    groupId: `bench-rebuild-${handler}-${stamp}-${run}`,
-    handler,
-  });
+  const consumer = await startChild(
+    'consumer-process.ts',
+    {
+      databaseUrl: infra.databaseUrl,
+      schema,
+      brokers,
+      topic,
+      groupId: `bench-rebuild-${handler}-${stamp}-${run}`,
+      handler,
+    },
+    profileDir,
+  );
   const startedAt = Date.now();
   await until(
     async () => (await count(dataSource, 'effects')) === REBUILD_EVENTS,
@@ -461,7 +470,7 @@ async function measure() {
   [relay, consumer] = await processes(profileDirs);
   await pipelineRun(dataSource, publisher);
   await Promise.all([stopChild(relay), stopChild(consumer)]);
-  const profile: Record<'relay' | 'consumer', ProfileSummary> = {
+  const pipelineProfile: Record<'relay' | 'consumer', ProfileSummary> = {
     relay: summariseProfiles(profileDirs.relay),
     consumer: summariseProfiles(profileDirs.consumer),
   };
@@ -488,6 +497,14 @@ async function measure() {
       `rebuild run ${run}: ${rebuild[run - 1]} events/s by a handler per event, ${batchRebuild[run - 1]} by a batch handler`,
     );
   }
+
+  say('profiling one more rebuild by a batch handler');
+  const rebuildProfileDir = mkdtempSync(join(tmpdir(), 'bench-messaging-rebuild-'));
+  await rebuildRun(rebuildTopic, RUNS + 1, 'batch', rebuildProfileDir);
+  const profile: Record<'relay' | 'consumer' | 'rebuild', ProfileSummary> = {
+    ...pipelineProfile,
+    rebuild: summariseProfiles(rebuildProfileDir),
+  };
 
   await dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
   await dataSource.destroy();
@@ -609,6 +626,9 @@ function report(result: MessagingResult): string {
       `${int(result.pipelineEvents)} events. Idle is time spent waiting on PostgreSQL or Kafka; shares are of the busy time.`,
     '',
     ...(['relay', 'consumer'] as const).flatMap((name) => profileTables(name, profile[name])),
+    `And of the consumer over one more rebuild of ${int(result.rebuildEvents)} events by the batch handler:`,
+    '',
+    ...profileTables('rebuild consumer (batch handler)', profile.rebuild),
     'Raw numbers: messaging.json beside this file. Each run measures every side again; never reuse a number from another run.',
     '',
   ];
