@@ -48,6 +48,7 @@ import {
 } from './fault-outcome';
 import { CONSUMING_SERVICES, PlatformUnderTest, SERVICES } from './platform-under-test';
 import { RecordingLoad } from './recording-load';
+import { describeResentPartitions } from './resent-partitions';
 import { installSentLog } from './sent-log';
 import { keyOrderOnLoadedTopics } from './topic-order';
 
@@ -334,6 +335,7 @@ async function main(): Promise<number> {
     printTable(outcomes);
     const orders = await keyOrderOnLoadedTopics(kafka, platform);
     for (const order of orders) say(describeOrder(order));
+    say(await describeResentPartitions(platform));
     const disordered = orders.filter((o) => o.missing > 0 || o.outOfOrderKeys.length > 0);
     const unproven = outcomes.filter((outcome) => / still /.test(outcome.proof));
     if (unproven.length > 0) {
