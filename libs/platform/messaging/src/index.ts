@@ -61,6 +61,10 @@ export {
 } from './lib/catch-up/catch-up.tracker';
 export { eventsBehind, type PartitionProgress } from './lib/catch-up/catch-up.policy';
 export { InboxEventContext } from './lib/transport/inbox-event.context';
+export {
+  EventBatchPattern,
+  InboxBatchContext,
+} from './lib/transport/event-batch-pattern.decorator';
 export { InboxTransport, type InboxTransportOptions } from './lib/transport/inbox.transport';
 export { connectInboxTransport } from './lib/transport/connect-inbox-transport';
 // For tests of the services built on the outbox: the relay deletes what it has sent.

@@ -510,6 +510,36 @@ describe('recall-matching against the real PostgreSQL and Kafka', () => {
       ]);
     });
 
+    it("matches a run of one device's records once, against the last: nothing withdrawn and found again", async () => {
+      const gtin = freshGtin();
+      const device = deviceRecord([gtin]);
+      await feed(registered(device));
+      const recall = await issue({ catalogNumbers: [device.catalogNumber] });
+      const recallId = recall.body['recallId'] as string;
+      const implant = implantRecorded({ deviceIdentifier: gtin });
+      await feed(recorded(implant));
+      expect(await liveMatches(recallId, [implant])).toEqual({ 0: 'matched' });
+
+      // One key, committed together: one run. Alone, the first would withdraw the match and
+      // the second find it again, two notices to the hospital for no change.
+      const updated = (revision: number, catalogNumber: string): UpstreamEvent => [
+        EVENTS.deviceUpdatedV1,
+        { ...device, revision, catalogNumber },
+      ];
+      await feed(updated(2, 'REF-NOT-RECALLED'), updated(3, device.catalogNumber));
+
+      expect(await liveMatches(recallId, [implant])).toEqual({ 0: 'matched' });
+      const events = await eventsFor(recallId, [implant]);
+      expect(events.map((e) => [e.type, e.payload['match']])).toEqual([
+        ['recall.match.found.v1', 'matched'],
+      ]);
+      const kept = await service.query<{ revision: number }>(
+        `SELECT revision FROM catalogue_devices WHERE device_id = $1`,
+        [device.deviceId],
+      );
+      expect(kept).toEqual([{ revision: 3 }]);
+    });
+
     it('withdraws a possible match when the device record shows the implant is not covered', async () => {
       const gtin = freshGtin();
       const recall = await issue({ catalogNumbers: ['REF-NOT-THIS-ONE'] });

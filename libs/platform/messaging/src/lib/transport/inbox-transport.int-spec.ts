@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 
-import type { ImplantExplantedV1 } from '@implant-trace/contracts';
+import type { ImplantEnteredInErrorV1, ImplantExplantedV1 } from '@implant-trace/contracts';
 import { deadLetterTopicOf, EVENTS, IMPLANTS_TOPIC } from '@implant-trace/contracts';
 import { createSchemaDataSource, DatabaseModule } from '@implant-trace/platform-database';
 import { ReadinessRegistry } from '@implant-trace/platform-observability';
@@ -21,6 +21,7 @@ import { EventPublisher } from '../outbox/event-publisher';
 import { readTopic } from '../replay/topic-reader';
 import { MessagingTestBed } from '../../test-support/messaging-test-bed';
 import { connectInboxTransport } from './connect-inbox-transport';
+import { EventBatchPattern, InboxBatchContext } from './event-batch-pattern.decorator';
 import { InboxEventContext } from './inbox-event.context';
 import { InboxTransport } from './inbox.transport';
 
@@ -40,6 +41,28 @@ class ExplantConsumer {
     await MessagingTestBed.recordEffect(tx, context.getEnvelope().id, payload.implantId);
     if (refused.has(payload.implantId)) throw new PermanentEventError('no such hospital');
     if (failing.has(payload.implantId)) throw new TypeError('a bug in the handler');
+  }
+}
+
+/** The runs of corrections the batch handler was called with, as event ids in order. */
+const correctionRuns: string[][] = [];
+
+/** A consumer class whose method applies runs of events at once. */
+@Controller()
+class CorrectionBatchConsumer {
+  @EventBatchPattern(EVENTS.implantEnteredInErrorV1.type)
+  async onEnteredInError(
+    @Payload() corrections: ImplantEnteredInErrorV1[],
+    @Ctx() context: InboxBatchContext,
+  ): Promise<void> {
+    const envelopes = context.getEnvelopes();
+    expect(envelopes.map((envelope) => envelope.data)).toEqual(corrections);
+    correctionRuns.push(envelopes.map((envelope) => envelope.id));
+    await context.getTransaction().query(
+      `INSERT INTO effects (event_id, implant_id)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[])`,
+      [envelopes.map((envelope) => envelope.id), corrections.map((c) => c.implantId)],
+    );
   }
 }
 
@@ -71,7 +94,7 @@ describe('@EventPattern consumers over the inbox transport', () => {
           consumerGroupId: uniqueName('it-transport-group'),
         }),
       ],
-      controllers: [ExplantConsumer],
+      controllers: [ExplantConsumer, CorrectionBatchConsumer],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     connectInboxTransport(app, app.get(InboxTransport));
@@ -140,6 +163,30 @@ describe('@EventPattern consumers over the inbox transport', () => {
     // The event behind the duplicate applied, so the duplicate was met and absorbed.
     await waitFor(async () => (await effectsOf(later)) === 1, { description: 'the later event' });
     expect(await effectsOf(redelivered)).toBe(1);
+  });
+
+  it('hands an @EventBatchPattern method a run of events, payloads and envelopes in order', async () => {
+    const implantId = bed.payload().implantId;
+    const corrections = Array.from({ length: 5 }, (_, i) => ({
+      implantId,
+      hospitalOds: 'RXH01',
+      reason: `correction ${i}`,
+      correctedAt: new Date().toISOString(),
+      recordedBy: 'it-transport',
+    }));
+    const ids = await dataSource.transaction(async (tx) =>
+      app.get(EventPublisher).publishMany(
+        tx,
+        EVENTS.implantEnteredInErrorV1,
+        corrections.map((data) => ({ data })),
+      ),
+    );
+
+    await waitFor(async () => (await effectsOf(implantId)) === 5, {
+      description: 'the five corrections',
+    });
+    // One key, committed and relayed together: one run, in the order they were published.
+    expect(correctionRuns.filter((run) => run.some((id) => ids.includes(id)))).toEqual([ids]);
   });
 
   it('sends a poison message and an event its handler refuses to the DLQ, and moves on', async () => {

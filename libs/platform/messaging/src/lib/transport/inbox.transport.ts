@@ -1,11 +1,11 @@
-import type { EventDefinition, EventEnvelope } from '@implant-trace/contracts';
+import type { EventDefinition } from '@implant-trace/contracts';
 import { eventDefinitionOf } from '@implant-trace/contracts';
 import type { CustomTransportStrategy } from '@nestjs/microservices';
 import { Server } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
-import type { EntityManager } from 'typeorm';
 
 import type { EventConsumer, EventConsumerOptions } from '../consumer/event-consumer';
+import { INBOX_BATCH_EXTRA, InboxBatchContext } from './event-batch-pattern.decorator';
 import { InboxEventContext } from './inbox-event.context';
 
 /** Builds the consumer the transport runs; the messaging module adds metrics and health. */
@@ -21,7 +21,8 @@ export interface InboxTransportOptions {
 /**
  * A Nest transport over the library's inbox consumer: each `@EventPattern(EVENTS.x.type)`
  * method of the app's controllers becomes the handler of that event, called with the
- * validated payload (`@Payload()`) and an {@link InboxEventContext} (`@Ctx()`). Validation,
+ * validated payload (`@Payload()`) and an {@link InboxEventContext} (`@Ctx()`); an
+ * `@EventBatchPattern` method becomes its batch handler. Validation,
  * the inbox row in the effect's transaction, offsets after effects, the dead-letter topic and
  * pause-and-retry all stay in {@link EventConsumer}; this class only routes.
  */
@@ -58,16 +59,35 @@ export class InboxTransport extends Server implements CustomTransportStrategy {
   }
 
   private async start(): Promise<void> {
-    const definitions = [...this.getHandlers()].map(([pattern, handler]) =>
-      this.definitionFor(pattern, handler.isEventHandler === true),
-    );
-    if (definitions.length === 0) return;
-    const topics = [...new Map(definitions.map((d) => [d.topic.name, d.topic])).values()];
+    const routes = [...this.getHandlers()].map(([pattern, handler]) => ({
+      definition: this.definitionFor(pattern, handler.isEventHandler === true),
+      batch: handler.extras?.[INBOX_BATCH_EXTRA] === true,
+    }));
+    if (routes.length === 0) return;
+    const topics = [
+      ...new Map(
+        routes.map(({ definition }) => [definition.topic.name, definition.topic]),
+      ).values(),
+    ];
     const consumer = this.buildConsumer({ ...this.options, topics });
-    for (const definition of definitions) {
-      consumer.on(definition, (envelope, transaction) =>
-        this.dispatch(definition.type, envelope, transaction),
-      );
+    for (const { definition, batch } of routes) {
+      if (batch) {
+        consumer.onBatch(definition, (envelopes, transaction) =>
+          this.dispatch(
+            definition.type,
+            envelopes.map((envelope) => envelope.data),
+            new InboxBatchContext([envelopes, transaction]),
+          ),
+        );
+      } else {
+        consumer.on(definition, (envelope, transaction) =>
+          this.dispatch(
+            definition.type,
+            envelope.data,
+            new InboxEventContext([envelope, transaction]),
+          ),
+        );
+      }
     }
     this.consumer = consumer;
     await consumer.start();
@@ -88,15 +108,12 @@ export class InboxTransport extends Server implements CustomTransportStrategy {
   /** Rejects when the handler fails, so the consumer rolls its transaction back. */
   private async dispatch(
     pattern: string,
-    envelope: EventEnvelope<object>,
-    transaction: EntityManager,
+    payload: object | readonly object[],
+    context: InboxEventContext | InboxBatchContext,
   ): Promise<void> {
     const handler = this.getHandlerByPattern(pattern);
     if (handler === null) throw new Error(`no handler for ${pattern}`);
-    const result: unknown = await handler(
-      envelope.data,
-      new InboxEventContext([envelope, transaction]),
-    );
+    const result: unknown = await handler(payload, context);
     await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
   }
 }

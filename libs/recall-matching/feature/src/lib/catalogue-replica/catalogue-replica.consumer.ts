@@ -1,9 +1,10 @@
 import { Controller, Inject } from '@nestjs/common';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, Payload } from '@nestjs/microservices';
+import type { EntityManager } from 'typeorm';
 
 import type { DeviceRecordValue } from '@implant-trace/contracts';
 import { EVENTS } from '@implant-trace/contracts';
-import { InboxEventContext } from '@implant-trace/platform-messaging';
+import { EventBatchPattern, InboxBatchContext } from '@implant-trace/platform-messaging';
 
 import { lockForImplantFacts } from '../matching/matching-locks.util';
 import { RecallMatcher } from '../matching/recall-matcher';
@@ -11,7 +12,10 @@ import { CatalogueReplicaRepository } from './catalogue-replica.repository';
 
 /**
  * Both device events carry the whole record, so each is applied the same way; a device record
- * that arrives after its implants (or changes what they resolve to) matches them again.
+ * that arrives after its implants (or changes what they resolve to) matches them again. A run
+ * of records (a catalogue import, a rebuild) is applied in order and its implants matched
+ * once, against the records as the run left them: per open recall one query for the run
+ * rather than one per record, and no match found and withdrawn again within it.
  */
 @Controller()
 export class CatalogueReplicaConsumer {
@@ -20,28 +24,32 @@ export class CatalogueReplicaConsumer {
     @Inject(RecallMatcher) private readonly matcher: RecallMatcher,
   ) {}
 
-  @EventPattern(EVENTS.deviceRegisteredV1.type)
-  async onRegistered(@Payload() record: DeviceRecordValue, @Ctx() context: InboxEventContext) {
-    await this.apply(record, context);
+  @EventBatchPattern(EVENTS.deviceRegisteredV1.type)
+  async onRegistered(@Payload() records: DeviceRecordValue[], @Ctx() context: InboxBatchContext) {
+    await this.apply(records, context.getTransaction());
   }
 
-  @EventPattern(EVENTS.deviceUpdatedV1.type)
-  async onUpdated(@Payload() record: DeviceRecordValue, @Ctx() context: InboxEventContext) {
-    await this.apply(record, context);
+  @EventBatchPattern(EVENTS.deviceUpdatedV1.type)
+  async onUpdated(@Payload() records: DeviceRecordValue[], @Ctx() context: InboxBatchContext) {
+    await this.apply(records, context.getTransaction());
   }
 
-  private async apply(record: DeviceRecordValue, context: InboxEventContext): Promise<void> {
-    const tx = context.getTransaction();
+  private async apply(records: readonly DeviceRecordValue[], tx: EntityManager): Promise<void> {
     const [previous] = (await tx.query(
       `SELECT coalesce(array_agg(device_identifier), '{}') AS identifiers
-       FROM catalogue_identifiers WHERE device_id = $1`,
-      [record.deviceId],
+       FROM catalogue_identifiers WHERE device_id = ANY($1::uuid[])`,
+      [records.map((record) => record.deviceId)],
     )) as { identifiers: string[] }[];
+    // Every identifier of the run at once: the locks are taken in one order, whatever the run.
     await lockForImplantFacts(tx, [
-      ...record.identifiers.map((identifier) => identifier.deviceIdentifier),
+      ...records.flatMap((record) => record.identifiers.map((i) => i.deviceIdentifier)),
       ...(previous?.identifiers ?? []),
     ]);
-    const applied = await this.replica.apply(tx, record);
-    await this.matcher.matchIdentifiers(tx, applied.touchedIdentifiers);
+    const touched = new Set<string>();
+    for (const record of records) {
+      const applied = await this.replica.apply(tx, record);
+      for (const identifier of applied.touchedIdentifiers) touched.add(identifier);
+    }
+    await this.matcher.matchIdentifiers(tx, [...touched]);
   }
 }
