@@ -140,16 +140,22 @@ export class PlatformUnderTest {
     return `${name}-${instance} died of SIGKILL`;
   }
 
+  /** Fails with the service's last answer, which names the dependency it found down. */
   async untilHealthy(name: ServiceName, instance = 0, timeoutMs = 120_000): Promise<void> {
+    let lastAnswer = 'none';
     await waitFor(
-      async () =>
-        (
-          await fetch(`${this.urlOf(name, instance)}/health`, {
-            signal: AbortSignal.timeout(2_000),
-          }).catch(() => undefined)
-        )?.status === 200,
+      async () => {
+        const response = await fetch(`${this.urlOf(name, instance)}/health`, {
+          signal: AbortSignal.timeout(2_000),
+        }).catch((error: unknown) => String(error));
+        if (typeof response === 'string') lastAnswer = response;
+        else lastAnswer = `${response.status} ${await response.text().catch(() => '')}`;
+        return typeof response !== 'string' && response.status === 200;
+      },
       { timeoutMs, intervalMs: 250, description: `${name}-${instance} to answer /health` },
-    );
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}; its last answer: ${lastAnswer}`);
+    });
   }
 
   async untilAllHealthy(): Promise<void> {
