@@ -12,6 +12,7 @@ import type {
   OnModuleInit,
 } from '@nestjs/common';
 import { Inject, Injectable, Logger, Module } from '@nestjs/common';
+import type { Admin } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
@@ -98,7 +99,7 @@ export class EventConsumerFactory implements OnApplicationBootstrap, OnApplicati
 @Injectable()
 class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private relay: OutboxRelay | undefined;
-  private readonly admin;
+  private admin: Admin;
   private readonly logger = new Logger('OutboxRelay');
 
   constructor(
@@ -114,8 +115,17 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppl
   async onModuleInit(): Promise<void> {
     await provisionTopics(this.kafka, this.options.ownedTopics);
     this.readiness.register('broker', async () => {
-      await this.admin.connect();
-      await this.admin.describeCluster();
+      try {
+        await this.admin.connect();
+        await this.admin.describeCluster();
+      } catch (error) {
+        // The next check asks with a new client: nothing a kafkajs client kept of brokers it
+        // knew before they were restarted can keep the service unready once they are back.
+        const failed = this.admin;
+        this.admin = this.kafka.admin();
+        void failed.disconnect().catch(() => undefined);
+        throw error;
+      }
     });
   }
 
