@@ -12,7 +12,6 @@ import type {
   OnModuleInit,
 } from '@nestjs/common';
 import { Inject, Injectable, Logger, Module } from '@nestjs/common';
-import type { Admin } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
@@ -99,7 +98,7 @@ export class EventConsumerFactory implements OnApplicationBootstrap, OnApplicati
 @Injectable()
 class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private relay: OutboxRelay | undefined;
-  private admin: Admin;
+  private brokerProbe: Promise<void> | undefined;
   private readonly logger = new Logger('OutboxRelay');
 
   constructor(
@@ -108,25 +107,11 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppl
     @Inject(KafkaConnection) private readonly kafka: KafkaConnection,
     @Inject(ReadinessRegistry) private readonly readiness: ReadinessRegistry,
     @Inject(PlatformMetrics) private readonly metrics: PlatformMetrics,
-  ) {
-    this.admin = kafka.admin();
-  }
+  ) {}
 
   async onModuleInit(): Promise<void> {
     await provisionTopics(this.kafka, this.options.ownedTopics);
-    this.readiness.register('broker', async () => {
-      try {
-        await this.admin.connect();
-        await this.admin.describeCluster();
-      } catch (error) {
-        // The next check asks with a new client: nothing a kafkajs client kept of brokers it
-        // knew before they were restarted can keep the service unready once they are back.
-        const failed = this.admin;
-        this.admin = this.kafka.admin();
-        void failed.disconnect().catch(() => undefined);
-        throw error;
-      }
-    });
+    this.readiness.register('broker', () => this.askBroker());
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -142,7 +127,29 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppl
 
   async onApplicationShutdown(): Promise<void> {
     await this.relay?.stop();
-    await this.admin.disconnect();
+    await this.brokerProbe?.catch(() => undefined);
+  }
+
+  /**
+   * One question at a time, by a client of its own that retries nothing. A question that
+   * outlives the readiness timeout is shared by the checks after it rather than piling more
+   * requests onto one long-lived client (which, in the cluster fault suite, kept a service
+   * unready for minutes after a node it knew was restarted), and no state kept from brokers
+   * that were restarted can keep the service unready once they are back.
+   */
+  private askBroker(): Promise<void> {
+    this.brokerProbe ??= (async () => {
+      const admin = this.kafka.admin({ retry: { retries: 0 } });
+      try {
+        await admin.connect();
+        await admin.describeCluster();
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+    })().finally(() => {
+      this.brokerProbe = undefined;
+    });
+    return this.brokerProbe;
   }
 }
 

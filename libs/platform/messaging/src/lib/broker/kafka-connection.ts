@@ -1,6 +1,6 @@
 import type { KafkaConnectionConfig, KafkaTopicReplication } from '@implant-trace/platform-config';
 import { kafkaConnectionSettings } from '@implant-trace/platform-config';
-import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import type { Admin, AdminConfig, Consumer, Kafka, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 
 import type { KafkaClientOptions } from './kafka-client.factory';
@@ -53,7 +53,7 @@ export class KafkaConnection {
     });
   }
 
-  admin(): Admin {
-    return this.kafka.admin();
+  admin(options?: AdminConfig): Admin {
+    return this.kafka.admin(options);
   }
 }
