@@ -202,24 +202,23 @@ export class OutboxRelay {
   private async deliver(outcome: LaneOutcome): Promise<void> {
     const { batches, unroutable } = await this.byPartition(outcome.held.rows);
     if (batches.length > 0) {
-      const sent = await this.sendBatches(outcome.worker, batches).then(
-        (unacknowledged) => ({ unacknowledged }),
-        (error: unknown) => ({ error }),
+      // Partitions the answer left out, or all of them when the broker refused part of it.
+      const resend = await this.sendBatches(outcome.worker, batches).then(
+        (unacknowledged) => {
+          for (const batch of batches) {
+            if (!unacknowledged.includes(batch)) outcome.sent.push(...batch.rows);
+          }
+          for (const { topic } of unacknowledged) {
+            this.options.metrics?.unacknowledgedTotal.inc({ topic });
+          }
+          return unacknowledged;
+        },
+        (error: unknown) => {
+          throwIfNoRowIsToBlame(error);
+          return batches;
+        },
       );
-      if ('unacknowledged' in sent) {
-        for (const batch of batches) {
-          if (!sent.unacknowledged.includes(batch)) outcome.sent.push(...batch.rows);
-        }
-        for (const { topic } of sent.unacknowledged) {
-          this.options.metrics?.unacknowledgedTotal.inc({ topic });
-        }
-        if (sent.unacknowledged.length > 0) {
-          await this.sendEachPartition(outcome, sent.unacknowledged);
-        }
-      } else {
-        throwIfNoRowIsToBlame(sent.error);
-        await this.sendEachPartition(outcome, batches);
-      }
+      if (resend.length > 0) await this.sendEachPartition(outcome, resend);
     }
     if (unroutable.rows.length > 0) {
       // A broker that cannot be reached fails the metadata look-up too: that blames no row.
@@ -229,8 +228,8 @@ export class OutboxRelay {
   }
 
   /**
-   * After a refused batch: each partition again on its own, with the same producer (what was
-   * written is dropped by the broker as a duplicate), then row by row where it still fails.
+   * After a refused batch, or for partitions its answer left out: each partition again on its
+   * own, with the same producer, then row by row where it still fails.
    */
   private async sendEachPartition(outcome: LaneOutcome, batches: PartitionBatch[]) {
     const results = await Promise.allSettled(
