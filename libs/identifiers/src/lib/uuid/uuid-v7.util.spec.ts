@@ -3,7 +3,13 @@ import fc from 'fast-check';
 import type { Clock } from '@implant-trace/domain-kernel';
 
 import type { RandomFill } from './uuid-v7.util';
-import { createUuidV7Generator, isUuidV7, uuidV7, uuidV7Timestamp } from './uuid-v7.util';
+import {
+  createUuidV7Generator,
+  isUuidV7,
+  pooledRandom,
+  uuidV7,
+  uuidV7Timestamp,
+} from './uuid-v7.util';
 
 const FORMAT = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const MAX_TIMESTAMP = 2 ** 48 - 1;
@@ -152,5 +158,47 @@ describe('uuidV7Timestamp', () => {
   it('gives undefined for anything but a UUID v7', () => {
     expect(uuidV7Timestamp('01234567-89ab-4def-8123-456789abcdef')).toBeUndefined();
     expect(uuidV7Timestamp('not a uuid')).toBeUndefined();
+  });
+});
+
+describe('pooledRandom', () => {
+  /** A source that numbers every byte it ever gives, so a byte given twice shows. */
+  function countingSource() {
+    let next = 0;
+    const calls: number[] = [];
+    const source: RandomFill = (bytes) => {
+      calls.push(bytes.length);
+      for (let i = 0; i < bytes.length; i += 1) bytes[i] = next++ % 256;
+    };
+    return { source, calls };
+  }
+
+  it('hands out each byte of the pool once, then refills it', () => {
+    const { source, calls } = countingSource();
+    const fill = pooledRandom(source, 32);
+    const draws = Array.from({ length: 7 }, () => {
+      const bytes = new Uint8Array(10);
+      fill(bytes);
+      return [...bytes];
+    });
+    // Three draws of 10 fit a pool of 32; the fourth needs a new pool, and so on.
+    expect(calls).toEqual([32, 32, 32]);
+    expect(draws[0]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(draws[2]).toEqual([20, 21, 22, 23, 24, 25, 26, 27, 28, 29]);
+    expect(draws[3]).toEqual([32, 33, 34, 35, 36, 37, 38, 39, 40, 41]);
+    expect(new Set(draws.map((draw) => draw.join(','))).size).toBe(7);
+  });
+
+  it('fills a request larger than the pool straight from the source', () => {
+    const { source, calls } = countingSource();
+    const bytes = new Uint8Array(40);
+    pooledRandom(source, 32)(bytes);
+    expect(calls).toEqual([40]);
+    expect(bytes[39]).toBe(39);
+  });
+
+  it('gives the process-wide generator different random bits on every id', () => {
+    const tails = new Set(Array.from({ length: 5000 }, () => uuidV7().slice(19)));
+    expect(tails.size).toBe(5000);
   });
 });
