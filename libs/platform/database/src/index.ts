@@ -5,6 +5,7 @@ export {
   type DatabaseSessionTimeouts,
   type SchemaDataSourceOptions,
 } from './lib/data-source.factory';
+export { copyRows, type CopyValue } from './lib/copy-rows.util';
 export { DatabaseModule, type DatabaseModuleOptions } from './lib/database.module';
 export {
   assertSchemaCurrent,

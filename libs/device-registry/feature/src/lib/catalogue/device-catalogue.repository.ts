@@ -7,8 +7,7 @@ import {
   compareIdentifiers,
   ConcurrentCatalogueChangeError,
 } from '@implant-trace/device-registry-domain';
-
-import { copyRows } from './copy-rows.util';
+import { copyRows } from '@implant-trace/platform-database';
 
 export interface DeviceSearch {
   manufacturer?: string;

@@ -5,6 +5,7 @@ import type { PatientValue, UdiValue } from '@implant-trace/contracts';
 import { EVENTS } from '@implant-trace/contracts';
 import type { Clock } from '@implant-trace/domain-kernel';
 import { uuidV7 } from '@implant-trace/identifiers';
+import { copyRows } from '@implant-trace/platform-database';
 import { EventPublisher } from '@implant-trace/platform-messaging';
 import {
   decideMatchChange,
@@ -118,22 +119,19 @@ export class MatchLedgerRepository {
         else revivals.push({ matchId: row.matchId, match: want });
       }
     }
-    if (inserts.length > 0) {
-      await tx.query(
-        `INSERT INTO matches (match_id, recall_id, implant_id, hospital_ods, kind, live, found_at)
-         SELECT u.match_id, $1, u.implant_id, u.hospital_ods, u.kind, true, $6
-         FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[])
-           AS u(match_id, implant_id, hospital_ods, kind)`,
-        [
-          recallId,
-          inserts.map((i) => i.matchId),
-          inserts.map((i) => i.match.implantId),
-          inserts.map((i) => i.match.hospitalOds),
-          inserts.map((i) => i.match.kind),
-          now,
-        ],
-      );
-    }
+    await copyRows(
+      tx,
+      'matches (match_id, recall_id, implant_id, hospital_ods, kind, live, found_at)',
+      inserts.map(({ matchId, match }) => [
+        matchId,
+        recallId,
+        match.implantId,
+        match.hospitalOds,
+        match.kind,
+        true,
+        at,
+      ]),
+    );
     if (revivals.length > 0) {
       await tx.query(
         `UPDATE matches m SET kind = u.kind, live = true, found_at = $3,
