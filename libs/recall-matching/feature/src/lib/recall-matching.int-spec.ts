@@ -3,6 +3,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
 import { EVENTS, type ImplantRecordedV1, type RecallCriteriaValue } from '@implant-trace/contracts';
+import { InboxBatchContext } from '@implant-trace/platform-messaging';
 import { waitFor } from '@implant-trace/platform-testing';
 
 import {
@@ -15,6 +16,7 @@ import {
   type JsonBody,
   type UpstreamEvent,
 } from '../test-support/recall-matching.test-bed';
+import { ImplantProjectionConsumer } from './implant-projection/implant-projection.consumer';
 
 describe('recall-matching against the real PostgreSQL and Kafka', () => {
   jest.setTimeout(180_000);
@@ -688,6 +690,70 @@ describe('recall-matching against the real PostgreSQL and Kafka', () => {
       const late = implantRecorded({ deviceIdentifier: gtin });
       await feed(recorded(late));
       expect(await liveMatches(recallId, [late])).toEqual({});
+    });
+
+    it('matches a run of implant records at once: each covered implant found once, a second record of one ignored', async () => {
+      const gtin = freshGtin();
+      const other = freshGtin();
+      await feed(registered(deviceRecord([gtin])), registered(deviceRecord([other])));
+      const recallId = (await issue({ deviceIdentifiers: [gtin] })).body['recallId'] as string;
+      const first = implantRecorded({ deviceIdentifier: gtin, lotNumber: 'RUN-1' });
+      const second = implantRecorded({ deviceIdentifier: gtin, lotNumber: 'RUN-2' });
+      const notCovered = implantRecorded({ deviceIdentifier: other });
+      // The same implant recorded again under a new event id, at another hospital: the first
+      // record stands, as it would had the two arrived in separate runs.
+      const again = { ...first, hospitalOds: freshOds() };
+      await feed(recorded(first), recorded(second), recorded(notCovered), [
+        EVENTS.implantRecordedV1,
+        again,
+        { eventId: randomUUID() },
+      ]);
+
+      const implants = [first, second, notCovered];
+      expect(await liveMatches(recallId, implants)).toEqual({ 0: 'matched', 1: 'matched' });
+      const found = await eventsFor(recallId, implants);
+      expect(found.map((e) => [e.payload['implantId'], e.payload['hospitalOds']]).sort()).toEqual(
+        [
+          [first.implantId, first.hospitalOds],
+          [second.implantId, second.hospitalOds],
+        ].sort(),
+      );
+      const projected = await service.query<{ hospital_ods: string; lot_number: string }>(
+        `SELECT hospital_ods, lot_number FROM implants WHERE implant_id = $1`,
+        [first.implantId],
+      );
+      expect(projected).toEqual([{ hospital_ods: first.hospitalOds, lot_number: 'RUN-1' }]);
+    });
+
+    it('applies runs of records sharing devices in opposite orders side by side without a deadlock', async () => {
+      const app = service.app!;
+      const consumer = app.get(ImplantProjectionConsumer);
+      const dataSource = app.get(DataSource);
+      // As two partitions' runs reach the handler, each in the inbox's transaction.
+      const apply = (records: ImplantRecordedV1[]) =>
+        dataSource.transaction((tx) =>
+          consumer.onRecorded(records, new InboxBatchContext([[], tx])),
+        );
+      const refused: string[] = [];
+      const applied: string[] = [];
+      for (let round = 0; round < 20; round += 1) {
+        const gtins = [freshGtin(), freshGtin(), freshGtin()];
+        const forward = gtins.map((gtin) => implantRecorded({ deviceIdentifier: gtin }));
+        const backward = [...gtins]
+          .reverse()
+          .map((gtin) => implantRecorded({ deviceIdentifier: gtin }));
+        const results = await Promise.allSettled([apply(forward), apply(backward)]);
+        for (const result of results) {
+          if (result.status === 'rejected') refused.push(String(result.reason));
+        }
+        applied.push(...[...forward, ...backward].map((implant) => implant.implantId));
+      }
+      expect(refused).toEqual([]);
+      const rows = await service.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM implants WHERE implant_id = ANY($1)`,
+        [applied],
+      );
+      expect(rows).toEqual([{ n: 120 }]);
     });
 
     it('gives a redelivered implant event no second effect', async () => {

@@ -26,6 +26,9 @@ export interface AppliedDevice {
 }
 
 /** This service's replica of the device catalogue, fed by `device-registry.devices.v1`. */
+/** Device records by id. */
+export const DEVICE_RECORDS_SQL = `SELECT device_id, record FROM catalogue_devices WHERE device_id = ANY($1::uuid[])`;
+
 @Injectable()
 export class CatalogueReplicaRepository {
   /**
@@ -96,10 +99,16 @@ export class CatalogueReplicaRepository {
     await tx.query(RESOLVE_IMPLANTS_SQL, [identifiers]);
   }
 
-  async deviceOf(tx: EntityManager, deviceId: string): Promise<DeviceRecordValue | undefined> {
-    const [row] = (await tx.query(`SELECT record FROM catalogue_devices WHERE device_id = $1`, [
-      deviceId,
-    ])) as { record: DeviceRecordValue }[];
-    return row?.record;
+  /** The records of some devices, by device id. */
+  async devicesOf(
+    tx: EntityManager,
+    deviceIds: readonly string[],
+  ): Promise<Map<string, DeviceRecordValue>> {
+    if (deviceIds.length === 0) return new Map();
+    const rows = (await tx.query(DEVICE_RECORDS_SQL, [[...new Set(deviceIds)]])) as {
+      device_id: string;
+      record: DeviceRecordValue;
+    }[];
+    return new Map(rows.map((row) => [row.device_id, row.record]));
   }
 }

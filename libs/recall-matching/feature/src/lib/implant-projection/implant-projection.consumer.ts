@@ -7,14 +7,18 @@ import type {
   ImplantRecordedV1,
 } from '@implant-trace/contracts';
 import { EVENTS } from '@implant-trace/contracts';
-import { InboxEventContext } from '@implant-trace/platform-messaging';
+import {
+  EventBatchPattern,
+  InboxBatchContext,
+  InboxEventContext,
+} from '@implant-trace/platform-messaging';
 
 import { lockForImplantFacts } from '../matching/matching-locks.util';
 import { RecallMatcher } from '../matching/recall-matcher';
 import { ImplantProjectionRepository } from './implant-projection.repository';
 
 /**
- * Each implant fact updates the projection and matches that implant against the open recalls,
+ * Each implant fact updates the projection and matches its implant against the open recalls,
  * in the inbox's transaction: the projection, the matches and their events commit together.
  */
 @Controller()
@@ -24,12 +28,24 @@ export class ImplantProjectionConsumer {
     @Inject(RecallMatcher) private readonly matcher: RecallMatcher,
   ) {}
 
-  @EventPattern(EVENTS.implantRecordedV1.type)
-  async onRecorded(@Payload() implant: ImplantRecordedV1, @Ctx() context: InboxEventContext) {
+  /**
+   * A run of records (a theatre list, a rebuild) at once: its identifiers locked in one order,
+   * one insert, one match against the open recalls. Locking each record's identifier as it
+   * came held one lock while waiting for the next, so two partitions' runs sharing devices
+   * deadlocked (8 times in the first 275,000 events of a rebuild).
+   */
+  @EventBatchPattern(EVENTS.implantRecordedV1.type)
+  async onRecorded(@Payload() recorded: ImplantRecordedV1[], @Ctx() context: InboxBatchContext) {
     const tx = context.getTransaction();
-    await lockForImplantFacts(tx, [implant.udi.deviceIdentifier]);
-    await this.implants.applyRecorded(tx, implant);
-    await this.matcher.matchImplant(tx, implant.implantId);
+    await lockForImplantFacts(
+      tx,
+      recorded.map((implant) => implant.udi.deviceIdentifier),
+    );
+    await this.implants.applyRecorded(tx, recorded);
+    await this.matcher.matchImplants(
+      tx,
+      recorded.map((implant) => implant.implantId),
+    );
   }
 
   @EventPattern(EVENTS.implantExplantedV1.type)
@@ -63,6 +79,6 @@ export class ImplantProjectionConsumer {
     const identifier = await this.implants.identifierOf(tx, change.implantId);
     await lockForImplantFacts(tx, identifier === undefined ? [] : [identifier]);
     await this.implants.applyStatus(tx, change);
-    await this.matcher.matchImplant(tx, change.implantId);
+    await this.matcher.matchImplants(tx, [change.implantId]);
   }
 }

@@ -18,19 +18,33 @@ const blankAsNull = (value: string | undefined): string | null =>
 @Injectable()
 export class ImplantProjectionRepository {
   /**
-   * The implant as recorded. A status heard before the record (an explant that overtook it)
-   * is kept; a record heard twice changes nothing.
+   * Implants as recorded, in one statement. A status heard before the record (an explant that
+   * overtook it) is kept; a record heard twice changes nothing, so of two records of one
+   * implant in a run only the first counts, as it would applied one by one.
    */
-  async applyRecorded(tx: EntityManager, implant: ImplantRecordedV1): Promise<void> {
-    const { udi } = implant;
-    const serial = blankAsNull(udi.serialNumber);
+  async applyRecorded(tx: EntityManager, recorded: readonly ImplantRecordedV1[]): Promise<void> {
+    const seen = new Set<string>();
+    const firstOfEach = recorded.filter((implant) => {
+      if (seen.has(implant.implantId)) return false;
+      seen.add(implant.implantId);
+      return true;
+    });
+    if (firstOfEach.length === 0) return;
+    const column = <T>(value: (implant: ImplantRecordedV1) => T) => firstOfEach.map(value);
+    const serialOf = (implant: ImplantRecordedV1) => blankAsNull(implant.udi.serialNumber);
     await tx.query(
       `INSERT INTO implants (implant_id, recorded, hospital_ods, patient, patient_key, udi,
          device_identifier, device_id, lot_number, serial_number, serial_value,
          manufacture_date, expiration_date, status)
-       VALUES ($1, true, $2, $3, $4, $5, $6,
-         (SELECT device_id FROM catalogue_identifiers WHERE device_identifier = $6),
-         $7, $8, $9::numeric, $10, $11, 'active')
+       SELECT r.implant_id, true, r.hospital_ods, r.patient, r.patient_key, r.udi,
+         r.device_identifier,
+         (SELECT device_id FROM catalogue_identifiers c WHERE c.device_identifier = r.device_identifier),
+         r.lot_number, r.serial_number, r.serial_value::numeric, r.manufacture_date,
+         r.expiration_date, 'active'
+       FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[], $5::jsonb[], $6::text[],
+         $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+         AS r(implant_id, hospital_ods, patient, patient_key, udi, device_identifier, lot_number,
+           serial_number, serial_value, manufacture_date, expiration_date)
        ON CONFLICT (implant_id) DO UPDATE SET recorded = true, hospital_ods = EXCLUDED.hospital_ods,
          patient = EXCLUDED.patient, patient_key = EXCLUDED.patient_key, udi = EXCLUDED.udi,
          device_identifier = EXCLUDED.device_identifier, device_id = EXCLUDED.device_id,
@@ -39,17 +53,20 @@ export class ImplantProjectionRepository {
          expiration_date = EXCLUDED.expiration_date
        WHERE NOT implants.recorded`,
       [
-        implant.implantId,
-        implant.hospitalOds,
-        JSON.stringify(implant.patient),
-        patientKeyOf(implant.patient, implant.hospitalOds),
-        JSON.stringify(udi),
-        udi.deviceIdentifier,
-        blankAsNull(udi.lotNumber),
-        serial,
-        serial !== null && /^[0-9]+$/.test(serial) ? serial : null,
-        blankAsNull(udi.manufactureDate),
-        blankAsNull(udi.expirationDate),
+        column((implant) => implant.implantId),
+        column((implant) => implant.hospitalOds),
+        column((implant) => JSON.stringify(implant.patient)),
+        column((implant) => patientKeyOf(implant.patient, implant.hospitalOds)),
+        column((implant) => JSON.stringify(implant.udi)),
+        column((implant) => implant.udi.deviceIdentifier),
+        column((implant) => blankAsNull(implant.udi.lotNumber)),
+        column(serialOf),
+        column((implant) => {
+          const serial = serialOf(implant);
+          return serial !== null && /^[0-9]+$/.test(serial) ? serial : null;
+        }),
+        column((implant) => blankAsNull(implant.udi.manufactureDate)),
+        column((implant) => blankAsNull(implant.udi.expirationDate)),
       ],
     );
   }

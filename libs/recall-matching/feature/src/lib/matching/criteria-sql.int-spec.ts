@@ -219,9 +219,10 @@ describe('the criteria SQL against the criteria evaluation (the reference), on g
           );
           await dataSource
             .transaction(async (tx) => {
-              for (const [index, implant] of implants.entries()) {
-                const { status, ...udi } = implant;
-                await projection.applyRecorded(tx, {
+              // All at once, through the statement that applies a run of records.
+              await projection.applyRecorded(
+                tx,
+                implants.map(({ status: _status, ...udi }, index) => ({
                   implantId: ids[index]!,
                   hospitalOds: 'RXH01',
                   patient: { nhsNumber: '9000000009' },
@@ -230,7 +231,9 @@ describe('the criteria SQL against the criteria evaluation (the reference), on g
                   implantedAt: '2026-11-20T10:00:00.000Z',
                   recordedBy: 'nurse',
                   reviewFlags: [],
-                });
+                })),
+              );
+              for (const [index, { status }] of implants.entries()) {
                 if (status !== 'active') {
                   await projection.applyStatus(tx, {
                     implantId: ids[index]!,

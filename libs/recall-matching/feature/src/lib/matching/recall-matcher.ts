@@ -46,8 +46,8 @@ type ImplantRow = {
 /** The open recalls, by the partial index recalls_open. */
 export const OPEN_RECALLS_SQL = `SELECT details, updated_at FROM recalls WHERE status = 'open' ORDER BY issued_at`;
 
-/** One implant with what criteria need of it. */
-export const IMPLANT_SQL = `SELECT * FROM implants WHERE implant_id = $1`;
+/** Implants with what criteria need of them. */
+export const IMPLANTS_SQL = `SELECT * FROM implants WHERE implant_id = ANY($1::uuid[])`;
 
 const orUndefined = (value: string | null) => value ?? undefined;
 
@@ -109,46 +109,61 @@ export class RecallMatcher {
     return this.ledger.reconcile(tx, recallId, [], held, 'recall-closed');
   }
 
-  /** An implant recorded, explanted or corrected: against every open recall. */
-  async matchImplant(tx: EntityManager, implantId: string): Promise<void> {
-    const [implant] = (await tx.query(IMPLANT_SQL, [implantId])) as ImplantRow[];
-    if (implant === undefined) return;
-    const device =
-      implant.device_id === null ? undefined : await this.catalogue.deviceOf(tx, implant.device_id);
-    const subject =
-      implant.device_identifier === null
-        ? undefined
-        : criteriaSubjectOf(
-            {
-              implantId: implant.implant_id,
-              hospitalOds: implant.hospital_ods,
-              deviceIdentifier: implant.device_identifier,
-              lotNumber: orUndefined(implant.lot_number),
-              serialNumber: orUndefined(implant.serial_number),
-              manufactureDate: orUndefined(implant.manufacture_date),
-              expirationDate: orUndefined(implant.expiration_date),
-              status: implant.status,
-            },
-            device,
-          );
-    for (const recall of await this.openRecalls(tx)) {
-      const outcome = subject === undefined ? undefined : this.matcherOf(recall).evaluate(subject);
-      const desired: DesiredMatch[] =
-        outcome === undefined ||
-        outcome.kind === 'not-matched' ||
-        implant.patient === null ||
-        implant.udi === null
-          ? []
-          : [
+  /**
+   * Implants recorded, explanted or corrected: against every open recall, in memory, one
+   * reconciliation per recall for all of them. Each implant's verdict depends only on its own
+   * row, its device record and the recall, so matching a run at once after it is applied
+   * leaves what matching each implant after its own event would.
+   */
+  async matchImplants(tx: EntityManager, implantIds: readonly string[]): Promise<void> {
+    const recalls = await this.openRecalls(tx);
+    if (recalls.length === 0 || implantIds.length === 0) return;
+    const implants = (await tx.query(IMPLANTS_SQL, [implantIds])) as ImplantRow[];
+    const devices = await this.catalogue.devicesOf(
+      tx,
+      implants.flatMap((implant) => (implant.device_id === null ? [] : [implant.device_id])),
+    );
+    const subjects = implants.map((implant) => ({
+      implant,
+      subject:
+        implant.device_identifier === null
+          ? undefined
+          : criteriaSubjectOf(
               {
-                implantId,
+                implantId: implant.implant_id,
                 hospitalOds: implant.hospital_ods,
-                kind: outcome.kind,
-                patient: implant.patient,
-                udi: implant.udi,
+                deviceIdentifier: implant.device_identifier,
+                lotNumber: orUndefined(implant.lot_number),
+                serialNumber: orUndefined(implant.serial_number),
+                manufactureDate: orUndefined(implant.manufacture_date),
+                expirationDate: orUndefined(implant.expiration_date),
+                status: implant.status,
               },
-            ];
-      const held = await this.ledger.held(tx, recall.details.recallId, { implantIds: [implantId] });
+              implant.device_id === null ? undefined : devices.get(implant.device_id),
+            ),
+    }));
+    for (const recall of recalls) {
+      const matcher = this.matcherOf(recall);
+      const desired: DesiredMatch[] = [];
+      for (const { implant, subject } of subjects) {
+        const outcome = subject === undefined ? undefined : matcher.evaluate(subject);
+        if (
+          outcome === undefined ||
+          outcome.kind === 'not-matched' ||
+          implant.patient === null ||
+          implant.udi === null
+        ) {
+          continue;
+        }
+        desired.push({
+          implantId: implant.implant_id,
+          hospitalOds: implant.hospital_ods,
+          kind: outcome.kind,
+          patient: implant.patient,
+          udi: implant.udi,
+        });
+      }
+      const held = await this.ledger.held(tx, recall.details.recallId, { implantIds });
       await this.ledger.reconcile(tx, recall.details.recallId, desired, held, 'criteria-narrowed');
     }
   }

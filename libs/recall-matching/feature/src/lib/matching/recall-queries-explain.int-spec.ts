@@ -4,7 +4,10 @@ import { createSchemaDataSource, prepareSchema } from '@implant-trace/platform-d
 import { testInfrastructure, uniqueName } from '@implant-trace/platform-testing';
 
 import { dropSchema } from '../../test-support/recall-matching.test-bed';
-import { RESOLVE_IMPLANTS_SQL } from '../catalogue-replica/catalogue-replica.repository';
+import {
+  DEVICE_RECORDS_SQL,
+  RESOLVE_IMPLANTS_SQL,
+} from '../catalogue-replica/catalogue-replica.repository';
 import { HOSPITAL_MATCHES_SQL } from '../hospital-matches/hospital-matches.use-case';
 import { RecallFollowUp1767225600410 } from '../progress/recall-follow-up.migration';
 import { PROGRESS_COUNTS_SQL } from '../progress/recall-progress.use-case';
@@ -19,7 +22,7 @@ import {
   matchingImplantsQuery,
 } from './criteria-sql.util';
 import { HELD_MATCHES_SQL } from './match-ledger.repository';
-import { IMPLANT_SQL, OPEN_RECALLS_SQL } from './recall-matcher';
+import { IMPLANTS_SQL, OPEN_RECALLS_SQL } from './recall-matcher';
 
 /** Tables that grow with the country's implants: never read whole. `recalls` holds tens a year. */
 const LARGE = new Set(['implants', 'matches', 'catalogue_devices', 'catalogue_identifiers']);
@@ -35,6 +38,7 @@ const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).fla
 
 const RECALL = '00000000-0000-4000-8000-000000000001';
 const IMPLANT = '00000000-0000-4000-8000-000000000009';
+const DEVICE = '00000000-0000-4000-8000-000000000007';
 
 /**
  * Each query a recall, an implant event or a device record runs, with the indexes its plan
@@ -109,7 +113,12 @@ const QUERIES: (readonly [string, () => Query | Promise<Query>, readonly (string
       ),
     ['implants_by_identifier', 'catalogue_devices_pkey'],
   ],
-  ['an implant', () => ({ sql: IMPLANT_SQL, parameters: [IMPLANT] }), ['implants_pkey']],
+  ['some implants', () => ({ sql: IMPLANTS_SQL, parameters: [[IMPLANT]] }), ['implants_pkey']],
+  [
+    'the device records of some implants',
+    () => ({ sql: DEVICE_RECORDS_SQL, parameters: [[DEVICE]] }),
+    ['catalogue_devices_pkey'],
+  ],
   ['the open recalls', () => ({ sql: OPEN_RECALLS_SQL, parameters: [] }), ['recalls_open']],
   [
     "a recall's held matches",
