@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -41,6 +41,12 @@ export interface OwnBrokerProcess {
   kill(): Promise<void>;
   /** Starts the broker again on the same ports and state after `kill()`. */
   restart(): Promise<void>;
+  /**
+   * SIGSTOPs the broker: its sockets stay open and nothing answers, as a frozen host or a
+   * network partition looks to a client. `thaw()` SIGCONTs it.
+   */
+  freeze(): Promise<void>;
+  thaw(): Promise<void>;
 }
 
 /**
@@ -82,7 +88,20 @@ export async function startOwnBrokerProcess(
   const restart = async () => {
     await run('bash', [kafkaScript, 'start'], { env });
   };
-  return { directory, port, spare, stop, kill, restart };
+  const signal = async (name: 'SIGSTOP' | 'SIGCONT') => {
+    const pid = Number((await readFile(join(directory, 'state', 'kafka.pid'), 'utf8')).trim());
+    process.kill(pid, name);
+  };
+  return {
+    directory,
+    port,
+    spare,
+    stop,
+    kill,
+    restart,
+    freeze: () => signal('SIGSTOP'),
+    thaw: () => signal('SIGCONT'),
+  };
 }
 
 /** A plain broker of its own (PLAINTEXT on 127.0.0.1), for benchmarks that recreate topics. */
@@ -93,12 +112,12 @@ export async function startOwnTestBroker(): Promise<OwnTestBroker> {
     stop: broker.stop,
     kill: broker.kill,
     restart: broker.restart,
+    freeze: broker.freeze,
+    thaw: broker.thaw,
   };
 }
 
-export interface OwnTestBroker {
-  brokers: string[];
-  stop(): Promise<void>;
-  kill(): Promise<void>;
-  restart(): Promise<void>;
-}
+export type OwnTestBroker = { brokers: string[] } & Pick<
+  OwnBrokerProcess,
+  'stop' | 'kill' | 'restart' | 'freeze' | 'thaw'
+>;

@@ -12,6 +12,7 @@ export class OutboxMetrics {
   readonly parkedTotal: Counter<'topic' | 'cause'>;
   readonly laneLostTotal: Counter;
   readonly unacknowledgedTotal: Counter<'topic'>;
+  readonly sendDeadlineExceededTotal: Counter;
   readonly parkedRows: Gauge<'topic'>;
   readonly blockedKeys: Gauge<'topic'>;
 
@@ -31,6 +32,11 @@ export class OutboxMetrics {
       name: 'outbox_partitions_unacknowledged_total',
       help: "Partitions of a sent batch the broker's answer left out (a kafkajs retry that skipped them); the relay sent them again",
       labelNames: ['topic'] as const,
+      registers: [registry],
+    });
+    this.sendDeadlineExceededTotal = new Counter({
+      name: 'outbox_send_deadline_exceeded_total',
+      help: 'Batch sends that did not settle within the relay deadline; their unsent rows were given back and sent again by a new producer',
       registers: [registry],
     });
     this.parkedRows = new Gauge({

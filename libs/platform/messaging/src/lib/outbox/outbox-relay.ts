@@ -10,6 +10,7 @@ import type { OutboxMetrics } from './outbox-metrics';
 import type { FailedSend, HeldLane } from './held-lane';
 import { LaneLostError } from './held-lane';
 import type { ClaimedRow, OutboxRepository } from './outbox.repository';
+import { SendDeadlineExceededError } from './send-deadline-exceeded.error';
 import { blamesNoRow, classifySendFailure, describeSendFailure } from './send-failure.policy';
 
 export interface OutboxRelayOptions {
@@ -22,6 +23,13 @@ export interface OutboxRelayOptions {
    * sends, so only a dead or frozen relay loses it.
    */
   leaseMs?: number;
+  /**
+   * How long one batch's send may take before its unsent rows are given back and its producer
+   * replaced. kafkajs retries inside a send; a send that never settles (seen once after two
+   * of three brokers were killed and restarted) would otherwise hold its lane, whose lease the
+   * keep-alive renews, for as long as the process lives.
+   */
+  sendDeadlineMs?: number;
   /** Lanes sent at once by this relay, each by its own worker and producer. */
   concurrency?: number;
   /** How often an idle relay looks for rows when no insert notification woke it. */
@@ -96,6 +104,7 @@ export class OutboxRelay {
   private readonly idlePollMs: number;
   private readonly maxBackoffMs: number;
   private readonly maxSendFailures: number;
+  private readonly sendDeadlineMs: number;
   private readonly partitioner = Partitioners.DefaultPartitioner();
   private readonly partitionsByTopic = new Map<string, PartitionMetadata[]>();
   private workers: RelayWorker[] = [];
@@ -119,6 +128,7 @@ export class OutboxRelay {
     this.idlePollMs = options.idlePollMs ?? 250;
     this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
     this.maxSendFailures = options.maxSendFailures ?? 5;
+    this.sendDeadlineMs = options.sendDeadlineMs ?? 30_000;
   }
 
   async start(): Promise<void> {
@@ -179,7 +189,7 @@ export class OutboxRelay {
     const stopKeepingAlive = this.keepAlive(outcome);
     let blameless: unknown;
     try {
-      await this.deliver(outcome);
+      await this.withinDeadline(this.deliver(outcome), outcome);
     } catch (error) {
       if (!blamesNoRow(classifySendFailure(error))) {
         await held.abandon();
@@ -189,7 +199,13 @@ export class OutboxRelay {
     } finally {
       stopKeepingAlive();
     }
-    const parked = await held.finish(outcome.sent, outcome.failed, this.maxSendFailures);
+    // A delivery past its deadline may still be acknowledged: what it was when the lane is let
+    // go is what is recorded, and what it sends after that is sent again (inboxes absorb it).
+    const parked = await held.finish(
+      [...outcome.sent],
+      [...outcome.failed],
+      this.maxSendFailures,
+    );
     for (const row of parked) this.reportParked(row, outcome.failed);
     this.sentSinceVacuum += outcome.sent.length;
     if (blameless !== undefined) {
@@ -197,6 +213,25 @@ export class OutboxRelay {
       throw blameless;
     }
     return outcome.sent.length;
+  }
+
+  /** The delivery, or a {@link SendDeadlineExceededError} once it outlives the deadline. */
+  private async withinDeadline(delivery: Promise<void>, outcome: LaneOutcome): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        outcome.lost = true;
+        this.options.metrics?.sendDeadlineExceededTotal.inc();
+        reject(new SendDeadlineExceededError(outcome.held.lane, this.sendDeadlineMs));
+      }, this.sendDeadlineMs);
+    });
+    // The delivery's own failure after the deadline has nothing left to decide.
+    delivery.catch(() => undefined);
+    try {
+      await Promise.race([delivery, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async deliver(outcome: LaneOutcome): Promise<void> {
@@ -392,7 +427,8 @@ export class OutboxRelay {
   private async replaceProducer(worker: RelayWorker): Promise<void> {
     const previous = worker.producer;
     worker.producer = this.kafka.idempotentProducer();
-    await previous.disconnect().catch(() => undefined);
+    // Not awaited: a producer whose send outlived its deadline may not disconnect either.
+    void previous.disconnect().catch(() => undefined);
     await worker.producer.connect().catch(() => undefined);
   }
 

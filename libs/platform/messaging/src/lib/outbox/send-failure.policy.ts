@@ -1,8 +1,10 @@
 import { PartitionNotAcknowledgedError } from '../broker/unacknowledged-partitions';
+import { SendDeadlineExceededError } from './send-deadline-exceeded.error';
 
 /**
  * What a failed send says about the rows in it.
- * - `unreachable`: the broker could not be reached or did not answer; no row is to blame.
+ * - `unreachable`: the broker could not be reached or did not answer (in time); no row is to
+ *   blame.
  * - `producer-state`: the producer's sequence or epoch no longer matches the broker's (after a
  *   broker restart); a new producer fixes it, no row is to blame.
  * - `retry-later`: the broker answered "not now" for the partition (no leader, too few
@@ -58,6 +60,7 @@ function causeChain(error: unknown): KafkaJsErrorShape[] {
 
 export function classifySendFailure(error: unknown): SendFailure {
   if (error instanceof PartitionNotAcknowledgedError) return 'retry-later';
+  if (error instanceof SendDeadlineExceededError) return 'unreachable';
   const chain = causeChain(error);
   if (chain.some((e) => typeof e.type === 'string' && PRODUCER_STATE_ERRORS.has(e.type))) {
     return 'producer-state';
