@@ -201,11 +201,7 @@ export class OutboxRelay {
     }
     // A delivery past its deadline may still be acknowledged: what it was when the lane is let
     // go is what is recorded, and what it sends after that is sent again (inboxes absorb it).
-    const parked = await held.finish(
-      [...outcome.sent],
-      [...outcome.failed],
-      this.maxSendFailures,
-    );
+    const parked = await held.finish([...outcome.sent], [...outcome.failed], this.maxSendFailures);
     for (const row of parked) this.reportParked(row, outcome.failed);
     this.sentSinceVacuum += outcome.sent.length;
     if (blameless !== undefined) {
