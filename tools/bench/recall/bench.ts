@@ -279,6 +279,14 @@ async function explainAnalyze(client: Client, query: SqlQuery): Promise<string> 
     .join('\n');
 }
 
+/** Checkpoints the server has started, timed or requested (a run's WAL can set one off). */
+async function checkpointsStarted(client: Client): Promise<number> {
+  const { rows } = await client.query<{ n: string }>(
+    `SELECT checkpoints_timed + checkpoints_req AS n FROM pg_stat_bgwriter`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
 async function main(): Promise<void> {
   // A broker of its own: the bench's recalls and matches never reach the development broker.
   const broker = await startOwnTestBroker();
@@ -294,8 +302,13 @@ async function measure(brokers: string[]): Promise<void> {
   const loadAtStart = loadavg()[0] ?? 0;
   const machine = `nproc ${cpus().length}, ${cpus()[0]?.model ?? 'unknown CPU'}`;
   const owner = await ownerClient('public');
-  const postgres = (await owner.query<{ server_version: string }>(`SHOW server_version`)).rows[0]
-    ?.server_version;
+  const setting = async (name: string) =>
+    (await owner.query<{ setting: string }>(`SELECT current_setting($1) AS setting`, [name]))
+      .rows[0]?.setting;
+  // The write-ahead log's limits set how often a recall's writes start a checkpoint.
+  const postgres =
+    `${await setting('server_version')} (shared_buffers ${await setting('shared_buffers')}, ` +
+    `max_wal_size ${await setting('max_wal_size')}, checkpoint_timeout ${await setting('checkpoint_timeout')})`;
   const preloaded = (
     await owner.query<{ shared_preload_libraries: string }>(`SHOW shared_preload_libraries`)
   ).rows[0]?.shared_preload_libraries;
@@ -465,6 +478,7 @@ async function measure(brokers: string[]): Promise<void> {
   const issues = [];
   for (let run = 1; run <= ISSUE_RUNS; run += 1) {
     const before = await onTopic();
+    const checkpointsBefore = await checkpointsStarted(client);
     const issueStarted = performance.now();
     const issued = (await post(
       '/v1/recalls',
@@ -484,6 +498,7 @@ async function measure(brokers: string[]): Promise<void> {
       description: `${found} match events on ${MATCHES_TOPIC.name}`,
     });
     const allOnTopicMs = round(performance.now() - issueStarted);
+    const checkpoints = (await checkpointsStarted(client)) - checkpointsBefore;
     const { criteria: prepared } = prepareRecallTerms({ criteria: productLineCriteria });
     const floorStarted = performance.now();
     const devicesQuery = candidateDevicesQuery(prepared);
@@ -505,11 +520,12 @@ async function measure(brokers: string[]): Promise<void> {
       eventsPerSecond: Math.round(found / (allOnTopicMs / 1000)),
       floorMs,
       floorRows: matched.rowCount ?? 0,
+      checkpoints,
     });
     log(
       `(d) issue run ${run}: ${found} matches, response ${responseMs} ms, all ${found} match events on ` +
         `${MATCHES_TOPIC.name} after ${allOnTopicMs} ms (${Math.round(found / (allOnTopicMs / 1000))} events/s); ` +
-        `bare matching SQL ${floorMs} ms for ${matched.rowCount} rows`,
+        `bare matching SQL ${floorMs} ms for ${matched.rowCount} rows; ${checkpoints} PostgreSQL checkpoints started meanwhile`,
     );
   }
   const issueMedian = median(issues.map((issue) => issue.allOnTopicMs));
@@ -736,6 +752,7 @@ type Result = {
       eventsPerSecond: number;
       floorMs: number;
       floorRows: number;
+      checkpoints: number;
     }[];
   };
   rebuild: Awaited<ReturnType<typeof measureRebuild>> | undefined;
@@ -774,7 +791,7 @@ async function writeResults(result: Result): Promise<void> {
   const issueRows = result.issues.runs
     .map(
       (run) =>
-        `| ${run.run} | ${run.found} | ${run.responseMs} | ${run.allOnTopicMs} | ${run.eventsPerSecond} | ${run.floorMs} (${run.floorRows} rows) |`,
+        `| ${run.run} | ${run.found} | ${run.responseMs} | ${run.allOnTopicMs} | ${run.eventsPerSecond} | ${run.floorMs} (${run.floorRows} rows) | ${run.checkpoints} |`,
     )
     .join('\n');
   const plans = result.dryRuns
@@ -817,9 +834,10 @@ async function writeResults(result: Result): Promise<void> {
     `## (d) Issuing the product-line recall (POST /v1/recalls) until every match event is on ${MATCHES_TOPIC.name}\n\n` +
     `Counted by the topic's offsets (idempotent producer, no transactions: one offset per event), polled every 20 ms. ` +
     `Each run issues the product line of (c) again as a new recall. Floor: the service's matching SQL ` +
-    `(candidateDevicesQuery, then matchingImplantsQuery) run bare.\n\n` +
-    `| run | matches | response ms | all events on the topic ms | events/s | bare matching SQL ms |\n` +
-    `|---|---|---|---|---|---|\n${issueRows}\n\n` +
+    `(candidateDevicesQuery, then matchingImplantsQuery) run bare. Checkpoints: those PostgreSQL started ` +
+    `during the run (pg_stat_bgwriter); each page's first change after one is written whole to the WAL.\n\n` +
+    `| run | matches | response ms | all events on the topic ms | events/s | bare matching SQL ms | checkpoints |\n` +
+    `|---|---|---|---|---|---|---|\n${issueRows}\n\n` +
     `Median ${result.issues.medianAllOnTopicMs} ms until every match event is on the topic; target < ${TARGET_MS.d} ms: ` +
     `${result.issues.verdict}.\n\n` +
     `## The projection rebuilt from ${IMPLANTS_TOPIC.name}\n\n` +
