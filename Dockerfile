@@ -1,8 +1,11 @@
-# One image per service, built from the repository root:
+# One image per app, built from the repository root:
 #   docker build --build-arg APP=device-registry --build-arg PORT=3001 -t implant-trace/device-registry .
-# The image holds the service compiled to JavaScript (nx build <app>) and the production
-# dependencies only. Its command starts the service; `node dist/migrate.js` is the service's
-# migration step, run to completion before the service starts (docker-compose.yml does).
+#   docker build --build-arg APP=theatre-web --build-arg PORT=3000 -t implant-trace/theatre-web .
+# The image holds the app compiled to JavaScript (nx build <app>: tools/build/build-app.ts) and
+# the production dependencies only. Its command starts the app; `node dist/migrate.js` is a
+# service's migration step, run to completion before the service starts (docker-compose.yml
+# does). theatre-web's image holds its page server and the page's production build in
+# dist/public (THEATRE_WEB_STATIC_DIR) and has no migration step.
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build

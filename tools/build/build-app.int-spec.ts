@@ -1,10 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { createSchemaDataSource } from '@implant-trace/platform-database';
 import { testInfrastructure, uniqueName, waitFor } from '@implant-trace/platform-testing';
@@ -160,5 +160,92 @@ describe('the production build of a service (nx build device-registry)', () => {
       service.child.kill('SIGTERM');
       await service.exited;
     }
+  });
+});
+
+describe('the production build of theatre-web (nx build theatre-web)', () => {
+  jest.setTimeout(180_000);
+  const outDir = join(workspaceRoot, 'tmp', uniqueName('build_theatre_web'));
+  const developmentPage = join(outDir, 'public-dev', 'index.html');
+  let launchers: string[];
+
+  beforeAll(() => {
+    // What `npm start` serves from the same folder: a production build must leave it.
+    mkdirSync(dirname(developmentPage), { recursive: true });
+    writeFileSync(developmentPage, '<!doctype html><title>development page</title>');
+    launchers = buildApp('theatre-web', outDir);
+  });
+
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('has a launcher for the page server only, and leaves the development page', () => {
+    expect(launchers.map((file) => file.slice(outDir.length + 1))).toEqual(['main.js']);
+    expect(readFileSync(developmentPage, 'utf8')).toContain('development page');
+  });
+
+  it('is JavaScript that needs only Node built-ins, its own files and production dependencies', () => {
+    const bare = new Set<string>();
+    for (const file of javascriptFiles(join(outDir, 'apps')).concat(
+      javascriptFiles(join(outDir, 'libs')),
+    )) {
+      for (const [, specifier] of readFileSync(file, 'utf8').matchAll(
+        /require\("([^".][^"]*)"\)/g,
+      )) {
+        if (specifier !== undefined) bare.add(specifier);
+      }
+    }
+    const builtins = new Set(builtinModules);
+    const outside = [...bare]
+      .filter((specifier) => !specifier.startsWith('node:') && !builtins.has(specifier))
+      .map(packageOf)
+      .filter((name) => !productionDependencies.includes(name));
+    expect(outside).toEqual([]);
+    expect(bare).toContain('class-validator');
+  });
+
+  it('serves the production page from public/ as the image runs it, and answers /health', async () => {
+    const port = await freePort();
+    const server = run(join(outDir, 'main.js'), {
+      NODE_ENV: 'production',
+      PORT: String(port),
+      THEATRE_WEB_STATIC_DIR: join(outDir, 'public'),
+      THEATRE_WEB_SIGN_IN: 'oidc',
+      OIDC_ISSUER: 'https://login.example.nhs.uk',
+      OIDC_CLIENT_ID: 'implant-trace-theatre',
+      OIDC_REDIRECT_URI: 'https://theatre.example.nhs.uk/',
+    });
+    try {
+      const health = await waitFor(
+        async () => {
+          if (server.child.exitCode !== null) {
+            throw new Error(`exited with ${server.child.exitCode}: ${server.output()}`);
+          }
+          const response = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
+          return response?.status === 200 ? ((await response.json()) as unknown) : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 250, description: 'the page server to answer /health' },
+      );
+      expect(health).toEqual({ status: 'ok' });
+      const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+      // The bundle, not the source the development server would load.
+      expect(page).toMatch(/<script type="module"[^>]* src="\/assets\/[^"]+\.js"/);
+      expect(page).not.toContain('/src/client/main.tsx');
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  });
+
+  it('refuses to start in production without its OpenID provider, naming the variable', async () => {
+    const server = run(join(outDir, 'main.js'), {
+      NODE_ENV: 'production',
+      PORT: String(await freePort()),
+      THEATRE_WEB_STATIC_DIR: join(outDir, 'public'),
+      THEATRE_WEB_SIGN_IN: 'oidc',
+    });
+    expect({ code: await server.exited, output: server.output() }).toEqual({
+      code: 1,
+      output: expect.stringContaining('OIDC_ISSUER') as string,
+    });
   });
 });

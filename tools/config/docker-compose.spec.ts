@@ -13,6 +13,7 @@ interface ComposeService {
   environment?: Record<string, string | number>;
   build?: { context: string; dockerfile?: string; args?: Record<string, string | number> };
   depends_on?: Record<string, { condition: string }>;
+  profiles?: string[];
 }
 const compose = parse(readFileSync(join(workspaceRoot, 'docker-compose.yml'), 'utf8'), {
   merge: true,
@@ -61,6 +62,26 @@ describe('docker-compose.yml agrees with the config classes', () => {
       expect(migration?.environment).toEqual(service?.environment);
     },
   );
+
+  it('runs theatre-web from the root Dockerfile on its port, with the production page and known variables, on request', () => {
+    // An app, so found at run time as the deploy checks find it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an app, found at run time
+    const { TheatreWebServerConfig } = require(
+      join(workspaceRoot, 'apps', 'theatre-web', 'src', 'server', 'theatre-web-server.config.ts'),
+    ) as { TheatreWebServerConfig: new () => { port: number } };
+    const service = compose.services['theatre-web'];
+    const { port } = new TheatreWebServerConfig();
+    expect(service?.ports).toEqual([`${port}:${port}`]);
+    expect(Number(service?.environment?.['PORT'])).toBe(port);
+    expect(service?.build).toEqual({ context: '.', args: { APP: 'theatre-web', PORT: port } });
+    // Where the image holds the page (tools/build/build-app.ts builds it into public/).
+    expect(service?.environment?.['THEATRE_WEB_STATIC_DIR']).toBe('dist/public');
+    expect(service?.environment?.['NODE_ENV']).toBe('production');
+    const known = new Set(envVariablesOf(TheatreWebServerConfig).map((v) => v.name));
+    expect(Object.keys(service?.environment ?? {}).filter((name) => !known.has(name))).toEqual([]);
+    // It needs an OpenID provider, so `docker compose up` alone leaves it out.
+    expect(service?.profiles).toEqual(['theatre-web']);
+  });
 
   it('publishes the servers on the ports the local setup uses', () => {
     expect(compose.services['postgres']?.ports).toEqual([`${hostPort(local.databaseUrl)}:5432`]);
