@@ -34,6 +34,24 @@ function packageOf(specifier: string): string {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
 }
 
+/** The bare specifiers the files require, and the packages among them no production dependency provides. */
+function requiredPackages(files: readonly string[]): { bare: Set<string>; outside: string[] } {
+  const bare = new Set<string>();
+  for (const file of files) {
+    const code = readFileSync(file, 'utf8');
+    expect(code).not.toMatch(/require\("[^"]*\.ts"\)/);
+    for (const [, specifier] of code.matchAll(/require\("([^".][^"]*)"\)/g)) {
+      if (specifier !== undefined) bare.add(specifier);
+    }
+  }
+  const builtins = new Set(builtinModules);
+  const outside = [...bare]
+    .filter((specifier) => !specifier.startsWith('node:') && !builtins.has(specifier))
+    .map(packageOf)
+    .filter((name) => !productionDependencies.includes(name));
+  return { bare, outside };
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -107,19 +125,7 @@ describe('the production build of a service (nx build device-registry)', () => {
   });
 
   it('is JavaScript that needs only Node built-ins, its own files and production dependencies', () => {
-    const bare = new Set<string>();
-    for (const file of javascriptFiles(outDir)) {
-      const code = readFileSync(file, 'utf8');
-      expect(code).not.toMatch(/require\("[^"]*\.ts"\)/);
-      for (const [, specifier] of code.matchAll(/require\("([^".][^"]*)"\)/g)) {
-        if (specifier !== undefined) bare.add(specifier);
-      }
-    }
-    const builtins = new Set(builtinModules);
-    const outside = [...bare]
-      .filter((specifier) => !specifier.startsWith('node:') && !builtins.has(specifier))
-      .map(packageOf)
-      .filter((name) => !productionDependencies.includes(name));
+    const { bare, outside } = requiredPackages(javascriptFiles(outDir));
     expect(outside).toEqual([]);
     expect(bare).toContain('@nestjs/core');
   });
@@ -184,21 +190,10 @@ describe('the production build of theatre-web (nx build theatre-web)', () => {
   });
 
   it('is JavaScript that needs only Node built-ins, its own files and production dependencies', () => {
-    const bare = new Set<string>();
-    for (const file of javascriptFiles(join(outDir, 'apps')).concat(
-      javascriptFiles(join(outDir, 'libs')),
-    )) {
-      for (const [, specifier] of readFileSync(file, 'utf8').matchAll(
-        /require\("([^".][^"]*)"\)/g,
-      )) {
-        if (specifier !== undefined) bare.add(specifier);
-      }
-    }
-    const builtins = new Set(builtinModules);
-    const outside = [...bare]
-      .filter((specifier) => !specifier.startsWith('node:') && !builtins.has(specifier))
-      .map(packageOf)
-      .filter((name) => !productionDependencies.includes(name));
+    const { bare, outside } = requiredPackages([
+      ...javascriptFiles(join(outDir, 'apps')),
+      ...javascriptFiles(join(outDir, 'libs')),
+    ]);
     expect(outside).toEqual([]);
     expect(bare).toContain('class-validator');
   });

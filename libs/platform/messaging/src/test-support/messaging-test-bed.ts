@@ -11,12 +11,13 @@ import type { Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 
 import type { MessageHeaders } from '../lib/broker/cloud-event-headers';
-import { cloudEventHeaders } from '../lib/broker/cloud-event-headers';
+import { CE_HEADERS, cloudEventHeaders } from '../lib/broker/cloud-event-headers';
 import { KafkaConnection } from '../lib/broker/kafka-connection';
 import { MESSAGING_MIGRATIONS } from '../lib/messaging-tables.migration';
 import { laneOfKeySql, OUTBOX_LANES } from '../lib/outbox-lanes.migration';
 import type { EventPublisher } from '../lib/outbox/event-publisher';
 import { OutboxRepository } from '../lib/outbox/outbox.repository';
+import { readTopic } from '../lib/replay/topic-reader';
 import { provisionTopics } from '../lib/topics/topic-provisioner';
 
 /** Schema, topic and tables for one messaging test file, torn down afterwards. */
@@ -79,6 +80,23 @@ export class MessagingTestBed {
     } finally {
       await admin.disconnect();
     }
+  }
+
+  /** The event id of every message on the test's topic, in offset order per partition. */
+  async eventsOnTopic(): Promise<{ partition: number; id: string }[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const offsets = await admin
+      .fetchTopicOffsets(this.topic.name)
+      .finally(() => admin.disconnect());
+    const total = offsets.reduce((n, p) => n + Number(p.high), 0);
+    if (total === 0) return [];
+    const messages = await readTopic(this.kafka, this.topic.name, {
+      until: (read) => read.length === total,
+    });
+    return [...messages]
+      .sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)))
+      .map((m) => ({ partition: m.partition, id: m.headers[CE_HEADERS.id] ?? '' }));
   }
 
   payload(implantId = uuidV7()): ImplantExplantedV1 {

@@ -13,11 +13,9 @@ import { MessagingTestBed } from '../../test-support/messaging-test-bed';
 import { EventPublisher } from '../outbox/event-publisher';
 import { OutboxMetrics } from '../outbox/outbox-metrics';
 import { OutboxRelay } from '../outbox/outbox-relay';
-import { readTopic } from '../replay/topic-reader';
 
 import { partitionPlacements } from '../topics/partition-placement';
 import { provisionTopics } from '../topics/topic-provisioner';
-import { CE_HEADERS } from './cloud-event-headers';
 import { KafkaConnection } from './kafka-connection';
 
 const STARTS_MS = 240_000;
@@ -125,17 +123,7 @@ describe('the outbox relay on a three-node cluster', () => {
     return keys;
   }
 
-  async function eventIdsOnTopic(): Promise<{ partition: number; id: string }[]> {
-    const admin = kafka.admin();
-    await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(bed.topic.name).finally(() => admin.disconnect());
-    const total = offsets.reduce((n, p) => n + Number(p.high), 0);
-    if (total === 0) return [];
-    const messages = await readTopic(kafka, bed.topic.name, {
-      until: (read) => read.length === total,
-    });
-    return messages.map((m) => ({ partition: m.partition, id: m.headers[CE_HEADERS.id] ?? '' }));
-  }
+  const eventIdsOnTopic = () => bed.eventsOnTopic();
 
   async function outboxRows(): Promise<number> {
     const [{ rows }] = (await bed.dataSource.query(`SELECT count(*)::int AS rows FROM outbox`)) as [

@@ -6,7 +6,6 @@ import { testInfrastructure, waitFor } from '@implant-trace/platform-testing';
 
 import { EventConsumer } from '../consumer/event-consumer';
 import { MessagingTestBed } from '../../test-support/messaging-test-bed';
-import { readTopic } from '../replay/topic-reader';
 import { EventPublisher } from './event-publisher';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxRepository } from './outbox.repository';
@@ -32,19 +31,7 @@ describe('relay and broker failures', () => {
   afterAll(() => bed.tearDown());
 
   /** The event ids on the test's topic, in offset order per partition. */
-  async function onTopic(): Promise<string[]> {
-    const admin = bed.kafka.admin();
-    await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(bed.topic.name).finally(() => admin.disconnect());
-    const total = offsets.reduce((n, p) => n + Number(p.high), 0);
-    if (total === 0) return [];
-    const messages = await readTopic(bed.kafka, bed.topic.name, {
-      until: (read) => read.length === total,
-    });
-    return [...messages]
-      .sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)))
-      .map((m) => m.headers['ce_id'] ?? '');
-  }
+  const onTopic = async () => (await bed.eventsOnTopic()).map((event) => event.id);
 
   it('gives a dead relay lane and rows to a live relay: held, nothing of it is sent; dead, all of it once', async () => {
     const [key] = await bed.keysInOneLane(1);

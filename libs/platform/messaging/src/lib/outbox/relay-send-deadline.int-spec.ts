@@ -3,7 +3,6 @@ import { Registry } from 'prom-client';
 import { startOwnTestBroker, waitFor, type OwnTestBroker } from '@implant-trace/platform-testing';
 
 import { KafkaConnection } from '../broker/kafka-connection';
-import { readTopic } from '../replay/topic-reader';
 import { MessagingTestBed } from '../../test-support/messaging-test-bed';
 import { EventPublisher } from './event-publisher';
 import { OutboxMetrics } from './outbox-metrics';
@@ -32,17 +31,7 @@ describe('a relay whose send never settles', () => {
     await broker.stop();
   });
 
-  async function idsOnTopic(): Promise<string[]> {
-    const admin = bed.kafka.admin();
-    await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(bed.topic.name).finally(() => admin.disconnect());
-    const total = offsets.reduce((n, p) => n + Number(p.high), 0);
-    if (total === 0) return [];
-    const messages = await readTopic(bed.kafka, bed.topic.name, {
-      until: (read) => read.length === total,
-    });
-    return messages.map((message) => message.headers['ce_id'] ?? '');
-  }
+  const idsOnTopic = async () => (await bed.eventsOnTopic()).map((event) => event.id);
 
   it('gives its rows back at the deadline while the broker is frozen, then sends every one once it answers', async () => {
     const metrics = new OutboxMetrics(new Registry(), bed.outbox);
