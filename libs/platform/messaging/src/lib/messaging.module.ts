@@ -13,9 +13,11 @@ import type {
 } from '@nestjs/common';
 import { Inject, Injectable, Logger, Module } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+
 import { DataSource } from 'typeorm';
 
 import { KafkaConnection, messagingConnectionOptions } from './broker/kafka-connection';
+import { withinDeadline } from './broker/within-deadline';
 import { ConsumerMonitor } from './consumer/consumer-monitor';
 import type { EventConsumerOptions } from './consumer/event-consumer';
 import { EventConsumer } from './consumer/event-consumer';
@@ -27,6 +29,8 @@ import { OutboxRepository } from './outbox/outbox.repository';
 import { provisionTopics } from './topics/topic-provisioner';
 import { InboxTransport } from './transport/inbox.transport';
 
+/** How long one readiness question to the brokers is shared before it is abandoned. */
+const BROKER_QUESTION_MS = 1_500;
 export interface MessagingModuleOptions {
   serviceName: string;
   /** Brokers, TLS and SASL: the service's config, which carries the Kafka variables. */
@@ -135,16 +139,28 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppl
    * outlives the readiness timeout is shared by the checks after it rather than piling more
    * requests onto one long-lived client (which, in the cluster fault suite, kept a service
    * unready for minutes after a node it knew was restarted), and no state kept from brokers
-   * that were restarted can keep the service unready once they are back.
+   * that were restarted can keep the service unready once they are back. A question is shared
+   * for at most `BROKER_QUESTION_MS`, then abandoned: the next check asks afresh (perhaps of
+   * another seed broker) instead of every check waiting on one question that hangs. In CI's
+   * cluster fault suite a service's /health went unanswered for 120 s after a leader was
+   * killed; each answer now comes within the readiness timeout and names the broker check.
    */
   private askBroker(): Promise<void> {
     this.brokerProbe ??= (async () => {
       const admin = this.kafka.admin({ retry: { retries: 0 } });
-      try {
+      const question = (async () => {
         await admin.connect();
         await admin.describeCluster();
+      })();
+      try {
+        await withinDeadline(
+          question,
+          BROKER_QUESTION_MS,
+          () => new Error(`the brokers did not answer within ${BROKER_QUESTION_MS} ms`),
+        );
       } finally {
-        await admin.disconnect().catch(() => undefined);
+        // Not awaited: a connection that hangs may not close either.
+        void admin.disconnect().catch(() => undefined);
       }
     })().finally(() => {
       this.brokerProbe = undefined;

@@ -2,6 +2,7 @@ import type { Admin, Message, PartitionMetadata, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 
 import type { KafkaConnection } from '../broker/kafka-connection';
+import { withinDeadline } from '../broker/within-deadline';
 import {
   PartitionNotAcknowledgedError,
   unacknowledgedPartitions,
@@ -212,22 +213,12 @@ export class OutboxRelay {
   }
 
   /** The delivery, or a {@link SendDeadlineExceededError} once it outlives the deadline. */
-  private async withinDeadline(delivery: Promise<void>, outcome: LaneOutcome): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        outcome.lost = true;
-        this.options.metrics?.sendDeadlineExceededTotal.inc();
-        reject(new SendDeadlineExceededError(outcome.held.lane, this.sendDeadlineMs));
-      }, this.sendDeadlineMs);
+  private withinDeadline(delivery: Promise<void>, outcome: LaneOutcome): Promise<void> {
+    return withinDeadline(delivery, this.sendDeadlineMs, () => {
+      outcome.lost = true;
+      this.options.metrics?.sendDeadlineExceededTotal.inc();
+      return new SendDeadlineExceededError(outcome.held.lane, this.sendDeadlineMs);
     });
-    // The delivery's own failure after the deadline has nothing left to decide.
-    delivery.catch(() => undefined);
-    try {
-      await Promise.race([delivery, deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   private async deliver(outcome: LaneOutcome): Promise<void> {
