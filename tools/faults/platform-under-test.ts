@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { HEALTH_ANSWERS_WITHIN_MS } from '@implant-trace/platform-observability';
 import {
   serviceRoleDatabaseUrl,
   testInfrastructure,
@@ -146,7 +147,7 @@ export class PlatformUnderTest {
     await waitFor(
       async () => {
         const response = await fetch(`${this.urlOf(name, instance)}/health`, {
-          signal: AbortSignal.timeout(2_000),
+          signal: AbortSignal.timeout(HEALTH_ANSWERS_WITHIN_MS),
         }).catch((error: unknown) => String(error));
         if (typeof response === 'string') lastAnswer = response;
         else lastAnswer = `${response.status} ${await response.text().catch(() => '')}`;

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { ROLES } from '@implant-trace/platform-auth';
+import { HEALTH_ANSWERS_WITHIN_MS } from '@implant-trace/platform-observability';
 
 import { serviceConfigClasses, workspaceRoot } from '../../config/service-config-classes';
 import { demoDevices, writeDemoCatalogue } from './demo/demo-catalogue';
@@ -79,7 +80,9 @@ function runLogged(command: string, args: string[], env: NodeJS.ProcessEnv, logF
 async function untilHealthy(name: string, url: string, supervisor: ServiceSupervisor) {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    const status = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) })
+    const status = await fetch(`${url}/health`, {
+      signal: AbortSignal.timeout(HEALTH_ANSWERS_WITHIN_MS),
+    })
       .then((response) => response.status)
       .catch(() => 0);
     if (status === 200) return;

@@ -7,6 +7,7 @@ export { ObservabilityModule } from './lib/observability.module';
 export { dropKafkajsTimerWarning, isKafkajsTimerWarning } from './lib/process-warnings.util';
 export { serveOpenApi } from './lib/openapi.util';
 export {
+  HEALTH_ANSWERS_WITHIN_MS,
   ReadinessRegistry,
   type CheckResult,
   type ReadinessCheck,

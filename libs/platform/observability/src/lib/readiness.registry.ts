@@ -26,6 +26,15 @@ export interface ReadinessReport {
 const CHECK_TIMEOUT_MS = 2_000;
 
 /**
+ * How long a client of /health must be ready to wait for its answer: every check may take
+ * `CHECK_TIMEOUT_MS`, and a service whose non-essential check hangs still answers, 200
+ * (degraded), just after it. A client that gives up at the check timeout itself (the fault
+ * suite did, at 2 s) never sees that answer and takes a serving service for a dead one. The
+ * Deployments' probes allow 3 s.
+ */
+export const HEALTH_ANSWERS_WITHIN_MS = CHECK_TIMEOUT_MS + 1_000;
+
+/**
  * Named readiness checks (database, cache, broker...). Libraries register their own, e.g. the
  * messaging library registers `broker`; `/health` runs them all.
  */
