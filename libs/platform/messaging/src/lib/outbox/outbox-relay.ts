@@ -190,7 +190,7 @@ export class OutboxRelay {
     const stopKeepingAlive = this.keepAlive(outcome);
     let blameless: unknown;
     try {
-      await this.withinDeadline(this.deliver(outcome), outcome);
+      await this.deliverWithinDeadline(outcome);
     } catch (error) {
       if (!blamesNoRow(classifySendFailure(error))) {
         await held.abandon();
@@ -213,8 +213,8 @@ export class OutboxRelay {
   }
 
   /** The delivery, or a {@link SendDeadlineExceededError} once it outlives the deadline. */
-  private withinDeadline(delivery: Promise<void>, outcome: LaneOutcome): Promise<void> {
-    return withinDeadline(delivery, this.sendDeadlineMs, () => {
+  private deliverWithinDeadline(outcome: LaneOutcome): Promise<void> {
+    return withinDeadline(this.deliver(outcome), this.sendDeadlineMs, () => {
       outcome.lost = true;
       this.options.metrics?.sendDeadlineExceededTotal.inc();
       return new SendDeadlineExceededError(outcome.held.lane, this.sendDeadlineMs);
