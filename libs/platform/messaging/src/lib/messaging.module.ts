@@ -146,26 +146,25 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppl
    * killed; each answer now comes within the readiness timeout and names the broker check.
    */
   private askBroker(): Promise<void> {
-    this.brokerProbe ??= (async () => {
-      const admin = this.kafka.admin({ retry: { retries: 0 } });
-      const question = (async () => {
-        await admin.connect();
-        await admin.describeCluster();
-      })();
-      try {
-        await withinDeadline(
-          question,
-          BROKER_QUESTION_MS,
-          () => new Error(`the brokers did not answer within ${BROKER_QUESTION_MS} ms`),
-        );
-      } finally {
-        // Not awaited: a connection that hangs may not close either.
-        void admin.disconnect().catch(() => undefined);
-      }
-    })().finally(() => {
+    this.brokerProbe ??= this.askBrokerOnce().finally(() => {
       this.brokerProbe = undefined;
     });
     return this.brokerProbe;
+  }
+
+  private async askBrokerOnce(): Promise<void> {
+    const admin = this.kafka.admin({ retry: { retries: 0 } });
+    const question = admin.connect().then(() => admin.describeCluster());
+    try {
+      await withinDeadline(
+        question,
+        BROKER_QUESTION_MS,
+        () => new Error(`the brokers did not answer within ${BROKER_QUESTION_MS} ms`),
+      );
+    } finally {
+      // Not awaited: a connection that hangs may not close either.
+      void admin.disconnect().catch(() => undefined);
+    }
   }
 }
 
