@@ -243,8 +243,8 @@ async function runOnce(run: number, kafka: KafkaConnection): Promise<RunResult> 
       loadAverage: [round1(loadAtStart), 0],
     };
     if (relays) {
-      // Read once the import has exited: nothing writes to the outbox any more, and the relay
-      // purges published rows only after ten minutes (published ones are counted on the topic).
+      // Read once the import has exited and before the relay starts: nothing writes to the
+      // outbox any more, and the relay deletes each row it has sent.
       const [{ events }] = (await db.query(`SELECT count(*)::int AS events FROM outbox`)) as [
         { events: number },
       ];
@@ -254,7 +254,7 @@ async function runOnce(run: number, kafka: KafkaConnection): Promise<RunResult> 
         async () => {
           if (running.child.exitCode !== null) throw new Error('the service exited');
           const [{ pending }] = (await db.query(
-            `SELECT count(*)::int AS pending FROM outbox WHERE published_at IS NULL`,
+            `SELECT count(*)::int AS pending FROM outbox WHERE parked_at IS NULL`,
           )) as [{ pending: number }];
           return pending === 0 && (await onTopic()) >= events;
         },
