@@ -1,11 +1,13 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
+import type { Admin } from 'kafkajs';
 
 import type { TopicDefinition } from '@implant-trace/contracts';
 import { systemClock } from '@implant-trace/domain-kernel';
 import type { ReadinessRegistry } from '@implant-trace/platform-observability';
 
 import type { KafkaConnection } from '../broker/kafka-connection';
+import { withinDeadline } from '../broker/within-deadline';
 import type { EventConsumer } from '../consumer/event-consumer';
 import type { InboxTransport } from '../transport/inbox.transport';
 import { eventsBehind, type PartitionProgress } from './catch-up.policy';
@@ -13,6 +15,12 @@ import { eventsBehind, type PartitionProgress } from './catch-up.policy';
 const POLL_MS = 250;
 /** An event fetched and still unapplied after this long means the consumer is stuck on it. */
 export const STUCK_AFTER_MS = 2_000;
+/**
+ * How long one look at the offsets may take. kafkajs waits 30 s per request and then retries,
+ * and an admin connected to a broker that died can keep asking it; past this the admin is
+ * dropped and the next look starts with a new one, which finds the cluster afresh.
+ */
+export const FOLLOW_DEADLINE_MS = 5_000;
 
 export interface CatchUpOptions {
   /** The consumer group of the service's `@EventPattern` handlers. */
@@ -40,18 +48,18 @@ interface Tracked {
  */
 export class CatchUpTracker implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('CatchUpTracker');
-  private readonly admin;
+  /** Only while something is still to follow: once caught up, no connection is held. */
+  private admin: Admin | undefined;
   private readonly tracked: Tracked[];
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
   constructor(
-    kafka: KafkaConnection,
+    private readonly kafka: KafkaConnection,
     private readonly transport: InboxTransport,
     private readonly readiness: ReadinessRegistry,
     private readonly options: CatchUpOptions,
   ) {
-    this.admin = kafka.admin();
     this.tracked = options.topics.map(({ topic, what }) => ({
       topic,
       what,
@@ -126,16 +134,28 @@ export class CatchUpTracker implements OnModuleInit, OnApplicationBootstrap, OnA
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.admin.disconnect();
+    await this.dropAdmin();
+  }
+
+  /** Whether a Kafka admin connection is held: only until every topic has been caught up with. */
+  get following(): boolean {
+    return this.admin !== undefined;
   }
 
   private async check(): Promise<void> {
+    if (this.stopped) return;
+    const toFollow = this.tracked.filter((t) => t.ends === undefined || t.doubt !== undefined);
     try {
-      await this.admin.connect();
-      for (const tracked of this.tracked) {
-        if (tracked.ends === undefined || tracked.doubt !== undefined) await this.follow(tracked);
+      if (toFollow.length > 0) {
+        await withinDeadline(
+          this.followAll(toFollow),
+          FOLLOW_DEADLINE_MS,
+          () => new Error(`no answer from Kafka within ${FOLLOW_DEADLINE_MS} ms`),
+        );
       }
+      if (this.tracked.every((t) => t.doubt === undefined)) await this.dropAdmin();
     } catch (error) {
+      void this.dropAdmin();
       this.logger.warn(`cannot read the consumers' progress yet: ${String(error)}`);
       for (const tracked of this.tracked) {
         if (tracked.doubt !== undefined) {
@@ -148,13 +168,30 @@ export class CatchUpTracker implements OnModuleInit, OnApplicationBootstrap, OnA
     }
   }
 
-  private async follow(tracked: Tracked): Promise<void> {
+  private async followAll(toFollow: Tracked[]): Promise<void> {
+    let admin = this.admin;
+    if (admin === undefined) {
+      admin = this.kafka.admin();
+      this.admin = admin;
+      await admin.connect();
+    }
+    for (const tracked of toFollow) await this.follow(admin, tracked);
+  }
+
+  /** Not awaited where it fails: a hung admin may not disconnect either. */
+  private async dropAdmin(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
+    await admin?.disconnect().catch(() => undefined);
+  }
+
+  private async follow(admin: Admin, tracked: Tracked): Promise<void> {
     const name = tracked.topic.name;
     if (tracked.ends === undefined) {
-      const offsets = await this.admin.fetchTopicOffsets(name);
+      const offsets = await admin.fetchTopicOffsets(name);
       tracked.ends = new Map(offsets.map((o) => [o.partition, { low: o.low, end: o.high }]));
     }
-    const [group] = await this.admin.fetchOffsets({
+    const [group] = await admin.fetchOffsets({
       groupId: this.options.groupId,
       topics: [name],
     });
