@@ -27,7 +27,7 @@ export {
   EventValidationError,
   type PublishOptions,
 } from './lib/outbox/event-publisher';
-export { LaneLostError } from './lib/outbox/held-lane';
+export { LaneLostError } from './lib/outbox/held-lanes';
 export {
   OutboxRelay,
   OutboxRowParkedError,

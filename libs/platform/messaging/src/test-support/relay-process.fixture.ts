@@ -6,7 +6,7 @@ import 'reflect-metadata';
 
 import { createSchemaDataSource } from '@implant-trace/platform-database';
 
-import { LaneLostError } from '../lib/outbox/held-lane';
+import { LaneLostError } from '../lib/outbox/held-lanes';
 import { OutboxRelay } from '../lib/outbox/outbox-relay';
 import { OutboxRepository } from '../lib/outbox/outbox.repository';
 import { InterposedKafkaConnection } from './interposed-kafka-connection';

@@ -12,15 +12,15 @@ export interface FailedSend {
   refused: boolean;
 }
 
-/** The lane's transaction ended before the relay committed: another relay has its rows now. */
+/** The lanes' transaction ended before the relay committed: another relay has their rows now. */
 export class LaneLostError extends Error {
   constructor(
-    readonly lane: number,
+    readonly lanes: readonly number[],
     readonly rows: number,
     cause: unknown,
   ) {
     super(
-      `outbox lane ${lane} was lost before its ${rows} sent rows were committed as sent ` +
+      `outbox lanes ${lanes.join(', ')} were lost before their ${rows} sent rows were committed as sent ` +
         `(${cause instanceof Error ? cause.message : String(cause)}); another relay sends them ` +
         `again and consumers' inboxes absorb the copy`,
       { cause },
@@ -30,18 +30,18 @@ export class LaneLostError extends Error {
 }
 
 /**
- * One lane held for one batch: its rows are already deleted inside the open transaction, so
+ * Lanes held for one batch, in one transaction: their rows are already deleted inside it, so
  * committing it is what records them as sent, and a relay that dies before committing gives
- * them back with the lane.
+ * them back with the lanes.
  */
-export class HeldLane {
+export class HeldLanes {
   constructor(
     private readonly runner: QueryRunner,
-    readonly lane: number,
+    readonly lanes: readonly number[],
     readonly rows: ClaimedRow[],
   ) {}
 
-  /** A statement on the lane's session, so PostgreSQL sees the relay alive while it sends. */
+  /** A statement on the lanes' session, so PostgreSQL sees the relay alive while it sends. */
   async keepAlive(): Promise<void> {
     await this.runner.query(`SELECT 1`);
   }
@@ -72,7 +72,7 @@ export class HeldLane {
       await this.runner.commitTransaction();
     } catch (error) {
       await this.abandon();
-      throw new LaneLostError(this.lane, sent.length, error);
+      throw new LaneLostError(this.lanes, sent.length, error);
     }
     await this.runner.release();
     return parked;

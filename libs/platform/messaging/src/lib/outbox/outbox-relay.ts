@@ -8,9 +8,10 @@ import {
   unacknowledgedPartitions,
 } from '../broker/unacknowledged-partitions';
 import type { OutboxMetrics } from './outbox-metrics';
-import type { FailedSend, HeldLane } from './held-lane';
-import { LaneLostError } from './held-lane';
+import type { FailedSend, HeldLanes } from './held-lanes';
+import { LaneLostError } from './held-lanes';
 import type { ClaimedRow, OutboxRepository } from './outbox.repository';
+import { OUTBOX_LANES } from '../outbox-lanes.migration';
 import { SendDeadlineExceededError } from './send-deadline-exceeded.error';
 import { blamesNoRow, classifySendFailure, describeSendFailure } from './send-failure.policy';
 
@@ -61,10 +62,10 @@ export class OutboxRowParkedError extends Error {
 /** What became of a held lane's rows while it was sent; applied when the lane is let go. */
 interface LaneOutcome {
   worker: RelayWorker;
-  held: HeldLane;
+  held: HeldLanes;
   sent: ClaimedRow[];
   failed: FailedSend[];
-  /** Set when the lane's session died under it: nothing more is sent. */
+  /** Set when the lanes' session died under them: nothing more is sent. */
   lost: boolean;
 }
 
@@ -106,6 +107,9 @@ export class OutboxRelay {
   private readonly maxBackoffMs: number;
   private readonly maxSendFailures: number;
   private readonly sendDeadlineMs: number;
+  private readonly concurrency: number;
+  /** Lanes one worker takes at once: its share, so every worker finds some under a backlog. */
+  private readonly lanesPerBatch: number;
   private readonly partitioner = Partitioners.DefaultPartitioner();
   private readonly partitionsByTopic = new Map<string, PartitionMetadata[]>();
   private workers: RelayWorker[] = [];
@@ -130,10 +134,12 @@ export class OutboxRelay {
     this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
     this.maxSendFailures = options.maxSendFailures ?? 5;
     this.sendDeadlineMs = options.sendDeadlineMs ?? 30_000;
+    this.concurrency = options.concurrency ?? 2;
+    this.lanesPerBatch = Math.ceil(OUTBOX_LANES / this.concurrency);
   }
 
   async start(): Promise<void> {
-    this.workers = Array.from({ length: this.options.concurrency ?? 2 }, () => ({
+    this.workers = Array.from({ length: this.concurrency }, () => ({
       producer: this.kafka.idempotentProducer(),
     }));
     await Promise.all(this.workers.map((worker) => worker.producer.connect()));
@@ -160,21 +166,29 @@ export class OutboxRelay {
   }
 
   /**
-   * Sends one batch from the next lane that is free and has rows it may send (a lane whose
-   * rows all wait behind parked ones has none); returns how many were sent.
+   * Sends one batch from the next lanes that are free and have rows they may send (a lane
+   * whose rows all wait behind parked ones has none), up to a share of the lanes per worker, in
+   * one transaction and one request: at a steady rate a commit's rows spread over every lane,
+   * and sending each lane on its own cost a transaction and a round trip to the broker per lane.
+   * Returns how many were sent.
    */
   private async publishBatch(worker: RelayWorker): Promise<number> {
-    const lanes = await this.outbox.lanesWithRows();
-    for (let tried = 0; tried < lanes.length; tried += 1) {
-      const lane = lanes[(this.nextLane + tried) % lanes.length] as number;
-      const held = await this.outbox.takeLane(lane, this.batchSize, this.leaseMs);
-      if (held === undefined) continue;
-      if (held.rows.length === 0) {
-        await held.finish([], [], this.maxSendFailures);
-        continue;
+    const withRows = await this.outbox.lanesWithRows();
+    const start = withRows.length === 0 ? 0 : this.nextLane % withRows.length;
+    let candidates = [...withRows.slice(start), ...withRows.slice(0, start)];
+    while (candidates.length > 0) {
+      const held = await this.outbox.takeLanes(candidates, {
+        maxLanes: this.lanesPerBatch,
+        limit: this.batchSize,
+        idleLimitMs: this.leaseMs,
+      });
+      if (held === undefined) return 0;
+      if (held.rows.length > 0) {
+        this.nextLane = start + held.lanes.length;
+        return this.send(worker, held);
       }
-      this.nextLane = (this.nextLane + tried + 1) % lanes.length;
-      return this.send(worker, held);
+      await held.finish([], [], this.maxSendFailures);
+      candidates = candidates.filter((lane) => !held.lanes.includes(lane));
     }
     return 0;
   }
@@ -185,7 +199,7 @@ export class OutboxRelay {
     await this.outbox.vacuum();
   }
 
-  private async send(worker: RelayWorker, held: HeldLane): Promise<number> {
+  private async send(worker: RelayWorker, held: HeldLanes): Promise<number> {
     const outcome: LaneOutcome = { worker, held, sent: [], failed: [], lost: false };
     const stopKeepingAlive = this.keepAlive(outcome);
     let blameless: unknown;
@@ -217,7 +231,7 @@ export class OutboxRelay {
     return withinDeadline(this.deliver(outcome), this.sendDeadlineMs, () => {
       outcome.lost = true;
       this.options.metrics?.sendDeadlineExceededTotal.inc();
-      return new SendDeadlineExceededError(outcome.held.lane, this.sendDeadlineMs);
+      return new SendDeadlineExceededError(outcome.held.lanes, this.sendDeadlineMs);
     });
   }
 

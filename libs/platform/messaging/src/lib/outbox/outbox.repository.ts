@@ -6,7 +6,7 @@ import { copyRows } from '@implant-trace/platform-database';
 
 import type { MessageHeaders } from '../broker/cloud-event-headers';
 import { OUTBOX_LANES } from '../outbox-lanes.migration';
-import { HeldLane } from './held-lane';
+import { HeldLanes } from './held-lanes';
 
 export interface NewOutboxRow {
   eventId: string;
@@ -75,41 +75,54 @@ export class OutboxRepository {
   }
 
   /**
-   * Takes one lane for one batch: its advisory lock and up to `limit` of its oldest rows,
-   * deleted inside a transaction that stays open while they are sent. Undefined when another
-   * relay holds the lane. Rows of a key with a parked row stay, behind it. A relay that stalls
-   * with the lane (a frozen process) is ended by PostgreSQL after `idleLimitMs` without a
-   * statement, which gives its rows and the lane back.
+   * Takes lanes for one batch, in one transaction: the advisory locks of up to `maxLanes` of
+   * `lanes` (the first ones free, in the order given), and up to `limit` rows in all, the oldest
+   * of each lane taken, deleted inside a transaction that stays open while they are sent.
+   * Undefined when another relay holds every one of them. Rows of a key with a parked row stay,
+   * behind it. A relay that stalls with the lanes (a frozen process) is ended by PostgreSQL after
+   * `idleLimitMs` without a statement, which gives their rows and the lanes back.
    */
-  async takeLane(lane: number, limit: number, idleLimitMs: number): Promise<HeldLane | undefined> {
+  async takeLanes(
+    lanes: readonly number[],
+    { maxLanes, limit, idleLimitMs }: { maxLanes: number; limit: number; idleLimitMs: number },
+  ): Promise<HeldLanes | undefined> {
     const runner = this.dataSource.createQueryRunner();
     try {
       await runner.startTransaction();
       await runner.query(`SELECT set_config('idle_in_transaction_session_timeout', $1, true)`, [
         String(idleLimitMs),
       ]);
-      const [{ taken }] = (await runner.query(
-        `SELECT pg_try_advisory_xact_lock(hashtext('outbox-lane:' || current_schema()), $1) AS taken`,
-        [lane],
-      )) as [{ taken: boolean }];
-      if (!taken) {
+      // No ORDER BY: rows are filtered one at a time in the array's order and the scan stops at
+      // the limit, so only the lanes returned are locked.
+      const taken = (
+        (await runner.query(
+          `SELECT lane FROM unnest($1::int[]) AS t(lane)
+           WHERE pg_try_advisory_xact_lock(hashtext('outbox-lane:' || current_schema()), lane)
+           LIMIT $2`,
+          [lanes, maxLanes],
+        )) as { lane: number }[]
+      ).map((row) => row.lane);
+      if (taken.length === 0) {
         await runner.rollbackTransaction();
         await runner.release();
         return undefined;
       }
       await runner.query(`SAVEPOINT taken`);
+      // Each lane's oldest rows: a prefix of every lane, so a key's order holds.
       const [rows] = (await runner.query(
         `DELETE FROM outbox WHERE id IN (
-           SELECT o.id FROM outbox o
-           WHERE o.lane = $1 AND o.parked_at IS NULL
-             AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.parked_at IS NOT NULL
-                             AND p.topic = o.topic AND p.message_key = o.message_key)
-           ORDER BY o.id LIMIT $2)
+           SELECT o.id FROM unnest($1::int[]) AS t(lane)
+           CROSS JOIN LATERAL (
+             SELECT o.id FROM outbox o
+             WHERE o.lane = t.lane AND o.parked_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.parked_at IS NOT NULL
+                               AND p.topic = o.topic AND p.message_key = o.message_key)
+             ORDER BY o.id LIMIT $2) o)
          RETURNING id, event_id, topic, message_key, headers, payload`,
-        [lane, limit],
+        [taken, Math.ceil(limit / taken.length)],
       )) as [ClaimedRow[], number];
       rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
-      return new HeldLane(runner, lane, rows);
+      return new HeldLanes(runner, taken, rows);
     } catch (error) {
       // Never hand a session back to the pool inside an aborted transaction.
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);

@@ -41,7 +41,11 @@ describe('relay and broker failures', () => {
       [ids],
     )) as [{ lane: number }];
     // What a relay holds at the moment it dies: the lane's lock, its rows deleted, uncommitted.
-    const dying = await bed.outbox.takeLane(lane, 100, 30_000);
+    const dying = await bed.outbox.takeLanes([lane], {
+      maxLanes: 1,
+      limit: 100,
+      idleLimitMs: 30_000,
+    });
     expect(dying?.rows.map((row) => row.event_id)).toEqual(ids);
     const [{ pid }] = (await bed.dataSource.query(
       `SELECT pid FROM pg_locks
@@ -54,7 +58,9 @@ describe('relay and broker failures', () => {
     await live.start();
     try {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
-      expect(await bed.outbox.takeLane(lane, 100, 30_000)).toBeUndefined();
+      expect(
+        await bed.outbox.takeLanes([lane], { maxLanes: 1, limit: 100, idleLimitMs: 30_000 }),
+      ).toBeUndefined();
       expect(await onTopic()).toEqual([]);
       const [{ terminated }] = (await bed.dataSource.query(
         `SELECT pg_terminate_backend($1) AS terminated`,

@@ -9,7 +9,7 @@ import { InterposedKafkaConnection } from '../../test-support/interposed-kafka-c
 import { MessagingTestBed } from '../../test-support/messaging-test-bed';
 import { readTopic } from '../replay/topic-reader';
 import { EventPublisher } from './event-publisher';
-import { LaneLostError } from './held-lane';
+import { LaneLostError } from './held-lanes';
 import { OutboxRelay } from './outbox-relay';
 
 const workspaceRoot = join(__dirname, '..', '..', '..', '..', '..', '..');
