@@ -184,21 +184,21 @@ export class ValidationPlan {
 
   /** Undefined when the class (or a class nested in it) uses something the plan cannot reproduce. */
   static of(target: Class): ValidationPlan | undefined {
-    try {
-      return new ValidationPlan(planOf(target, new Map()));
-    } catch (error) {
-      if (error instanceof UnplannableError) return undefined;
-      throw error;
-    }
+    const built = ValidationPlan.build(target);
+    return 'plan' in built ? new ValidationPlan(built.plan) : undefined;
   }
 
   /** Why the class has no plan; undefined when it has one. */
   static whyNot(target: Class): string | undefined {
+    const built = ValidationPlan.build(target);
+    return 'why' in built ? built.why : undefined;
+  }
+
+  private static build(target: Class): { plan: ClassPlan } | { why: string } {
     try {
-      planOf(target, new Map());
-      return undefined;
+      return { plan: planOf(target, new Map()) };
     } catch (error) {
-      if (error instanceof UnplannableError) return error.message;
+      if (error instanceof UnplannableError) return { why: error.message };
       throw error;
     }
   }
