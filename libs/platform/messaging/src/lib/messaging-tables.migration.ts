@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+import { OutboxInline1796400000000 } from './outbox-inline.migration';
 import { OutboxLanes1796300000000 } from './outbox-lanes.migration';
 import { OutboxParkingAndFencing1796100000000 } from './outbox-parking.migration';
 import { OutboxStorage1700000000001 } from './outbox-storage.migration';
@@ -57,4 +58,5 @@ export const MESSAGING_MIGRATIONS = [
   OutboxStorage1700000000001,
   OutboxParkingAndFencing1796100000000,
   OutboxLanes1796300000000,
+  OutboxInline1796400000000,
 ];

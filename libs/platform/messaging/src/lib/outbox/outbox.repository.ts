@@ -108,9 +108,11 @@ export class OutboxRepository {
         return undefined;
       }
       await runner.query(`SAVEPOINT taken`);
-      // Each lane's oldest rows: a prefix of every lane, so a key's order holds.
-      const [rows] = (await runner.query(
-        `DELETE FROM outbox WHERE id IN (
+      // Each lane's oldest rows: a prefix of every lane, so a key's order holds. Sorted by the
+      // server: the ids reach JavaScript as strings, and sorting a batch of 1,000 as BigInts
+      // made some 20,000 of them.
+      const rows = (await runner.query(
+        `WITH taken AS (DELETE FROM outbox WHERE id IN (
            SELECT o.id FROM unnest($1::int[]) AS t(lane)
            CROSS JOIN LATERAL (
              SELECT o.id FROM outbox o
@@ -118,10 +120,10 @@ export class OutboxRepository {
                AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.parked_at IS NOT NULL
                                AND p.topic = o.topic AND p.message_key = o.message_key)
              ORDER BY o.id LIMIT $2) o)
-         RETURNING id, event_id, topic, message_key, headers, payload`,
+           RETURNING id, event_id, topic, message_key, headers, payload)
+         SELECT * FROM taken ORDER BY id`,
         [taken, Math.ceil(limit / taken.length)],
-      )) as [ClaimedRow[], number];
-      rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+      )) as ClaimedRow[];
       return new HeldLanes(runner, taken, rows);
     } catch (error) {
       // Never hand a session back to the pool inside an aborted transaction.
