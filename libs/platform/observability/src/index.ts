@@ -22,3 +22,4 @@ export {
   type RequestContext,
 } from './lib/request-context.util';
 export { requestObservability } from './lib/request-observability.middleware';
+export { withinDeadline } from './lib/within-deadline.util';

@@ -4,6 +4,7 @@ import {
   ObservabilityModule,
   PlatformMetrics,
   ReadinessRegistry,
+  withinDeadline,
 } from '@implant-trace/platform-observability';
 import type {
   DynamicModule,
@@ -17,7 +18,6 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
 import { KafkaConnection, messagingConnectionOptions } from './broker/kafka-connection';
-import { withinDeadline } from './broker/within-deadline';
 import { ConsumerMonitor } from './consumer/consumer-monitor';
 import type { EventConsumerOptions } from './consumer/event-consumer';
 import { EventConsumer } from './consumer/event-consumer';

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
+import { withinDeadline } from './within-deadline.util';
+
 /**
  * Resolves when the dependency is up and rejects when it is down. A dependency that works but
  * is impaired (a consumer partition held back by a failing event) resolves with what to report.
@@ -73,15 +75,12 @@ export class ReadinessRegistry {
 }
 
 async function runCheck(check: ReadinessCheck): Promise<CheckResult> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no answer in ${CHECK_TIMEOUT_MS} ms`)),
-      CHECK_TIMEOUT_MS,
-    );
-  });
   try {
-    const outcome: unknown = await Promise.race([check(), timeout]);
+    const outcome = await withinDeadline<unknown>(
+      check(),
+      CHECK_TIMEOUT_MS,
+      () => new Error(`no answer in ${CHECK_TIMEOUT_MS} ms`),
+    );
     return isDegradation(outcome)
       ? { status: 'degraded', details: outcome.degraded }
       : { status: 'up' };
@@ -91,8 +90,6 @@ async function runCheck(check: ReadinessCheck): Promise<CheckResult> {
       status: 'down',
       error: error instanceof Error ? error.message.slice(0, 200) : 'failed',
     };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

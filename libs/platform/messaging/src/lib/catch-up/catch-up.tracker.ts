@@ -4,10 +4,9 @@ import type { Admin } from 'kafkajs';
 
 import type { TopicDefinition } from '@implant-trace/contracts';
 import { systemClock } from '@implant-trace/domain-kernel';
-import type { ReadinessRegistry } from '@implant-trace/platform-observability';
+import { withinDeadline, type ReadinessRegistry } from '@implant-trace/platform-observability';
 
 import type { KafkaConnection } from '../broker/kafka-connection';
-import { withinDeadline } from '../broker/within-deadline';
 import type { EventConsumer } from '../consumer/event-consumer';
 import type { InboxTransport } from '../transport/inbox.transport';
 import { eventsBehind, type PartitionProgress } from './catch-up.policy';

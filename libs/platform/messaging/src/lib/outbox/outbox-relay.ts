@@ -1,8 +1,9 @@
 import type { Admin, Message, PartitionMetadata, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 
+import { withinDeadline } from '@implant-trace/platform-observability';
+
 import type { KafkaConnection } from '../broker/kafka-connection';
-import { withinDeadline } from '../broker/within-deadline';
 import {
   PartitionNotAcknowledgedError,
   unacknowledgedPartitions,

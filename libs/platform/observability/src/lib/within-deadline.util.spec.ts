@@ -1,4 +1,4 @@
-import { withinDeadline } from './within-deadline';
+import { withinDeadline } from './within-deadline.util';
 
 describe('withinDeadline', () => {
   beforeEach(() => jest.useFakeTimers());
