@@ -253,10 +253,13 @@ async function runOnce(run: number, kafka: KafkaConnection): Promise<RunResult> 
       const drained = await waitFor(
         async () => {
           if (running.child.exitCode !== null) throw new Error('the service exited');
+          // The topic first: counting the outbox every 100 ms scanned all of it each time
+          // (1.2 GB at 1,000,000 identifiers) and took CPU from the relay it was timing.
+          if ((await onTopic()) < events) return false;
           const [{ pending }] = (await db.query(
             `SELECT count(*)::int AS pending FROM outbox WHERE parked_at IS NULL`,
           )) as [{ pending: number }];
-          return pending === 0 && (await onTopic()) >= events;
+          return pending === 0;
         },
         { timeoutMs: DRAIN_LIMIT_MS, intervalMs: 100, description: 'every event on the topic' },
       ).then(

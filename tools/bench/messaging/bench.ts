@@ -67,6 +67,7 @@ const brokers = infra.kafkaBrokers;
 const stamp = Date.now().toString(36);
 const topicOf = (name: string) => ({ name, key: 'implantId', partitions: PARTITIONS, config: {} });
 const pipelineTopic = topicOf(`bench.messaging.${stamp}`);
+const pipelineGroup = `bench-${stamp}`;
 const event = { ...EVENTS.implantExplantedV1, topic: pipelineTopic };
 const reason = 'x'.repeat(880); // with the other fields, a 1 KB JSON body
 const say = (line: string) => process.stdout.write(`messaging: ${line}\n`);
@@ -137,6 +138,33 @@ async function stopChild(child: Child): Promise<void> {
 const count = async (dataSource: DataSource, table: 'effects' | 'writes') =>
   ((await dataSource.query(`SELECT count(*)::int AS n FROM ${table}`)) as [{ n: number }])[0].n;
 
+/**
+ * Progress is read from Kafka, not counted in PostgreSQL: a count(*) of the outbox or of the
+ * effects every 20 ms scanned the whole table each time, with parallel workers, and took CPU
+ * from what it was timing. Messages on the topic say what the relay has sent; the group's
+ * committed offsets say what the consumer has applied (it commits them after the effects).
+ */
+type Admin = ReturnType<KafkaConnection['admin']>;
+
+async function messagesOn(admin: Admin, topic: string): Promise<number> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return offsets.reduce((sum, partition) => sum + Number(partition.high), 0);
+}
+
+async function committedBy(admin: Admin, groupId: string, topic: string): Promise<number> {
+  const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  return (offsets?.partitions ?? []).reduce(
+    (sum, partition) => sum + Math.max(0, Number(partition.offset)),
+    0,
+  );
+}
+
+/** Once the offsets say every effect is in, the one count that checks it. */
+async function expectEffects(dataSource: DataSource, expected: number): Promise<void> {
+  const effects = await count(dataSource, 'effects');
+  if (effects !== expected) throw new Error(`${effects} effects, expected ${expected}`);
+}
+
 async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 600_000) {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
@@ -160,9 +188,9 @@ interface PipelineRun {
 }
 
 /** Writers commit `EVENT_COUNT` events; timed until the last effect committed. */
-async function pipelineRun(dataSource: DataSource, publisher: EventPublisher) {
-  const outbox = new OutboxRepository(dataSource);
+async function pipelineRun(dataSource: DataSource, publisher: EventPublisher, admin: Admin) {
   const before = await count(dataSource, 'effects');
+  const target = (await messagesOn(admin, pipelineTopic.name)) + EVENT_COUNT;
   const startedAt = Date.now();
   await Promise.all(
     Array.from({ length: WRITERS }, async () => {
@@ -178,12 +206,16 @@ async function pipelineRun(dataSource: DataSource, publisher: EventPublisher) {
     }),
   );
   const insertedAt = Date.now();
-  await until(async () => (await outbox.pendingCount()) === 0, 'the relay to send everything');
+  await until(
+    async () => (await messagesOn(admin, pipelineTopic.name)) >= target,
+    'the relay to send everything',
+  );
   const relayedAt = Date.now();
   await until(
-    async () => (await count(dataSource, 'effects')) === before + EVENT_COUNT,
+    async () => (await committedBy(admin, pipelineGroup, pipelineTopic.name)) >= target,
     'every effect',
   );
+  await expectEffects(dataSource, before + EVENT_COUNT);
   const seconds = (at: number) => (at - startedAt) / 1000;
   return {
     eventsPerSecond: round(EVENT_COUNT / seconds(await lastEffectCommit(dataSource))),
@@ -201,8 +233,13 @@ interface LatencyRun {
 }
 
 /** A steady rate; each transaction also records its event ids, for its commit timestamp. */
-async function latencyRun(dataSource: DataSource, publisher: EventPublisher): Promise<LatencyRun> {
+async function latencyRun(
+  dataSource: DataSource,
+  publisher: EventPublisher,
+  admin: Admin,
+): Promise<LatencyRun> {
   await dataSource.query(`TRUNCATE effects, writes`);
+  const target = (await messagesOn(admin, pipelineTopic.name)) + LATENCY_RATE * LATENCY_SECONDS;
   const perTick = (LATENCY_RATE * LATENCY_TICK_MS) / 1000;
   const ticks = (LATENCY_SECONDS * 1000) / LATENCY_TICK_MS;
   const startedAt = performance.now();
@@ -217,8 +254,11 @@ async function latencyRun(dataSource: DataSource, publisher: EventPublisher): Pr
     });
     await pause(Math.max(0, startedAt + (tick + 1) * LATENCY_TICK_MS - performance.now()));
   }
-  const expected = perTick * ticks;
-  await until(async () => (await count(dataSource, 'effects')) === expected, 'every effect');
+  await until(
+    async () => (await committedBy(admin, pipelineGroup, pipelineTopic.name)) >= target,
+    'every effect',
+  );
+  await expectEffects(dataSource, perTick * ticks);
   const rows = (await dataSource.query(
     `SELECT extract(epoch FROM pg_xact_commit_timestamp(e.xmin) - pg_xact_commit_timestamp(w.xmin)) * 1000 AS ms
      FROM effects e JOIN writes w USING (event_id)`,
@@ -349,12 +389,14 @@ function producerPerformanceCeiling(run: number): number {
 
 /** Events already on a topic, applied by a consumer of a new group into a new schema. */
 async function rebuildRun(
+  admin: Admin,
   topic: ReturnType<typeof topicOf>,
   run: number,
   handler: 'each' | 'batch',
   profileDir?: string,
 ) {
   const schema = `bench_rebuild_${handler}_${stamp}_${run}`;
+  const groupId = `bench-rebuild-${handler}-${stamp}-${run}`;
   const dataSource = await schemaWithTables(schema);
   const consumer = await startChild(
     'consumer-process.ts',
@@ -363,17 +405,18 @@ async function rebuildRun(
       schema,
       brokers,
       topic,
-      groupId: `bench-rebuild-${handler}-${stamp}-${run}`,
+      groupId,
       handler,
     },
     profileDir,
   );
   const startedAt = Date.now();
   await until(
-    async () => (await count(dataSource, 'effects')) === REBUILD_EVENTS,
+    async () => (await committedBy(admin, groupId, topic.name)) >= REBUILD_EVENTS,
     'the rebuild',
     3_600_000,
   );
+  await expectEffects(dataSource, REBUILD_EVENTS);
   const eventsPerSecond = round(
     REBUILD_EVENTS / (((await lastEffectCommit(dataSource)) - startedAt) / 1000),
   );
@@ -425,6 +468,8 @@ async function measure() {
   const schema = `bench_messaging_${stamp}`;
   const dataSource = await schemaWithTables(schema);
   await provisionTopics(kafka, [pipelineTopic]);
+  const admin = kafka.admin();
+  await admin.connect();
   const publisher = new EventPublisher('bench', new OutboxRepository(dataSource));
   const processes = (profileDirs?: { relay: string; consumer: string }) =>
     Promise.all([
@@ -440,7 +485,7 @@ async function measure() {
           schema,
           brokers,
           topic: pipelineTopic,
-          groupId: `bench-${stamp}`,
+          groupId: pipelineGroup,
         },
         profileDirs?.consumer,
       ),
@@ -448,16 +493,16 @@ async function measure() {
 
   let [relay, consumer] = await processes();
   say('warming up');
-  await pipelineRun(dataSource, publisher);
+  await pipelineRun(dataSource, publisher, admin);
 
   const pipeline: PipelineRun[] = [];
   for (let run = 1; run <= RUNS; run += 1) {
-    pipeline.push(await pipelineRun(dataSource, publisher));
+    pipeline.push(await pipelineRun(dataSource, publisher, admin));
     say(`pipeline run ${run}: ${JSON.stringify(pipeline[pipeline.length - 1])}`);
   }
   const latency: LatencyRun[] = [];
   for (let run = 1; run <= RUNS; run += 1) {
-    latency.push(await latencyRun(dataSource, publisher));
+    latency.push(await latencyRun(dataSource, publisher, admin));
     say(`latency run ${run}: ${JSON.stringify(latency[latency.length - 1])}`);
   }
   await Promise.all([stopChild(relay), stopChild(consumer)]);
@@ -468,7 +513,7 @@ async function measure() {
     consumer: mkdtempSync(join(tmpdir(), 'bench-messaging-consumer-')),
   };
   [relay, consumer] = await processes(profileDirs);
-  await pipelineRun(dataSource, publisher);
+  await pipelineRun(dataSource, publisher, admin);
   await Promise.all([stopChild(relay), stopChild(consumer)]);
   const pipelineProfile: Record<'relay' | 'consumer', ProfileSummary> = {
     relay: summariseProfiles(profileDirs.relay),
@@ -491,8 +536,8 @@ async function measure() {
   const rebuild: number[] = [];
   const batchRebuild: number[] = [];
   for (let run = 1; run <= RUNS; run += 1) {
-    rebuild.push(await rebuildRun(rebuildTopic, run, 'each'));
-    batchRebuild.push(await rebuildRun(rebuildTopic, run, 'batch'));
+    rebuild.push(await rebuildRun(admin, rebuildTopic, run, 'each'));
+    batchRebuild.push(await rebuildRun(admin, rebuildTopic, run, 'batch'));
     say(
       `rebuild run ${run}: ${rebuild[run - 1]} events/s by a handler per event, ${batchRebuild[run - 1]} by a batch handler`,
     );
@@ -500,7 +545,7 @@ async function measure() {
 
   say('profiling one more rebuild by a batch handler');
   const rebuildProfileDir = mkdtempSync(join(tmpdir(), 'bench-messaging-rebuild-'));
-  await rebuildRun(rebuildTopic, RUNS + 1, 'batch', rebuildProfileDir);
+  await rebuildRun(admin, rebuildTopic, RUNS + 1, 'batch', rebuildProfileDir);
   const profile: Record<'relay' | 'consumer' | 'rebuild', ProfileSummary> = {
     ...pipelineProfile,
     rebuild: summariseProfiles(rebuildProfileDir),
@@ -508,8 +553,6 @@ async function measure() {
 
   await dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
   await dataSource.destroy();
-  const admin = kafka.admin();
-  await admin.connect();
   const benchTopics = (await admin.listTopics()).filter((name) => name.includes(stamp));
   await admin.deleteTopics({ topics: benchTopics });
   await admin.disconnect();
