@@ -31,6 +31,7 @@ import {
 import type { ProfileCost } from '../support/cpu-profile-summary';
 import { topCosts } from '../support/cpu-profile-summary';
 import { buildService, exitOf, freePort, median, rssOf, spread } from '../support/service-process';
+import { messagesOnTopic } from '../support/topic-progress';
 import { generateGudidFiles } from './generate-gudid-files';
 
 const root = join(__dirname, '..', '..', '..');
@@ -220,11 +221,7 @@ async function runOnce(run: number, kafka: KafkaConnection): Promise<RunResult> 
   const db = createSchemaDataSource({ url: infra.databaseUrl, schema, poolSize: 1 });
   await db.initialize();
   let service: Awaited<ReturnType<typeof startService>> | undefined;
-  const onTopic = async () =>
-    (await admin.fetchTopicOffsets(DEVICES_TOPIC.name)).reduce(
-      (sum, partition) => sum + Number(partition.high) - Number(partition.low),
-      0,
-    );
+  const onTopic = () => messagesOnTopic(admin, DEVICES_TOPIC.name);
   try {
     console.log(
       `run ${run}: importing ${IDENTIFIERS} identifiers` +

@@ -34,6 +34,7 @@ import type { DataSource } from 'typeorm';
 import { summariseProfiles, type ProfileSummary } from '../support/cpu-profile-summary';
 import { ensureCommitTimestamps } from '../../support/commit-timestamps';
 import { exitOf, median, spread } from '../support/service-process';
+import { committedBy, messagesOnTopic, type TopicAdmin } from '../support/topic-progress';
 
 const { values: args } = parseArgs({
   options: {
@@ -138,27 +139,6 @@ async function stopChild(child: Child): Promise<void> {
 const count = async (dataSource: DataSource, table: 'effects' | 'writes') =>
   ((await dataSource.query(`SELECT count(*)::int AS n FROM ${table}`)) as [{ n: number }])[0].n;
 
-/**
- * Progress is read from Kafka, not counted in PostgreSQL: a count(*) of the outbox or of the
- * effects every 20 ms scanned the whole table each time, with parallel workers, and took CPU
- * from what it was timing. Messages on the topic say what the relay has sent; the group's
- * committed offsets say what the consumer has applied (it commits them after the effects).
- */
-type Admin = ReturnType<KafkaConnection['admin']>;
-
-async function messagesOn(admin: Admin, topic: string): Promise<number> {
-  const offsets = await admin.fetchTopicOffsets(topic);
-  return offsets.reduce((sum, partition) => sum + Number(partition.high), 0);
-}
-
-async function committedBy(admin: Admin, groupId: string, topic: string): Promise<number> {
-  const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  return (offsets?.partitions ?? []).reduce(
-    (sum, partition) => sum + Math.max(0, Number(partition.offset)),
-    0,
-  );
-}
-
 /** Once the offsets say every effect is in, the one count that checks it. */
 async function expectEffects(dataSource: DataSource, expected: number): Promise<void> {
   const effects = await count(dataSource, 'effects');
@@ -188,9 +168,9 @@ interface PipelineRun {
 }
 
 /** Writers commit `EVENT_COUNT` events; timed until the last effect committed. */
-async function pipelineRun(dataSource: DataSource, publisher: EventPublisher, admin: Admin) {
+async function pipelineRun(dataSource: DataSource, publisher: EventPublisher, admin: TopicAdmin) {
   const before = await count(dataSource, 'effects');
-  const target = (await messagesOn(admin, pipelineTopic.name)) + EVENT_COUNT;
+  const target = (await messagesOnTopic(admin, pipelineTopic.name)) + EVENT_COUNT;
   const startedAt = Date.now();
   await Promise.all(
     Array.from({ length: WRITERS }, async () => {
@@ -207,7 +187,7 @@ async function pipelineRun(dataSource: DataSource, publisher: EventPublisher, ad
   );
   const insertedAt = Date.now();
   await until(
-    async () => (await messagesOn(admin, pipelineTopic.name)) >= target,
+    async () => (await messagesOnTopic(admin, pipelineTopic.name)) >= target,
     'the relay to send everything',
   );
   const relayedAt = Date.now();
@@ -236,10 +216,11 @@ interface LatencyRun {
 async function latencyRun(
   dataSource: DataSource,
   publisher: EventPublisher,
-  admin: Admin,
+  admin: TopicAdmin,
 ): Promise<LatencyRun> {
   await dataSource.query(`TRUNCATE effects, writes`);
-  const target = (await messagesOn(admin, pipelineTopic.name)) + LATENCY_RATE * LATENCY_SECONDS;
+  const target =
+    (await messagesOnTopic(admin, pipelineTopic.name)) + LATENCY_RATE * LATENCY_SECONDS;
   const perTick = (LATENCY_RATE * LATENCY_TICK_MS) / 1000;
   const ticks = (LATENCY_SECONDS * 1000) / LATENCY_TICK_MS;
   const startedAt = performance.now();
@@ -389,7 +370,7 @@ function producerPerformanceCeiling(run: number): number {
 
 /** Events already on a topic, applied by a consumer of a new group into a new schema. */
 async function rebuildRun(
-  admin: Admin,
+  admin: TopicAdmin,
   topic: ReturnType<typeof topicOf>,
   run: number,
   handler: 'each' | 'batch',

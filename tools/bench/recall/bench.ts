@@ -57,6 +57,7 @@ import {
   spread,
   type ServiceProcessOptions,
 } from '../support/service-process';
+import { messagesOnTopic } from '../support/topic-progress';
 import {
   catalogueRows,
   devicesOf,
@@ -469,11 +470,7 @@ async function measure(brokers: string[]): Promise<void> {
   const kafka = new KafkaConnection({ brokers, clientId: 'bench-recall' });
   const admin = kafka.admin();
   await admin.connect();
-  const onTopic = async () =>
-    (await admin.fetchTopicOffsets(MATCHES_TOPIC.name)).reduce(
-      (sum, partition) => sum + Number(partition.high),
-      0,
-    );
+  const onTopic = () => messagesOnTopic(admin, MATCHES_TOPIC.name);
   const productLineCriteria = cases[2]?.criteria ?? {};
   const issues = [];
   for (let run = 1; run <= ISSUE_RUNS; run += 1) {
@@ -600,11 +597,7 @@ async function publishImplantEvents(
     relayId: 'bench-recall-relay',
     batchSize: PUBLISH_BATCH,
   });
-  const onTopic = async () =>
-    (await admin.fetchTopicOffsets(IMPLANTS_TOPIC.name)).reduce(
-      (sum, partition) => sum + Number(partition.high),
-      0,
-    );
+  const onTopic = () => messagesOnTopic(admin, IMPLANTS_TOPIC.name);
   const before = await onTopic();
   const started = performance.now();
   await relay.start();
