@@ -89,9 +89,17 @@ export class OutboxRepository {
     const runner = this.dataSource.createQueryRunner();
     try {
       await runner.startTransaction();
-      await runner.query(`SELECT set_config('idle_in_transaction_session_timeout', $1, true)`, [
-        String(idleLimitMs),
-      ]);
+      // The claim must walk each lane's index in id order and stop at its limit. Without
+      // statistics (autovacuum off, and a service role may not ANALYZE a table it does not own)
+      // the planner took parked rows for rare and read whole lanes by bitmap scan instead: 2.2 s
+      // for a batch of 1,000 from a backlog of 500,000 rows, 7 ms with these plans ruled out.
+      await runner.query(
+        `SELECT set_config('idle_in_transaction_session_timeout', $1, true),
+                set_config('enable_bitmapscan', 'off', true),
+                set_config('enable_seqscan', 'off', true),
+                set_config('jit', 'off', true)`,
+        [String(idleLimitMs)],
+      );
       // No ORDER BY: rows are filtered one at a time in the array's order and the scan stops at
       // the limit, so only the lanes returned are locked.
       const taken = (
