@@ -23,6 +23,7 @@ export class AppModule {
           redisUrl: config.redisUrl,
           cacheScope: config.databaseSchema,
           redisCommandTimeoutMs: config.redisCommandTimeoutMs,
+          nhsNumberPolicy: config.nhsNumberPolicy,
           ...(config.kafkaConsumerGroup === undefined
             ? {}
             : { consumerGroupId: config.kafkaConsumerGroup }),

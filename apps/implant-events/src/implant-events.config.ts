@@ -1,9 +1,7 @@
 import { IsIn } from 'class-validator';
 
+import { NHS_NUMBER_POLICIES, type NhsNumberPolicy } from '@implant-trace/implant-events-feature';
 import { EnvVariable, ServiceConfigBase } from '@implant-trace/platform-config';
-
-export const NHS_NUMBER_POLICIES = ['refuse-test-numbers', 'require-test-numbers', 'any'] as const;
-export type NhsNumberPolicy = (typeof NHS_NUMBER_POLICIES)[number];
 
 export class ImplantEventsConfig extends ServiceConfigBase {
   readonly serviceName = 'implant-events';

@@ -52,6 +52,8 @@ describe('implant-events scan check, end to end', () => {
       port: IMPLANT_EVENTS_PORT,
       schema: implantEventsSchema,
       jwtSecret,
+      // As npm start runs it: demo patients carry test numbers, a live one is refused.
+      env: { NHS_NUMBER_POLICY: 'require-test-numbers' },
     });
 
   beforeAll(async () => {
@@ -276,6 +278,28 @@ describe('implant-events scan check, end to end', () => {
     );
     const otherQueue = (await get('/v1/review-queue', 'RAJ01'))['items'] as JsonBody[];
     expect(otherQueue.map((item) => item['implantId'])).not.toContain(implantId);
+  });
+
+  it('refuses a live NHS number where the deployment takes test numbers only, storing nothing', async () => {
+    const theatre = await token('theatre', 'RXH01');
+    const live = '9434765919';
+    const recorded = await fetch(`${implantEvents.baseUrl}/v1/implants`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${theatre}`,
+        'content-type': 'application/json',
+        'idempotency-key': randomUUID(),
+      },
+      body: JSON.stringify({ barcode: `(01)${unitOfUse}(10)LOT-2`, patient: { nhsNumber: live } }),
+    });
+    expect(recorded.status).toBe(422);
+    expect(((await recorded.json()) as JsonBody)['errors']).toEqual([
+      { field: 'patient.nhsNumber', message: expect.stringMatching(/test NHS numbers/) },
+    ]);
+    const cards = await fetch(`${implantEvents.baseUrl}/v1/patients/${live}/implants`, {
+      headers: { authorization: `Bearer ${theatre}` },
+    });
+    expect(((await cards.json()) as JsonBody)['implants']).toEqual([]);
   });
 
   it('refuses an unauthenticated scan (401) and a regulator (403)', async () => {

@@ -30,6 +30,8 @@ export interface StartServiceOptions {
   schema: string;
   /** Shared by services that must accept the same tokens; made for this run when left out. */
   jwtSecret?: string;
+  /** Settings of the deployment beyond the test's own (NHS_NUMBER_POLICY, say). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Runs a service's entry point on the pinned Node, its output kept for the failure message. */
@@ -66,7 +68,12 @@ function exitOf(child: ChildProcess): Promise<ServiceExit> {
  */
 export async function startService(
   service: string,
-  { port, schema, jwtSecret = randomBytes(32).toString('hex') }: StartServiceOptions,
+  {
+    port,
+    schema,
+    jwtSecret = randomBytes(32).toString('hex'),
+    env: extra = {},
+  }: StartServiceOptions,
 ): Promise<RunningService> {
   const issuer = 'implant-trace-e2e';
   const audience = 'implant-trace';
@@ -87,6 +94,7 @@ export async function startService(
     AUTH_ISSUER: issuer,
     AUTH_AUDIENCE: audience,
     LOG_LEVEL: 'warn',
+    ...extra,
   };
   const migration = await exitOf(spawnEntryPoint(service, 'migrate.ts', env, output));
   if (migration.code !== 0) {

@@ -3,4 +3,8 @@ export {
   IMPLANT_EVENTS_MIGRATIONS,
   ImplantEventsModule,
 } from './lib/implant-events.module';
-export { type ImplantEventsOptions } from './lib/implant-events.options';
+export {
+  type ImplantEventsOptions,
+  NHS_NUMBER_POLICIES,
+  type NhsNumberPolicy,
+} from './lib/implant-events.options';

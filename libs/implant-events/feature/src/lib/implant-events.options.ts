@@ -7,6 +7,10 @@ export const IMPLANT_EVENTS_CLOCK = Symbol('IMPLANT_EVENTS_CLOCK');
 /** The recall-criteria evaluation the scan check applies (one function, injected). */
 export const RECALL_EVALUATION = Symbol('RECALL_EVALUATION');
 
+/** What a deployment does with NHS numbers of the 999 test range (`NHS_NUMBER_POLICY`). */
+export const NHS_NUMBER_POLICIES = ['refuse-test-numbers', 'require-test-numbers', 'any'] as const;
+export type NhsNumberPolicy = (typeof NHS_NUMBER_POLICIES)[number];
+
 export interface ImplantEventsOptions {
   serviceName: string;
   kafka: KafkaConnectionConfig;
@@ -22,6 +26,11 @@ export interface ImplantEventsOptions {
   /** Names this deployment's cache keys (its database schema). */
   cacheScope: string;
   redisCommandTimeoutMs: number;
+  /**
+   * Recording refuses test numbers in production (a demo record leaked into a real service)
+   * and requires them in a demo (a real patient's number where it must not be). Default `any`.
+   */
+  nhsNumberPolicy?: NhsNumberPolicy;
   /** Today's date for expiry (default: the system clock). */
   clock?: Clock;
 }

@@ -35,6 +35,7 @@ import {
   IMPLANT_EVENTS_MIGRATIONS,
   ImplantEventsModule,
 } from '../lib/implant-events.module';
+import type { ImplantEventsOptions } from '../lib/implant-events.options';
 
 export { freshGtin, dropSchema };
 
@@ -154,7 +155,11 @@ export class Service {
   readonly schema = uniqueName('it_implant_events');
   readonly groupId = uniqueName('it-implant-events');
 
-  constructor(public overrides: Environment = {}) {}
+  /** `options`: module options beyond the bed's own (a deployment's NHS number policy). */
+  constructor(
+    public overrides: Environment = {},
+    private readonly options: Pick<ImplantEventsOptions, 'nhsNumberPolicy'> = {},
+  ) {}
 
   async start(): Promise<void> {
     const config = testServiceConfig(ImplantEventsTestConfig, {
@@ -176,6 +181,7 @@ export class Service {
           cacheScope: this.schema,
           redisCommandTimeoutMs: config.redisCommandTimeoutMs,
           clock,
+          ...this.options,
         }),
       ],
       entities: IMPLANT_EVENTS_ENTITIES,

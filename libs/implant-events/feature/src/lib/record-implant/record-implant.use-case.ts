@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { IssuingAgency, PatientValue, ReviewFlag, UdiValue } from '@implant-trace/contracts';
 import { EVENTS } from '@implant-trace/contracts';
 import { type Clock, ClinicallyInvalidError } from '@implant-trace/domain-kernel';
+import type { NhsNumberOptions } from '@implant-trace/identifiers';
 import { parseNhsNumber, parseWristbandGsrn, uuidV7 } from '@implant-trace/identifiers';
 import type { ScanCheckOutcome, ScanVerdict } from '@implant-trace/implant-events-domain';
 import { decideReview } from '@implant-trace/implant-events-domain';
@@ -12,7 +13,8 @@ import { EventPublisher } from '@implant-trace/platform-messaging';
 import type { Udi } from '@implant-trace/udi';
 
 import { CheckScanUseCase } from '../check-scan/check-scan.use-case';
-import { IMPLANT_EVENTS_CLOCK } from '../implant-events.options';
+import type { ImplantEventsOptions, NhsNumberPolicy } from '../implant-events.options';
+import { IMPLANT_EVENTS_CLOCK, IMPLANT_EVENTS_OPTIONS } from '../implant-events.options';
 import { ImplantEntity } from './implant.entity';
 import type { ManualDeviceDto, RecordImplantDto, RecordPatientDto } from './record-implant.dto';
 
@@ -58,13 +60,22 @@ function udiValueOf(udi: Udi, deviceIdentifier: string, manual: boolean): UdiVal
   return value;
 }
 
-/** The patient as the event carries them; a wrong check digit is refused, never guessed at. */
-function patientOf(patient: RecordPatientDto): PatientValue {
+const TEST_NUMBERS: Record<NhsNumberPolicy, NhsNumberOptions['testNumbers']> = {
+  'refuse-test-numbers': 'refuse',
+  'require-test-numbers': 'require',
+  any: 'allow',
+};
+
+/**
+ * The patient as the event carries them; a wrong check digit is refused, never guessed at, and
+ * so is a number the deployment's test-number policy refuses, typed or read from a wristband.
+ */
+function patientOf(patient: RecordPatientDto, options: NhsNumberOptions): PatientValue {
   if (patient.nhsNumberUnavailable !== undefined) {
     return { nhsNumberUnavailable: patient.nhsNumberUnavailable };
   }
   if (patient.wristbandBarcode !== undefined) {
-    const read = parseWristbandGsrn(patient.wristbandBarcode);
+    const read = parseWristbandGsrn(patient.wristbandBarcode, options);
     if (!read.ok) {
       throw new ClinicallyInvalidError('The wristband does not carry a usable NHS number', [
         { field: 'patient.wristbandBarcode', message: read.message },
@@ -72,7 +83,7 @@ function patientOf(patient: RecordPatientDto): PatientValue {
     }
     return { nhsNumber: read.nhsNumber };
   }
-  const parsed = parseNhsNumber(patient.nhsNumber ?? '');
+  const parsed = parseNhsNumber(patient.nhsNumber ?? '', options);
   if (!parsed.ok) {
     throw new ClinicallyInvalidError('The NHS number is not valid', [
       { field: 'patient.nhsNumber', message: parsed.message },
@@ -93,10 +104,13 @@ export class RecordImplantUseCase {
     @Inject(UnitOfWork) private readonly unitOfWork: UnitOfWork,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
     @Inject(IMPLANT_EVENTS_CLOCK) private readonly clock: Clock,
+    @Inject(IMPLANT_EVENTS_OPTIONS) private readonly options: ImplantEventsOptions,
   ) {}
 
   async execute(body: RecordImplantDto, principal: Principal): Promise<RecordedImplant> {
-    const patient = patientOf(body.patient);
+    const patient = patientOf(body.patient, {
+      testNumbers: TEST_NUMBERS[this.options.nhsNumberPolicy ?? 'any'],
+    });
     const manual = body.manual !== undefined;
     const entryMethod: RecordedImplant['entryMethod'] = manual ? 'manual' : 'barcode';
     const outcome = await this.deviceCheck(body);
