@@ -287,6 +287,9 @@ async function runOnce(run: number, kafka: KafkaConnection): Promise<RunResult> 
       service.child.kill('SIGTERM');
       await exitOf(service.child);
     }
+    // Left on the broker, a run's 500,000 events would be read by every later consumer of the
+    // topic: a test's replica took minutes to catch up with them.
+    if (relays) await deleteTopic(kafka);
     await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await db.destroy();
   }
