@@ -58,14 +58,18 @@ interface OfRuns {
 
 interface DeviceImportResults {
   date: string;
+  machine: string;
   identifiers: number;
   runs: number;
+  endToEndRuns: number;
   summary: {
     importSeconds: OfRuns;
     importPerSecond: OfRuns;
     cliPeakRssMiB: OfRuns;
     eventsOnTopic: OfRuns;
     events: OfRuns;
+    endToEndSeconds: OfRuns;
+    endToEndPerSecond: OfRuns;
     relayEventsPerSecond: OfRuns;
   };
 }
@@ -204,21 +208,25 @@ export const BENCHMARKS: Benchmark[] = [
     headline: (results) => {
       const device = results as DeviceImportResults;
       const { summary } = device;
-      const ranOn = `${day(device.date)}, median of ${device.runs} runs`;
+      const ranOn = (runs: number) =>
+        `${day(device.date)}, ${device.machine}, ${runs === 1 ? 'one run' : `median of ${runs} runs`}`;
       return [
         {
           measure: `catalogue import of ${integer(device.identifiers)} identifiers (GUDID files), database side`,
           result: `${integer(summary.importPerSecond.median)} identifiers/s (${summary.importPerSecond.spread}; ${summary.importSeconds.median} s, peak RSS ${summary.cliPeakRssMiB.median} MiB)`,
-          target: 'at least 50,000 identifiers/s with its events relayed (issue 16)',
+          target: 'at least 50,000 identifiers/s (issue 16)',
           verdict: met(summary.importPerSecond.median >= 50_000),
-          ranOn,
+          ranOn: ranOn(device.runs),
         },
         {
-          measure: "the import's events relayed to Kafka afterwards",
-          result: `${integer(summary.eventsOnTopic.median)} of ${integer(summary.events.median)} events on the topic, ${integer(summary.relayEventsPerSecond.median)} events/s`,
-          target: 'every event inside the measured time',
-          verdict: met(summary.eventsOnTopic.median === summary.events.median),
-          ranOn,
+          measure: 'the same import end to end: until its events are on the topic',
+          result: `${integer(summary.endToEndPerSecond.median)} identifiers/s (${summary.endToEndSeconds.median} s); ${integer(summary.eventsOnTopic.median)} of ${integer(summary.events.median)} events on the topic, relayed at ${integer(summary.relayEventsPerSecond.median)} events/s`,
+          target: 'at least 50,000 identifiers/s, every event on the topic (issue 16)',
+          verdict: met(
+            summary.endToEndPerSecond.median >= 50_000 &&
+              summary.eventsOnTopic.median === summary.events.median,
+          ),
+          ranOn: ranOn(device.endToEndRuns),
         },
       ];
     },
