@@ -11,7 +11,7 @@ import {
 import type { OutboxMetrics } from './outbox-metrics';
 import type { FailedSend, HeldLanes } from './held-lanes';
 import { LaneLostError } from './held-lanes';
-import type { ClaimedRow, OutboxRepository } from './outbox.repository';
+import type { ClaimedRow, OutboxRepository, OutboxVacuumer } from './outbox.repository';
 import { OUTBOX_LANES } from '../outbox-lanes.migration';
 import { SendDeadlineExceededError } from './send-deadline-exceeded.error';
 import { blamesNoRow, classifySendFailure, describeSendFailure } from './send-failure.policy';
@@ -57,6 +57,21 @@ export class OutboxRowParkedError extends Error {
         `${reason}; later rows of its key wait (npm run messaging:replay -- parked)`,
     );
     this.name = 'OutboxRowParkedError';
+  }
+}
+
+/**
+ * Nothing vacuums the outbox: every sent row stays behind as a dead row version, the table and
+ * its lane index only grow, and batches slow down. Reported once, when the relay starts.
+ */
+export class OutboxNotVacuumedError extends Error {
+  constructor() {
+    super(
+      'nothing vacuums the outbox: the relay may not (its database role does not own the table) ' +
+        'and autovacuum is off for it; sent rows pile up as dead rows and batches slow down ' +
+        '(turn autovacuum on, or vacuum the outbox as its owner)',
+    );
+    this.name = 'OutboxNotVacuumedError';
   }
 }
 
@@ -122,6 +137,7 @@ export class OutboxRelay {
   private notified = false;
   private stopListening: (() => Promise<void>) | undefined;
   private sentSinceVacuum = 0;
+  private vacuumedBy: OutboxVacuumer = 'relay';
   private nextLane = 0;
 
   constructor(
@@ -146,6 +162,8 @@ export class OutboxRelay {
     await Promise.all(this.workers.map((worker) => worker.producer.connect()));
     this.admin = this.kafka.admin();
     await this.admin.connect();
+    this.vacuumedBy = await this.outbox.vacuumedBy();
+    if (this.vacuumedBy === 'nobody') this.options.onError?.(new OutboxNotVacuumedError());
     this.stopping = false;
     await this.listen();
     this.running = Promise.all([
@@ -194,7 +212,9 @@ export class OutboxRelay {
     return 0;
   }
 
+  /** Vacuums the outbox every `vacuumEveryRows` sent, where its role may. */
   async maintain(): Promise<void> {
+    if (this.vacuumedBy !== 'relay') return;
     if (this.sentSinceVacuum < (this.options.vacuumEveryRows ?? 20_000)) return;
     this.sentSinceVacuum = 0;
     await this.outbox.vacuum();

@@ -37,6 +37,9 @@ export interface ParkedRow {
   waitingBehind: number;
 }
 
+/** Who keeps an outbox's dead rows in check: see {@link OutboxRepository.vacuumedBy}. */
+export type OutboxVacuumer = 'relay' | 'autovacuum' | 'nobody';
+
 export interface ParkedSummary {
   topic: string;
   parkedRows: number;
@@ -216,6 +219,23 @@ export class OutboxRepository {
        FROM outbox WHERE parked_at IS NOT NULL
        GROUP BY topic ORDER BY topic`,
     )) as ParkedSummary[];
+  }
+
+  /**
+   * Who vacuums this outbox: its relay when the relay's role owns the table (PostgreSQL 15 lets
+   * nobody else, and a service connecting as its least-privilege role would only draw a
+   * warning for each VACUUM), else autovacuum where it is on for the table, else nobody.
+   */
+  async vacuumedBy(): Promise<OutboxVacuumer> {
+    const [row] = (await this.dataSource.query(
+      `SELECT pg_has_role(current_user, c.relowner, 'USAGE') AS owner,
+              current_setting('autovacuum')::boolean
+                AND coalesce((SELECT option_value::boolean FROM pg_options_to_table(c.reloptions)
+                              WHERE option_name = 'autovacuum_enabled'), true) AS autovacuum
+       FROM pg_class c WHERE c.oid = 'outbox'::regclass`,
+    )) as [{ owner: boolean; autovacuum: boolean }];
+    if (row.owner) return 'relay';
+    return row.autovacuum ? 'autovacuum' : 'nobody';
   }
 
   /**
