@@ -103,6 +103,20 @@ describe('implant-events scan check, end to end', () => {
     return { status: response.status, body: (await response.json()) as JsonBody };
   }
 
+  /** A theatre at RXH01 records an implant, with an Idempotency-Key of its own. */
+  async function recordImplant(body: unknown): Promise<{ status: number; body: JsonBody }> {
+    const response = await fetch(`${implantEvents.baseUrl}/v1/implants`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await token('theatre', 'RXH01')}`,
+        'content-type': 'application/json',
+        'idempotency-key': randomUUID(),
+      },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as JsonBody };
+  }
+
   const verdictOf = async (barcode: string) => (await scan(barcode)).body['verdict'] as string;
 
   it('answers OK for a device registered over HTTP, from its unit-of-use and its outer-box barcode', async () => {
@@ -236,22 +250,12 @@ describe('implant-events scan check, end to end', () => {
 
   it('records a recalled device anyway, flagged for review, on the patient and the review queue', async () => {
     const patient = { nhsNumber: testNhsNumber(4242) };
-    const theatre = await token('theatre', 'RXH01');
-    const recorded = await fetch(`${implantEvents.baseUrl}/v1/implants`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${theatre}`,
-        'content-type': 'application/json',
-        'idempotency-key': randomUUID(),
-      },
-      body: JSON.stringify({
-        barcode: `(01)${unitOfUse}(17)301231(10)LOT-R1(21)S4004`,
-        patient,
-        laterality: 'left',
-      }),
+    const { status, body } = await recordImplant({
+      barcode: `(01)${unitOfUse}(17)301231(10)LOT-R1(21)S4004`,
+      patient,
+      laterality: 'left',
     });
-    expect(recorded.status).toBe(201);
-    const body = (await recorded.json()) as JsonBody;
+    expect(status).toBe(201);
     expect(body).toMatchObject({
       entryMethod: 'barcode',
       verdict: 'RECALLED',
@@ -281,23 +285,17 @@ describe('implant-events scan check, end to end', () => {
   });
 
   it('refuses a live NHS number where the deployment takes test numbers only, storing nothing', async () => {
-    const theatre = await token('theatre', 'RXH01');
     const live = '9434765919';
-    const recorded = await fetch(`${implantEvents.baseUrl}/v1/implants`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${theatre}`,
-        'content-type': 'application/json',
-        'idempotency-key': randomUUID(),
-      },
-      body: JSON.stringify({ barcode: `(01)${unitOfUse}(10)LOT-2`, patient: { nhsNumber: live } }),
+    const recorded = await recordImplant({
+      barcode: `(01)${unitOfUse}(10)LOT-2`,
+      patient: { nhsNumber: live },
     });
     expect(recorded.status).toBe(422);
-    expect(((await recorded.json()) as JsonBody)['errors']).toEqual([
+    expect(recorded.body['errors']).toEqual([
       { field: 'patient.nhsNumber', message: expect.stringMatching(/test NHS numbers/) },
     ]);
     const cards = await fetch(`${implantEvents.baseUrl}/v1/patients/${live}/implants`, {
-      headers: { authorization: `Bearer ${theatre}` },
+      headers: { authorization: `Bearer ${await token('theatre', 'RXH01')}` },
     });
     expect(((await cards.json()) as JsonBody)['implants']).toEqual([]);
   });
