@@ -1,16 +1,34 @@
-// What a fault did to the recordings made while it lasted: pure counting over what the load
-// generator was told and what the services hold at the end, so it can be unit-tested.
+// What a fault did to the requests made while it lasted (recordings, follow-ups, stages of
+// acknowledgement): pure counting over what the clients were told and what the services hold at
+// the end, so it can be unit-tested.
 
-/** One recording as the load generator made it. */
-export interface SentRecording {
+import type { SentRequest } from './until-acknowledged';
+
+/** One recording as the load generator made it; `acknowledgedAt` is its first 2xx. */
+export interface SentRecording extends SentRequest {
   serial: string;
   hospitalOds: string;
   /** Of the recalled lot: a match and a webhook must follow. */
   recalled: boolean;
-  sentAt: number;
-  /** When a 2xx answered it (the first, or a replay of the same Idempotency-Key). */
-  acknowledgedAt?: number;
   implantId?: string;
+}
+
+/** A hospital's follow-up of a match it was told of. */
+export interface SentFollowUp extends SentRequest {
+  matchId: string;
+  hospitalOds: string;
+}
+
+/** A stage of a hospital's acknowledgement of the recall. */
+export interface SentAcknowledgement extends SentRequest {
+  hospitalOds: string;
+  stage: string;
+}
+
+/** What the hospitals' systems sent while the faults went on. */
+export interface HospitalRequests {
+  followUps: readonly SentFollowUp[];
+  acknowledgements: readonly SentAcknowledgement[];
 }
 
 /** What the platform holds once it is quiet again. */
@@ -21,6 +39,14 @@ export interface FinalState {
   matchesByImplant: ReadonlyMap<string, readonly string[]>;
   /** recall.match.found webhook ids verified at each hospital's endpoint, by implant. */
   noticesByImplant: ReadonlyMap<string, { hospitalOds: string; ids: readonly string[] }[]>;
+  /** Follow-up rows in recall-matching, by match. */
+  followUpsByMatch: ReadonlyMap<string, readonly string[]>;
+  /** Stages stored by notifications, by hospital (one row per hospital and stage). */
+  stagesByHospital: ReadonlyMap<string, readonly string[]>;
+  /** Each hospital's stage in the regulator's progress view, fed by notifications' events. */
+  progressStageByHospital: ReadonlyMap<string, string | undefined>;
+  /** The regulator's follow-up counts, by outcome. */
+  progressFollowUps: Readonly<Record<string, number>>;
 }
 
 export interface FaultWindow {
@@ -34,7 +60,11 @@ export interface FaultWindow {
 export interface FaultOutcome {
   fault: string;
   proof: string;
+  /** Recordings, follow-ups and stages sent while the fault lasted. */
   inFlight: number;
+  /** Of those, the follow-ups and the stages of acknowledgement. */
+  followUps: number;
+  stages: number;
   acknowledged: number;
   unacknowledged: number;
   lost: number;
@@ -68,14 +98,32 @@ export function isDuplicated(recording: SentRecording, state: FinalState): boole
   return ids.size > 1;
 }
 
+/** An acknowledged follow-up with no row, or with more than one: the retry recorded twice. */
+export const isFollowUpLost = (followUp: SentFollowUp, state: FinalState) =>
+  followUp.acknowledgedAt !== undefined &&
+  (state.followUpsByMatch.get(followUp.matchId) ?? []).length === 0;
+export const isFollowUpDuplicated = (followUp: SentFollowUp, state: FinalState) =>
+  (state.followUpsByMatch.get(followUp.matchId) ?? []).length > 1;
+
+/** An acknowledged stage notifications does not hold, or holds more than once. */
+export const isStageLost = (stage: SentAcknowledgement, state: FinalState) =>
+  stage.acknowledgedAt !== undefined &&
+  !(state.stagesByHospital.get(stage.hospitalOds) ?? []).includes(stage.stage);
+export const isStageDuplicated = (stage: SentAcknowledgement, state: FinalState) =>
+  (state.stagesByHospital.get(stage.hospitalOds) ?? []).filter((s) => s === stage.stage).length > 1;
+
 export function faultOutcome(
   window: FaultWindow,
   recordings: readonly SentRecording[],
+  hospitals: HospitalRequests,
   state: FinalState,
 ): FaultOutcome {
-  const inWindow = recordings.filter(
-    (recording) => recording.sentAt >= window.injectedAt && recording.sentAt < window.endedAt,
-  );
+  const during = <T extends SentRequest>(requests: readonly T[]) =>
+    requests.filter((r) => r.sentAt >= window.injectedAt && r.sentAt < window.endedAt);
+  const inWindow = during(recordings);
+  const followUps = during(hospitals.followUps);
+  const stages = during(hospitals.acknowledgements);
+  const requests: SentRequest[] = [...inWindow, ...followUps, ...stages];
   const firstRecovered = recordings
     .filter((recording) => recording.sentAt >= window.injectedAt)
     .map((recording) => recording.acknowledgedAt)
@@ -84,23 +132,34 @@ export function faultOutcome(
   return {
     fault: window.fault,
     proof: window.proof,
-    inFlight: inWindow.length,
-    acknowledged: inWindow.filter((recording) => recording.acknowledgedAt !== undefined).length,
-    unacknowledged: inWindow.filter((recording) => recording.acknowledgedAt === undefined).length,
-    lost: inWindow.filter((recording) => isLost(recording, state)).length,
-    duplicated: inWindow.filter((recording) => isDuplicated(recording, state)).length,
+    inFlight: requests.length,
+    followUps: followUps.length,
+    stages: stages.length,
+    acknowledged: requests.filter((request) => request.acknowledgedAt !== undefined).length,
+    unacknowledged: requests.filter((request) => request.acknowledgedAt === undefined).length,
+    lost:
+      inWindow.filter((recording) => isLost(recording, state)).length +
+      followUps.filter((followUp) => isFollowUpLost(followUp, state)).length +
+      stages.filter((stage) => isStageLost(stage, state)).length,
+    duplicated:
+      inWindow.filter((recording) => isDuplicated(recording, state)).length +
+      followUps.filter((followUp) => isFollowUpDuplicated(followUp, state)).length +
+      stages.filter((stage) => isStageDuplicated(stage, state)).length,
     recoverySeconds:
       firstRecovered === undefined ? undefined : (firstRecovered - window.injectedAt) / 1000,
   };
 }
 
 /**
- * The final state a run without faults reaches from the same acknowledged recordings: every
- * implant once, and each recalled one matched once and told to its own hospital once. Returns
- * what differs; empty when the run with faults ended in that state.
+ * The final state a run without faults reaches from the same acknowledged requests: every
+ * implant once, each recalled one matched once and told to its own hospital once, each match
+ * followed up once, each hospital's stages stored once and its furthest shown to the regulator,
+ * the follow-ups counted there. Returns what differs; empty when the run with faults ended in
+ * that state.
  */
 export function differencesFromFaultFree(
   recordings: readonly SentRecording[],
+  hospitals: HospitalRequests,
   state: FinalState,
 ): string[] {
   const acknowledged = recordings.filter((recording) => recording.implantId !== undefined);
@@ -129,6 +188,58 @@ export function differencesFromFaultFree(
     if (isDuplicated(recording, state))
       differences.push(`recording ${recording.serial} duplicated`);
   }
+  differences.push(...followUpDifferences(hospitals.followUps, state));
+  differences.push(...stageDifferences(hospitals.acknowledgements, state));
+  return differences;
+}
+
+function followUpDifferences(followUps: readonly SentFollowUp[], state: FinalState): string[] {
+  const differences: string[] = [];
+  const acknowledged = followUps.filter((followUp) => followUp.acknowledgedAt !== undefined);
+  const followedUp = new Set(acknowledged.map((followUp) => followUp.matchId));
+  for (const followUp of acknowledged) {
+    if (isFollowUpLost(followUp, state)) differences.push(`follow-up of ${followUp.matchId} lost`);
+  }
+  for (const followUp of followUps) {
+    if (isFollowUpDuplicated(followUp, state)) {
+      differences.push(`follow-up of ${followUp.matchId} recorded twice`);
+    }
+  }
+  const unexpected = [...state.followUpsByMatch.keys()].filter((id) => !followedUp.has(id));
+  if (unexpected.length > 0) {
+    differences.push(`${unexpected.length} follow-ups recorded that no 2xx acknowledged`);
+  }
+  const counted = state.progressFollowUps['contacted'] ?? 0;
+  if (counted !== followedUp.size) {
+    differences.push(`the regulator counts ${counted} follow-ups, ${followedUp.size} were made`);
+  }
+  return differences;
+}
+
+function stageDifferences(stages: readonly SentAcknowledgement[], state: FinalState): string[] {
+  const differences: string[] = [];
+  const hospitals = new Set(stages.map((stage) => stage.hospitalOds));
+  for (const hospitalOds of hospitals) {
+    const sent = stages.filter((stage) => stage.hospitalOds === hospitalOds);
+    const acknowledged = sent.filter((stage) => stage.acknowledgedAt !== undefined);
+    for (const stage of sent) {
+      if (isStageLost(stage, state)) differences.push(`${hospitalOds} ${stage.stage} lost`);
+      if (isStageDuplicated(stage, state)) {
+        differences.push(`${hospitalOds} ${stage.stage} stored twice`);
+      }
+    }
+    const stored = state.stagesByHospital.get(hospitalOds) ?? [];
+    const unacknowledged = stored.filter((s) => !acknowledged.some((stage) => stage.stage === s));
+    if (unacknowledged.length > 0) {
+      differences.push(`${hospitalOds} stages stored that no 2xx acknowledged: ${unacknowledged}`);
+    }
+    // Stages go out in order, each after the one before it: the last acknowledged is furthest.
+    const furthest = acknowledged.at(-1)?.stage;
+    const shown = state.progressStageByHospital.get(hospitalOds);
+    if (shown !== furthest) {
+      differences.push(`the regulator sees ${hospitalOds} at ${shown}, it reached ${furthest}`);
+    }
+  }
   return differences;
 }
 
@@ -136,6 +247,21 @@ export function differencesFromFaultFree(
 export interface KeyedEvent {
   key: string;
   id: string;
+  /** Committed events: when the outbox row was written, and when its transaction committed (µs). */
+  createdAt?: number;
+  committedAt?: number;
+}
+
+/**
+ * Whether `earlier` (a lower outbox id of the same key) must reach the topic before `later`:
+ * when its transaction committed before `later` was written, every relay that can see `later`
+ * sees it too, and sends the lower id first. Two transactions writing one key at once (a match
+ * found by the consumer while a hospital's follow-up is recorded over HTTP) are in no order,
+ * and a relay may send either first. Without commit times, outbox order is the order.
+ */
+function mustPrecede(earlier: KeyedEvent, later: KeyedEvent): boolean {
+  if (earlier.committedAt === undefined || later.createdAt === undefined) return true;
+  return earlier.committedAt < later.createdAt;
 }
 
 export interface KeyOrderOutcome {
@@ -157,19 +283,14 @@ export interface KeyOrderOutcome {
 
 /**
  * Whether each key's events reached its topic in the order they were committed: per key, the
- * first copy of each event, in topic order, must follow the outbox order. Pure, for unit tests.
+ * first copy of each event, in topic order, must follow the outbox order wherever one event's
+ * transaction committed before the other was written ({@link mustPrecede}). Pure, for unit tests.
  */
 export function keyOrderOutcome(
   topic: string,
   committed: readonly KeyedEvent[],
   onTopic: readonly KeyedEvent[],
 ): KeyOrderOutcome {
-  const byKey = (events: readonly KeyedEvent[]) => {
-    const grouped = new Map<string, string[]>();
-    for (const event of events)
-      grouped.set(event.key, [...(grouped.get(event.key) ?? []), event.id]);
-    return grouped;
-  };
   const committedIds = new Set(committed.map((event) => event.id));
   const seen = new Set<string>();
   let repeated = 0;
@@ -183,13 +304,26 @@ export function keyOrderOutcome(
       firstCopies.push(event);
     }
   }
-  const read = byKey(firstCopies);
-  const outOfOrderKeys = [...byKey(committed)]
-    .filter(([key, ids]) => {
-      const expected = ids.filter((id) => seen.has(id));
-      const actual = read.get(key) ?? [];
-      return expected.length !== actual.length || expected.some((id, i) => actual[i] !== id);
-    })
+  const positionOnTopic = new Map(firstCopies.map((event, position) => [event.id, position]));
+  const committedByKey = new Map<string, KeyedEvent[]>();
+  for (const event of committed) {
+    if (!seen.has(event.id)) continue;
+    const events = committedByKey.get(event.key) ?? [];
+    events.push(event);
+    committedByKey.set(event.key, events);
+  }
+  const outOfOrderKeys = [...committedByKey]
+    .filter(([, events]) =>
+      events.some((later, index) =>
+        events
+          .slice(0, index)
+          .some(
+            (earlier) =>
+              mustPrecede(earlier, later) &&
+              (positionOnTopic.get(earlier.id) ?? 0) > (positionOnTopic.get(later.id) ?? 0),
+          ),
+      ),
+    )
     .map(([key]) => key);
   return {
     topic,

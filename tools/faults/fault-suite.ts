@@ -1,6 +1,7 @@
 // `npm run test:faults`: the platform as `npm start` runs it, on a Kafka broker of its own, under
 // a steady load of implant recordings of which half are of a recalled lot (so each must become
-// a match and a signed webhook at its hospital), while faults are injected one after another:
+// a match and a signed webhook at its hospital, which follows the match up), with the hospitals
+// acknowledging the recall stage by stage, while faults are injected one after another:
 // the broker SIGKILLed, each service SIGKILLed (its supervisor restarts it), PostgreSQL shut down
 // immediately, Redis flushed, and a second instance of each consuming service killed mid-stream.
 // Then it checks that nothing a 2xx acknowledged was lost, that nothing was duplicated in
@@ -46,6 +47,7 @@ import {
   type FinalState,
   type KeyOrderOutcome,
 } from './fault-outcome';
+import { HospitalResponses } from './hospital-responses';
 import { CONSUMING_SERVICES, PlatformUnderTest, SERVICES } from './platform-under-test';
 import { RecordingLoad } from './recording-load';
 import { describeResentPartitions } from './resent-partitions';
@@ -56,6 +58,8 @@ const run = promisify(execFile);
 const root = join(__dirname, '..', '..');
 const RECALLED_LOT = 'LOT-RECALLED';
 const RATE_PER_SECOND = 8;
+/** Nine stages in all (three hospitals, three stages), spread over the faults. */
+const ACKNOWLEDGE_EVERY_MS = 20_000;
 /** How long the load goes on after a fault has been recovered from, before the next. */
 const SETTLE_MS = 8_000;
 const ISSUER = 'implant-trace-faults';
@@ -179,14 +183,12 @@ async function main(): Promise<number> {
   const redisUrl = redisUrlOfRun();
   let broker: OwnTestBroker | undefined;
   let cluster: OwnTestCluster | undefined;
+  // Which events of one key had to reach Kafka in order is told by when their writers
+  // committed; whether they reached it while nodes were down, by when their sends did.
+  const probe = createSchemaDataSource({ url: testInfrastructure().databaseUrl, schema: 'public' });
+  await probe.initialize();
+  await ensureCommitTimestamps(probe, say).finally(() => probe.destroy());
   if (flags.cluster) {
-    // Whether events reached Kafka while nodes were down is told by when their sends committed.
-    const probe = createSchemaDataSource({
-      url: testInfrastructure().databaseUrl,
-      schema: 'public',
-    });
-    await probe.initialize();
-    await ensureCommitTimestamps(probe, say).finally(() => probe.destroy());
     say('starting a three-node Kafka cluster of its own');
     cluster = await startOwnTestCluster();
   } else {
@@ -285,8 +287,20 @@ async function main(): Promise<number> {
       recalledLot: RECALLED_LOT,
       ratePerSecond: RATE_PER_SECOND,
     });
-    say(`recording ${RATE_PER_SECOND} implants a second at ${hospitals.join(', ')}`);
+    const responses = new HospitalResponses({
+      recallMatchingUrl: platform.urlOf('recall-matching'),
+      notificationsUrl: platform.urlOf('notifications'),
+      recallId,
+      endpoints,
+      hospitalToken: (ods) => token('hospital-system', ods),
+      acknowledgeEveryMs: ACKNOWLEDGE_EVERY_MS,
+    });
+    say(
+      `recording ${RATE_PER_SECOND} implants a second at ${hospitals.join(', ')}; ` +
+        'each match told is followed up, and the recall acknowledged stage by stage',
+    );
     load.start();
+    responses.start();
     await pause(SETTLE_MS);
     const windows: FaultWindow[] = [];
     const all =
@@ -327,11 +341,30 @@ async function main(): Promise<number> {
       () => recalledAcknowledged.every((recording) => heardOf().has(recording.implantId ?? '')),
       { timeoutMs: 240_000, intervalMs: 1_000, description: 'every match to be delivered' },
     ).catch((error: unknown) => say(String(error)));
+    say('following up every match told, and sending the stages not yet sent');
+    await responses.stop();
+    const regulator = await token('regulator');
+    const furthestStages = () => {
+      const reached = new Map<string, string>();
+      for (const sent of responses.acknowledgements) {
+        if (sent.acknowledgedAt !== undefined) reached.set(sent.hospitalOds, sent.stage);
+      }
+      return reached;
+    };
+    await waitFor(
+      async () => {
+        const shown = (await progressOf(platform, recallId, regulator)).stages;
+        return [...furthestStages()].every(([ods, stage]) => shown.get(ods) === stage);
+      },
+      { timeoutMs: 120_000, intervalMs: 1_000, description: 'the regulator to see every stage' },
+    ).catch((error: unknown) => say(String(error)));
     // Late duplicates would arrive now, if there were any.
     await pause(5_000);
 
-    const state = await finalState(platform, recallId, endpoints);
-    const outcomes = windows.map((window) => faultOutcome(window, load.recordings, state));
+    const state = await finalState(platform, recallId, endpoints, regulator);
+    const outcomes = windows.map((window) =>
+      faultOutcome(window, load.recordings, responses, state),
+    );
     printTable(outcomes);
     const orders = await keyOrderOnLoadedTopics(kafka, platform);
     for (const order of orders) say(describeOrder(order));
@@ -342,11 +375,15 @@ async function main(): Promise<number> {
       say(`faults that did not happen: ${unproven.map((o) => o.fault).join('; ')}`);
       return 1;
     }
-    const differences = differencesFromFaultFree(load.recordings, state);
+    const differences = differencesFromFaultFree(load.recordings, responses, state);
     const acknowledged = load.recordings.filter((r) => r.implantId !== undefined).length;
+    const answered = (requests: readonly { acknowledgedAt?: number }[]) =>
+      requests.filter((request) => request.acknowledgedAt !== undefined).length;
     say(
       `${load.recordings.length} recordings sent, ${acknowledged} acknowledged, ` +
-        `${recalledAcknowledged.length} of the recalled lot`,
+        `${recalledAcknowledged.length} of the recalled lot; ` +
+        `${responses.followUps.length} follow-ups sent, ${answered(responses.followUps)} acknowledged; ` +
+        `${responses.acknowledgements.length} stages sent, ${answered(responses.acknowledgements)} acknowledged`,
     );
     if (differences.length > 0) {
       say(`the final state differs from a run without faults:\n  ${differences.join('\n  ')}`);
@@ -372,10 +409,30 @@ async function main(): Promise<number> {
   }
 }
 
+/** The regulator's progress view of the recall: each hospital's stage and the follow-ups. */
+async function progressOf(platform: PlatformUnderTest, recallId: string, bearer: string) {
+  const response = await fetch(
+    `${platform.urlOf('recall-matching')}/v1/recalls/${recallId}/progress`,
+    {
+      headers: { authorization: `Bearer ${bearer}` },
+    },
+  );
+  if (response.status !== 200) throw new Error(`progress answered ${response.status}`);
+  const progress = (await response.json()) as {
+    byHospital: { ods: string; acknowledgement?: { stage: string } }[];
+    followUp: Record<string, number>;
+  };
+  return {
+    stages: new Map(progress.byHospital.map((row) => [row.ods, row.acknowledgement?.stage])),
+    followUps: progress.followUp,
+  };
+}
+
 async function finalState(
   platform: PlatformUnderTest,
   recallId: string,
   endpoints: ReadonlyMap<string, HospitalEndpoint>,
+  regulator: string,
 ): Promise<FinalState> {
   const reader = createSchemaDataSource({
     url: testInfrastructure().databaseUrl,
@@ -391,6 +448,18 @@ async function finalState(
        WHERE recall_id = $1`,
       [recallId],
     )) as { match_id: string; implant_id: string }[];
+    const followUps = (await reader.query(
+      `SELECT f.follow_up_id, f.match_id FROM "${platform.schemas['recall-matching']}".follow_ups f
+       JOIN "${platform.schemas['recall-matching']}".matches m USING (match_id)
+       WHERE m.recall_id = $1`,
+      [recallId],
+    )) as { follow_up_id: string; match_id: string }[];
+    const stages = (await reader.query(
+      `SELECT hospital_ods, stage FROM "${platform.schemas['notifications']}".acknowledgements
+       WHERE recall_id = $1`,
+      [recallId],
+    )) as { hospital_ods: string; stage: string }[];
+    const progress = await progressOf(platform, recallId, regulator);
     const group = <T>(rows: T[], key: (row: T) => string, value: (row: T) => string) => {
       const grouped = new Map<string, string[]>();
       for (const row of rows) grouped.set(key(row), [...(grouped.get(key(row)) ?? []), value(row)]);
@@ -422,6 +491,18 @@ async function finalState(
         (row) => row.match_id,
       ),
       noticesByImplant,
+      followUpsByMatch: group(
+        followUps,
+        (row) => row.match_id,
+        (row) => row.follow_up_id,
+      ),
+      stagesByHospital: group(
+        stages,
+        (row) => row.hospital_ods,
+        (row) => row.stage,
+      ),
+      progressStageByHospital: progress.stages,
+      progressFollowUps: progress.followUps,
     };
   } finally {
     await reader.destroy();
@@ -443,6 +524,8 @@ function printTable(outcomes: ReturnType<typeof faultOutcome>[]): void {
     'fault',
     'shown by',
     'in flight',
+    'of which follow-ups',
+    'stages',
     'acknowledged',
     'lost',
     'duplicated',
@@ -453,6 +536,8 @@ function printTable(outcomes: ReturnType<typeof faultOutcome>[]): void {
     outcome.fault,
     outcome.proof,
     String(outcome.inFlight),
+    String(outcome.followUps),
+    String(outcome.stages),
     String(outcome.acknowledged),
     String(outcome.lost),
     String(outcome.duplicated),

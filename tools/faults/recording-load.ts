@@ -3,9 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { testNhsNumber } from '@implant-trace/identifiers';
 
 import type { SentRecording } from './fault-outcome';
-
-const GIVE_UP_AFTER_MS = 240_000;
-const RETRY_PAUSE_MS = 500;
+import { postUntilAcknowledged } from './until-acknowledged';
 
 export interface RecordingLoadOptions {
   implantEventsUrl: string;
@@ -50,40 +48,19 @@ export class RecordingLoad {
       barcode: `(01)${this.options.gtin}(17)301231(10)${lot}(21)${serial}`,
       patient: { nhsNumber: testNhsNumber(index) },
     };
-    const sending = this.untilAcknowledged(recording, randomUUID(), body).finally(() =>
+    const sending = this.untilAcknowledged(recording, body).finally(() =>
       this.pending.delete(sending),
     );
     this.pending.add(sending);
   }
 
-  private async untilAcknowledged(
-    recording: SentRecording,
-    idempotencyKey: string,
-    body: unknown,
-  ): Promise<void> {
-    const bearer = await this.options.theatreToken(recording.hospitalOds);
-    while (Date.now() - recording.sentAt < GIVE_UP_AFTER_MS) {
-      const answer = await fetch(`${this.options.implantEventsUrl}/v1/implants`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${bearer}`,
-          'content-type': 'application/json',
-          'idempotency-key': idempotencyKey,
-        },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(15_000),
-      })
-        .then(async (response) => ({
-          status: response.status,
-          body: (await response.json().catch(() => ({}))) as { implantId?: string },
-        }))
-        .catch(() => undefined);
-      if (answer !== undefined && answer.status >= 200 && answer.status < 300) {
-        recording.acknowledgedAt = Date.now();
-        if (answer.body.implantId !== undefined) recording.implantId = answer.body.implantId;
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
-    }
+  private async untilAcknowledged(recording: SentRecording, body: unknown): Promise<void> {
+    const answer = await postUntilAcknowledged(
+      recording,
+      `${this.options.implantEventsUrl}/v1/implants`,
+      await this.options.theatreToken(recording.hospitalOds),
+      body,
+    );
+    if (typeof answer?.['implantId'] === 'string') recording.implantId = answer['implantId'];
   }
 }

@@ -2,7 +2,8 @@
 // keeps no history. The fault suite needs one, to know what each service committed and in which
 // order, and when it reached Kafka: it installs its own trigger in each publishing service's
 // schema, which copies every deleted row into a log of the suite's (a relay's send that fails
-// rolls its copy back with the delete). Commit times come from track_commit_timestamp.
+// rolls its copy back with the delete), with when its writer committed. Commit times come from
+// track_commit_timestamp, which the suite turns on.
 import { createSchemaDataSource } from '@implant-trace/platform-database';
 import { testInfrastructure } from '@implant-trace/platform-testing';
 
@@ -24,10 +25,11 @@ export function installSentLog(schema: string): Promise<void> {
   return inSchema(schema, async (query) => {
     await query(`CREATE TABLE fault_suite_sent (
       id bigint PRIMARY KEY, event_id uuid NOT NULL, topic text NOT NULL,
-      message_key text NOT NULL, created_at timestamptz NOT NULL)`);
+      message_key text NOT NULL, created_at timestamptz NOT NULL, committed_at timestamptz)`);
     await query(`CREATE FUNCTION fault_suite_log_sent() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        INSERT INTO fault_suite_sent VALUES (OLD.id, OLD.event_id, OLD.topic, OLD.message_key, OLD.created_at);
+        INSERT INTO fault_suite_sent VALUES (OLD.id, OLD.event_id, OLD.topic, OLD.message_key,
+          OLD.created_at, pg_xact_commit_timestamp(OLD.xmin));
         RETURN OLD;
       END $$`);
     await query(`CREATE TRIGGER fault_suite_sent AFTER DELETE ON outbox
@@ -35,17 +37,33 @@ export function installSentLog(schema: string): Promise<void> {
   });
 }
 
-/** Every event the service committed for `topic`, sent or not, in the order the relay sends. */
+/**
+ * Every event the service committed for `topic`, sent or not, in the order the relay sends,
+ * with when each was written and when its transaction committed (µs since the epoch).
+ */
 export function committedEvents(schema: string, topic: string): Promise<KeyedEvent[]> {
   return inSchema(schema, async (query) => {
     const rows = (await query(
-      `SELECT event_id, message_key FROM (
-         SELECT id, event_id, message_key, topic FROM fault_suite_sent
-         UNION ALL SELECT id, event_id, message_key, topic FROM outbox) AS committed
+      `SELECT event_id, message_key,
+              extract(epoch FROM created_at) * 1e6 AS created_at,
+              extract(epoch FROM committed_at) * 1e6 AS committed_at FROM (
+         SELECT id, event_id, message_key, topic, created_at, committed_at FROM fault_suite_sent
+         UNION ALL SELECT id, event_id, message_key, topic, created_at,
+                          pg_xact_commit_timestamp(xmin) FROM outbox) AS committed
        WHERE topic = $1 ORDER BY id`,
       [topic],
-    )) as { event_id: string; message_key: string }[];
-    return rows.map((row) => ({ key: row.message_key, id: row.event_id }));
+    )) as {
+      event_id: string;
+      message_key: string;
+      created_at: string;
+      committed_at: string | null;
+    }[];
+    return rows.map((row) => ({
+      key: row.message_key,
+      id: row.event_id,
+      createdAt: Number(row.created_at),
+      ...(row.committed_at === null ? {} : { committedAt: Number(row.committed_at) }),
+    }));
   });
 }
 
