@@ -1,7 +1,12 @@
 import { DataSource } from 'typeorm';
 
 import { EVENTS } from '@implant-trace/contracts';
-import { encodeWristbandGsrn, testNhsNumber } from '@implant-trace/identifiers';
+import {
+  encodeWristbandGsrn,
+  type NhsNumber,
+  parseNhsNumber,
+  testNhsNumber,
+} from '@implant-trace/identifiers';
 
 import type { NhsNumberPolicy } from './implant-events.options';
 import {
@@ -14,11 +19,13 @@ import {
 } from '../test-support/implant-events.test-bed';
 
 /** NHS England's published example of a valid number: outside the 999 test range. */
-const LIVE_NUMBER = '9434765919';
+const live = parseNhsNumber('9434765919');
+if (!live.ok) throw new Error('the example NHS number no longer parses');
+const LIVE_NUMBER = live.nhsNumber;
 const TEST_NUMBER = testNhsNumber(21);
-const wristband = (nhsNumber: string) => `(8018)${encodeWristbandGsrn('5012345', nhsNumber)}`;
+const wristband = (nhsNumber: NhsNumber) => `(8018)${encodeWristbandGsrn('5012345', nhsNumber)}`;
 
-describe.each<[NhsNumberPolicy, string, string]>([
+describe.each<[NhsNumberPolicy, NhsNumber, NhsNumber]>([
   // Production: a test number there means a demo record leaked into the real service.
   ['refuse-test-numbers', TEST_NUMBER, LIVE_NUMBER],
   // A demo or training deployment: a live number there is a real patient's data.
@@ -42,10 +49,10 @@ describe.each<[NhsNumberPolicy, string, string]>([
   };
 
   it.each([
-    ['typed', (nhsNumber: string) => ({ nhsNumber }), 'patient.nhsNumber'],
+    ['typed', (nhsNumber: NhsNumber) => ({ nhsNumber }), 'patient.nhsNumber'],
     [
       'read from a wristband',
-      (nhsNumber: string) => ({ wristbandBarcode: wristband(nhsNumber) }),
+      (nhsNumber: NhsNumber) => ({ wristbandBarcode: wristband(nhsNumber) }),
       'patient.wristbandBarcode',
     ],
   ])(
