@@ -216,9 +216,24 @@ function followUpDifferences(followUps: readonly SentFollowUp[], state: FinalSta
   return differences;
 }
 
+/**
+ * Each hospital's furthest acknowledged stage. Stages go out in order, each after the one
+ * before it, so the last acknowledged is the furthest.
+ */
+export function furthestAcknowledgedStages(
+  stages: readonly SentAcknowledgement[],
+): Map<string, string> {
+  const reached = new Map<string, string>();
+  for (const stage of stages) {
+    if (stage.acknowledgedAt !== undefined) reached.set(stage.hospitalOds, stage.stage);
+  }
+  return reached;
+}
+
 function stageDifferences(stages: readonly SentAcknowledgement[], state: FinalState): string[] {
   const differences: string[] = [];
   const hospitals = new Set(stages.map((stage) => stage.hospitalOds));
+  const reached = furthestAcknowledgedStages(stages);
   for (const hospitalOds of hospitals) {
     const sent = stages.filter((stage) => stage.hospitalOds === hospitalOds);
     const acknowledged = sent.filter((stage) => stage.acknowledgedAt !== undefined);
@@ -233,8 +248,7 @@ function stageDifferences(stages: readonly SentAcknowledgement[], state: FinalSt
     if (unacknowledged.length > 0) {
       differences.push(`${hospitalOds} stages stored that no 2xx acknowledged: ${unacknowledged}`);
     }
-    // Stages go out in order, each after the one before it: the last acknowledged is furthest.
-    const furthest = acknowledged.at(-1)?.stage;
+    const furthest = reached.get(hospitalOds);
     const shown = state.progressStageByHospital.get(hospitalOds);
     if (shown !== furthest) {
       differences.push(`the regulator sees ${hospitalOds} at ${shown}, it reached ${furthest}`);

@@ -44,6 +44,7 @@ import {
   differencesFromFaultFree,
   faultOutcome,
   type FaultWindow,
+  furthestAcknowledgedStages,
   type FinalState,
   type KeyOrderOutcome,
 } from './fault-outcome';
@@ -344,17 +345,11 @@ async function main(): Promise<number> {
     say('following up every match told, and sending the stages not yet sent');
     await responses.stop();
     const regulator = await token('regulator');
-    const furthestStages = () => {
-      const reached = new Map<string, string>();
-      for (const sent of responses.acknowledgements) {
-        if (sent.acknowledgedAt !== undefined) reached.set(sent.hospitalOds, sent.stage);
-      }
-      return reached;
-    };
+    const reached = furthestAcknowledgedStages(responses.acknowledgements);
     await waitFor(
       async () => {
         const shown = (await progressOf(platform, recallId, regulator)).stages;
-        return [...furthestStages()].every(([ods, stage]) => shown.get(ods) === stage);
+        return [...reached].every(([ods, stage]) => shown.get(ods) === stage);
       },
       { timeoutMs: 120_000, intervalMs: 1_000, description: 'the regulator to see every stage' },
     ).catch((error: unknown) => say(String(error)));
